@@ -1,0 +1,1 @@
+"""The ``lowpolitics`` command: a thin Typer shell over the library."""

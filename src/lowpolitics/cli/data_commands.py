@@ -1,0 +1,163 @@
+"""Commands that change the database: init, import, export, example."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from lowpolitics.cli.output import err, out, progress_factory
+from lowpolitics.cli.state import State
+from lowpolitics.exchange.csv_export import export_csv
+from lowpolitics.store.db import head_revision, session_scope, upgrade
+from lowpolitics.store.importing import CONTEXT_FORMATS, ImportOutcome, import_file
+from lowpolitics.store.reference import seed_reference
+
+import_app = typer.Typer(
+    help="Load a file into the database (validated first; one transaction).", no_args_is_help=True
+)
+export_app = typer.Typer(help="Write the database out in exchange formats.", no_args_is_help=True)
+
+MAX_WARNINGS = 5
+BUNDLED_FILES = ("registry.csv", "context.csv", "actors.csv", "README.md")
+
+
+def initialise(state: State) -> int:
+    """Create or upgrade the schema and (re)seed the gazetteer's places."""
+    upgrade(state.engine)
+    with session_scope(state.engine) as session:
+        return seed_reference(session, state.gazetteer)
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database schema (or upgrade it) and load the gazetteer's places."""
+    state: State = ctx.obj
+    places = initialise(state)
+    out().print(
+        f"database ready: {state.engine.url.render_as_string(hide_password=True)} "
+        f"(schema {head_revision()}, {places} places)",
+        highlight=False,
+    )
+
+
+def _report(outcome: ImportOutcome, all_warnings: bool = False) -> None:
+    r = outcome.result
+    console = out()
+    console.print(
+        f"{outcome.file.name}: {r.added} added, {r.updated} updated, {r.unchanged} unchanged"
+        + (f", {outcome.rejected} rejected" if outcome.rejected else "")
+        + (f", {outcome.skipped} outside the country pair skipped" if outcome.skipped else ""),
+        highlight=False,
+    )
+    shown = outcome.warnings if all_warnings else outcome.warnings[:MAX_WARNINGS]
+    for warning in shown:
+        err().print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    if len(shown) < len(outcome.warnings):
+        err().print(
+            f"[yellow]… and {len(outcome.warnings) - len(shown)} more warnings "
+            "(--all-warnings lists them)[/yellow]",
+            highlight=False,
+        )
+    if outcome.rejects_file:
+        console.print(f"rejected rows written to {outcome.rejects_file}", highlight=False)
+
+
+def _run_import(
+    ctx: typer.Context,
+    kind: str,
+    file: Path,
+    fmt: str,
+    skip_invalid: bool,
+    ignore_extra: bool,
+    all_warnings: bool,
+) -> None:
+    state: State = ctx.obj
+    progress, start = progress_factory(f"importing {file.name}")
+    with progress:
+        outcome = import_file(
+            state.engine,
+            kind,
+            file,
+            state.codebook,
+            state.gazetteer,
+            fmt=fmt,
+            skip_invalid=skip_invalid,
+            ignore_extra=ignore_extra,
+            progress=start,
+        )
+    _report(outcome, all_warnings)
+
+
+SKIP = typer.Option(
+    False, "--skip-invalid", help="Write the valid rows; put rejected ones in FILE.rejects.csv."
+)
+EXTRA = typer.Option(False, "--ignore-extra", help="Ignore columns the format does not define.")
+WARNINGS = typer.Option(False, "--all-warnings", help="List every warning, not only the first.")
+
+
+@import_app.command("registry")
+def import_registry(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help=".csv, .xlsx or .json"),
+    skip_invalid: bool = SKIP,
+    ignore_extra: bool = EXTRA,
+    all_warnings: bool = WARNINGS,
+) -> None:
+    """Import activities in the registry format (one row per activity)."""
+    _run_import(ctx, "registry", file, "own", skip_invalid, ignore_extra, all_warnings)
+
+
+@import_app.command("context")
+def import_context(
+    ctx: typer.Context,
+    file: Path = typer.Argument(...),
+    fmt: str = typer.Option("own", "--format", help="own | acled | ucdp | gdelt"),
+    skip_invalid: bool = SKIP,
+    ignore_extra: bool = EXTRA,
+    all_warnings: bool = WARNINGS,
+) -> None:
+    """Import security, political and economic events, or declared tension periods."""
+    if fmt not in CONTEXT_FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(CONTEXT_FORMATS)}", param_hint="--format")
+    _run_import(ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings)
+
+
+@import_app.command("actors")
+def import_actors(
+    ctx: typer.Context,
+    file: Path = typer.Argument(...),
+    skip_invalid: bool = SKIP,
+    ignore_extra: bool = EXTRA,
+    all_warnings: bool = WARNINGS,
+) -> None:
+    """Import actor descriptions (name, country, type, notes)."""
+    _run_import(ctx, "actors", file, "own", skip_invalid, ignore_extra, all_warnings)
+
+
+@export_app.command("csv")
+def export_csv_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
+    """Write registry.csv, context.csv and actors.csv (they import back unchanged)."""
+    state: State = ctx.obj
+    counts = export_csv(state.engine, folder)
+    for name, n in counts.items():
+        out().print(f"{folder / name}: {n} rows", highlight=False)
+
+
+def bundled_dataset_files(folder: Path) -> list[Path]:
+    """Copy the bundled Kyrgyz–Tajik dataset's files into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    source = resources.files("lowpolitics.datasets").joinpath("kgtj")
+    for name in BUNDLED_FILES:
+        with resources.as_file(source.joinpath(name)) as path:
+            shutil.copyfile(path, folder / name)
+        written.append(folder / name)
+    return written
+
+
+def example(folder: Path = typer.Argument(..., help="Where to write the files")) -> None:
+    """Write the bundled Kyrgyz–Tajik dataset as CSV files: a worked example of the formats."""
+    for path in bundled_dataset_files(folder):
+        out().print(str(path), highlight=False)

@@ -1,0 +1,77 @@
+"""The main job on the bundled Kyrgyz–Tajik data: build a fresh database and summarise it.
+
+Later stages (analysis, brief, dashboard) join this chain as they land.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from lowpolitics.cli.data_commands import _report, initialise
+from lowpolitics.cli.explore_commands import render_stats
+from lowpolitics.cli.output import out, progress_factory
+from lowpolitics.cli.state import State
+from lowpolitics.store.db import session_scope
+from lowpolitics.store.importing import import_file
+from lowpolitics.store.queries import compute_stats
+
+DEMO_FILES = (("registry", "registry.csv"), ("actors", "actors.csv"), ("context", "context.csv"))
+
+
+def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool = True) -> State:
+    """Create ``folder/lowpolitics.db`` from scratch and load the bundled dataset into it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "lowpolitics.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    state = State(db=f"sqlite:///{database.resolve()}", codebook_file=codebook_file)
+    initialise(state)
+    dataset = resources.files("lowpolitics.datasets").joinpath("kgtj")
+    for kind, name in DEMO_FILES:
+        with resources.as_file(dataset.joinpath(name)) as path:
+            progress, start = progress_factory(f"loading {name}")
+            with progress:
+                outcome = import_file(
+                    state.engine,
+                    kind,
+                    path,
+                    state.codebook,
+                    state.gazetteer,
+                    who="demo",
+                    progress=start,
+                )
+            if verbose:
+                _report(outcome)
+    return state
+
+
+def demo(
+    ctx: typer.Context,
+    out_dir: Path = typer.Option(Path("lowpolitics-demo"), "--out", help="Output folder"),
+    no_serve: bool = typer.Option(
+        False,
+        "--no-serve",
+        help="Do not start the dashboard afterwards (the web app is not part of this version, "
+        "so nothing is served either way yet).",
+    ),
+    lang: str = typer.Option("en", help="language of the labels in the summary"),
+) -> None:
+    """Build a database from the bundled Kyrgyz–Tajik dataset and print its summary."""
+    parent: State = ctx.obj
+    state = build_demo(out_dir, codebook_file=parent.codebook_file)
+    console = out()
+    console.print(
+        f"\n[bold]lowpolitics demo[/bold] — database {out_dir / 'lowpolitics.db'}\n",
+        highlight=False,
+    )
+    with session_scope(state.engine) as session:
+        render_stats(compute_stats(session), lang, state.codebook)
+    console.print(
+        f"\nExplore it: lowpolitics --db {out_dir / 'lowpolitics.db'} list activities "
+        "--mechanism societal",
+        highlight=False,
+    )
+    state.close()

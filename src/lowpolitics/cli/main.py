@@ -1,0 +1,85 @@
+"""Entry point: global options, sub-commands, and the one place user errors become messages."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from lowpolitics import __version__
+from lowpolitics.cli import data_commands, demo, explore_commands
+from lowpolitics.cli.output import report_error
+from lowpolitics.cli.state import State
+from lowpolitics.framework.errors import LowpoliticsError
+
+app = typer.Typer(
+    name="lowpolitics",
+    help="An observatory for cultural diplomacy between two states "
+    "(default: Kyrgyzstan–Tajikistan).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lowpolitics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Database URL (sqlite:///FILE or postgresql://…); "
+        "default $LOWPOLITICS_DB, else sqlite:///lowpolitics.db",
+    ),
+    codebook: str | None = typer.Option(
+        None, "--codebook", help="A YAML file that extends the bundled codebook"
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit"
+    ),
+) -> None:
+    ctx.obj = State(db=db, codebook_file=codebook)
+    ctx.call_on_close(ctx.obj.close)
+
+
+app.command("init")(data_commands.init)
+app.add_typer(data_commands.import_app, name="import")
+app.add_typer(data_commands.export_app, name="export")
+app.command("example")(data_commands.example)
+app.add_typer(explore_commands.list_app, name="list")
+app.add_typer(explore_commands.show_app, name="show")
+app.command("stats")(explore_commands.stats_command)
+app.command("codebook")(explore_commands.codebook_command)
+app.command("places")(explore_commands.places_command)
+app.command("demo")(demo.demo)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; user errors print one line each and return 2.
+
+    Typer handles usage errors itself (exit 2 with its message); our own errors propagate out
+    of it, and this is the one place they become messages.
+    """
+    try:
+        app(args=argv, prog_name="lowpolitics")
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
+    except LowpoliticsError as exc:
+        report_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

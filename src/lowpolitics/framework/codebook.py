@@ -1,0 +1,277 @@
+"""The codebook: the framework's vocabularies as one versioned data file.
+
+Mechanisms, context kinds, statuses (and which of them count as disrupted), frames, activity
+types, actor types and groups, severity levels, and — once the text pipeline grows — the
+lexicons. Code never hard-codes these lists; it asks the codebook. A user file with the same
+shape extends the bundled one: an entry with a known code replaces it, a new code is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lowpolitics.framework.errors import CodebookError
+
+REQUIRED_LANGUAGES = ("en", "ru", "ky", "tg")
+
+Localized = dict[str, str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entry(_Strict):
+    """A code with its label and definition in each language."""
+
+    code: str
+    label: Localized
+    definition: Localized = Field(default_factory=dict)
+
+    @field_validator("code")
+    @classmethod
+    def _code_is_slug(cls, value: str) -> str:
+        if not value or not value.replace("_", "").isalnum() or value != value.lower():
+            raise ValueError(f"code {value!r} must be lower-case letters, digits and '_'")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _label_has_english(cls, value: Localized) -> Localized:
+        if not value.get("en"):
+            raise ValueError("label needs at least an English ('en') text")
+        return value
+
+    def text(self, lang: str = "en") -> str:
+        """The label in ``lang``, falling back to English where a translation is missing."""
+        return self.label.get(lang) or self.label["en"]
+
+    def describe(self, lang: str = "en") -> str:
+        return self.definition.get(lang) or self.definition.get("en", "")
+
+
+class Status(Entry):
+    disrupted: bool = False
+
+
+class ActivityType(Entry):
+    family: str | None = None
+
+
+class ActorType(Entry):
+    group: str
+
+
+class SeverityLevel(_Strict):
+    code: int
+    label: Localized
+    definition: Localized = Field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label["en"]
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "mechanisms": Entry,
+    "context_kinds": Entry,
+    "statuses": Status,
+    "frames": Entry,
+    "activity_types": ActivityType,
+    "actor_groups": Entry,
+    "actor_types": ActorType,
+    "severity_levels": SeverityLevel,
+}
+
+
+class Codebook(_Strict):
+    """The validated framework. Build it with :func:`load_codebook`."""
+
+    version: str
+    languages: list[str]
+    mechanisms: list[Entry]
+    context_kinds: list[Entry]
+    statuses: list[Status]
+    frames: list[Entry]
+    activity_types: list[ActivityType]
+    actor_groups: list[Entry]
+    actor_types: list[ActorType]
+    severity_levels: list[SeverityLevel]
+    lexicon: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Codebook:
+        for section in SECTIONS:
+            codes = [e.code for e in getattr(self, section)]
+            dupes = sorted({c for c in codes if codes.count(c) > 1}, key=str)
+            if dupes:
+                raise ValueError(f"{section}: duplicate codes {dupes}")
+        families = set(self.mechanism_codes)
+        for at in self.activity_types:
+            if at.family is not None and at.family not in families:
+                raise ValueError(
+                    f"activity type {at.code!r}: family {at.family!r} is not a mechanism"
+                )
+        groups = {g.code for g in self.actor_groups}
+        for actor_type in self.actor_types:
+            if actor_type.group not in groups:
+                raise ValueError(
+                    f"actor type {actor_type.code!r}: group {actor_type.group!r} is unknown"
+                )
+        if not any(s.disrupted for s in self.statuses):
+            raise ValueError("statuses: at least one must be marked disrupted")
+        return self
+
+    # Vocabularies as sets/lists of codes, for validation and analysis.
+    @property
+    def mechanism_codes(self) -> list[str]:
+        return [m.code for m in self.mechanisms]
+
+    @property
+    def context_kind_codes(self) -> list[str]:
+        return [k.code for k in self.context_kinds]
+
+    @property
+    def status_codes(self) -> list[str]:
+        return [s.code for s in self.statuses]
+
+    @property
+    def disrupted_statuses(self) -> frozenset[str]:
+        return frozenset(s.code for s in self.statuses if s.disrupted)
+
+    @property
+    def frame_codes(self) -> list[str]:
+        return [f.code for f in self.frames]
+
+    @property
+    def activity_type_codes(self) -> list[str]:
+        return [a.code for a in self.activity_types]
+
+    @property
+    def actor_type_codes(self) -> list[str]:
+        return [a.code for a in self.actor_types]
+
+    @property
+    def severity_codes(self) -> list[int]:
+        return [s.code for s in self.severity_levels]
+
+    def entry(self, section: str, code: str | int) -> Any:
+        """The entry with ``code`` in ``section``; ``KeyError`` if there is none."""
+        for item in getattr(self, section):
+            if item.code == code:
+                return item
+        raise KeyError(f"{section}: no code {code!r}")
+
+    def label(self, section: str, code: str | int, lang: str = "en") -> str:
+        """A code's label in ``lang``; the bare code if the codebook does not know it."""
+        try:
+            return self.entry(section, code).text(lang)
+        except KeyError:
+            return str(code)
+
+    def actor_group_of(self, actor_type: str | None) -> str | None:
+        if actor_type is None:
+            return None
+        try:
+            return self.entry("actor_types", actor_type).group
+        except KeyError:
+            return None
+
+
+def _read_yaml(path: Path | str, text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise CodebookError(f"{path}{where}: not valid YAML ({exc.__class__.__name__})") from exc
+    if not isinstance(data, dict):
+        raise CodebookError(f"{path}: expected a mapping of sections at the top level")
+    return data
+
+
+def _merge(base: dict[str, Any], extension: dict[str, Any], path: str) -> dict[str, Any]:
+    """Overlay a user file: same code replaces, new code appends, lexicon merges by key."""
+    unknown = set(extension) - set(SECTIONS) - {"version", "languages", "lexicon"}
+    if unknown:
+        raise CodebookError(
+            f"{path}: unknown section(s) {sorted(unknown)}; expected some of "
+            f"{sorted(SECTIONS) + ['lexicon', 'version']}"
+        )
+    merged = dict(base)
+    for section in SECTIONS:
+        items = extension.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise CodebookError(f"{path}: section '{section}' must be a list of entries")
+        entries = {item["code"]: item for item in base[section]}
+        for item in items:
+            if not isinstance(item, dict) or "code" not in item:
+                raise CodebookError(f"{path}: every entry in '{section}' needs a 'code'")
+            entries[item["code"]] = item
+        merged[section] = list(entries.values())
+    if "lexicon" in extension:
+        merged["lexicon"] = {**base.get("lexicon", {}), **(extension["lexicon"] or {})}
+    user_version = extension.get("version", "user")
+    merged["version"] = f"{base['version']}+{user_version}"
+    return merged
+
+
+def _validate(data: dict[str, Any], path: str) -> Codebook:
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise CodebookError(f"{path}: {loc}: {first['msg']}{more}") from exc
+
+
+def bundled_codebook_text() -> str:
+    return (
+        resources.files("lowpolitics.framework")
+        .joinpath("data/codebook.yaml")
+        .read_text(encoding="utf-8")
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(user_file: str | None) -> Codebook:
+    base = _read_yaml("codebook.yaml (bundled)", bundled_codebook_text())
+    if user_file is None:
+        return _validate(base, "codebook.yaml (bundled)")
+    path = Path(user_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read the codebook file ({exc.strerror})") from exc
+    return _validate(_merge(base, _read_yaml(path, text), str(path)), str(path))
+
+
+def load_codebook(user_file: str | Path | None = None) -> Codebook:
+    """The bundled codebook, extended by ``user_file`` when given. Cached per file."""
+    return _load(str(user_file) if user_file is not None else None)
+
+
+def missing_translations(
+    codebook: Codebook, languages: Iterable[str] = REQUIRED_LANGUAGES
+) -> list[str]:
+    """Where a label or definition lacks one of ``languages`` — for tests and `codebook --check`."""
+    gaps = []
+    for section in SECTIONS:
+        for item in getattr(codebook, section):
+            for field in ("label", "definition"):
+                texts = getattr(item, field, None)
+                if field == "definition" and not texts:
+                    continue
+                for lang in languages:
+                    if not (texts or {}).get(lang):
+                        gaps.append(f"{section}.{item.code}.{field}.{lang}")
+    return gaps

@@ -1,0 +1,81 @@
+"""One hierarchy for every error a user can cause and fix.
+
+The CLI turns any :class:`LowpoliticsError` into a plain message and exit code 2; the web app
+turns it into an HTTP response with ``http_status``. Anything else is a bug and may show a
+traceback. Keeping the mapping in one place is why every stage raises these, not ad-hoc
+exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LowpoliticsError(Exception):
+    """An error in what the user gave us (file, option, database URL), not in our code."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class ConfigError(LowpoliticsError):
+    """A bad option, URL or configuration file."""
+
+
+class CodebookError(LowpoliticsError):
+    """The codebook (bundled or user extension) does not validate."""
+
+
+class DatabaseError(LowpoliticsError):
+    """The database cannot be reached or has no schema yet."""
+
+    http_status = 503
+
+
+class NotFoundError(LowpoliticsError):
+    """A record the user named does not exist."""
+
+    http_status = 404
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One bad cell: where it is, what it holds, and what was expected there."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column '{self.column}'"
+        if self.value is None or self.value == "":
+            got = "empty"
+        else:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            got = f"'{shown}'"
+        return f"{where}: {got} — expected {self.expected}"
+
+
+class InputError(LowpoliticsError):
+    """A file with bad content. Carries every bad cell, not only the first."""
+
+    http_status = 422
+
+    def __init__(self, errors: list[CellError], message: str | None = None):
+        self.errors = list(errors)
+        n = len(self.errors)
+        files = sorted({e.file for e in self.errors})
+        summary = message or (
+            f"{n} error{'s' if n != 1 else ''} in {', '.join(files)}; nothing was written"
+        )
+        super().__init__(summary)
+
+    @property
+    def summary(self) -> str:
+        return str(self.args[0])

@@ -1,0 +1,218 @@
+"""Cell-by-cell checks that collect every problem in a row instead of stopping at the first.
+
+Each ``RowChecker`` method reads one column, returns the parsed value (or ``None``) and, when
+the cell is bad, records a :class:`CellError` saying what was expected. Importers call them
+for every column and look at ``checker.errors`` at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Collection
+from urllib.parse import urlparse
+
+import pycountry
+
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.errors import CellError
+
+_ACTOR = re.compile(r"^(?P<name>.+?)\s*\[(?P<cc>[A-Za-z]{2,3})\]$")
+_RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
+
+
+def is_country(code: str) -> bool:
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def is_subdivision(code: str) -> bool:
+    return pycountry.subdivisions.get(code=code.upper()) is not None
+
+
+def content_hash(values: dict) -> str:
+    """A stable fingerprint of a record's parsed content (for identity and change detection)."""
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class RowChecker:
+    """Parses the cells of one row and remembers every bad one."""
+
+    def __init__(self, file: str, line: int, cells: dict[str, str]):
+        self.file = file
+        self.line = line
+        self.cells = cells
+        self.errors: list[CellError] = []
+
+    def raw(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def fail(self, column: str, expected: str, value: str | None = None) -> None:
+        self.errors.append(
+            CellError(
+                self.file, self.line, column, self.raw(column) if value is None else value, expected
+            )
+        )
+
+    def text(self, column: str, *, required: bool = False, max_len: int = 500) -> str | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                self.fail(column, "a value (this column is required)")
+            return None
+        if len(value) > max_len:
+            self.fail(column, f"at most {max_len} characters (found {len(value)})")
+            return None
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> PartialDate | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                self.fail(column, "a date as YYYY-MM-DD, YYYY-MM or YYYY (required)")
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            self.fail(column, "a real date as YYYY-MM-DD, YYYY-MM or YYYY")
+            return None
+
+    def code(
+        self, column: str, allowed: Collection[str], *, what: str, required: bool = False
+    ) -> str | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                self.fail(column, f"a {what}: one of {', '.join(allowed)} (required)")
+            return None
+        normalised = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if normalised not in allowed:
+            self.fail(column, f"a {what}: one of {', '.join(allowed)}")
+            return None
+        return normalised
+
+    def codes(self, column: str, allowed: Collection[str], *, what: str) -> tuple[str, ...]:
+        value = self.raw(column)
+        found = []
+        for part in (p.strip() for p in value.split(";")):
+            if not part:
+                continue
+            normalised = part.lower().replace(" ", "_").replace("-", "_")
+            if normalised not in allowed:
+                self.fail(column, f"';'-separated {what}s, each one of {', '.join(allowed)}", part)
+            elif normalised not in found:
+                found.append(normalised)
+        return tuple(found)
+
+    def integer(
+        self, column: str, *, minimum: int = 0, allowed: Collection[int] | None = None
+    ) -> int | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        try:
+            number = int(value.replace(" ", "").replace("\u00a0", ""))
+        except ValueError:
+            self.fail(column, "a whole number" + (f" ≥ {minimum}" if minimum is not None else ""))
+            return None
+        if allowed is not None and number not in allowed:
+            self.fail(column, f"one of {', '.join(str(a) for a in allowed)}")
+            return None
+        if number < minimum:
+            self.fail(column, f"a whole number ≥ {minimum}")
+            return None
+        return number
+
+    def count_range(self, column: str) -> tuple[int | None, int | None]:
+        """A count or a range ``low-high`` (sources that disagree give a range, not one number)."""
+        value = self.raw(column)
+        if not value:
+            return None, None
+        if value.isdigit():
+            return int(value), int(value)
+        match = _RANGE.match(value)
+        if match and int(match.group(1)) <= int(match.group(2)):
+            return int(match.group(1)), int(match.group(2))
+        self.fail(column, "a whole number, or a range low-high such as 36-55")
+        return None, None
+
+    def country(self, column: str, *, required: bool = False) -> str | None:
+        value = self.raw(column).upper()
+        if not value:
+            if required:
+                self.fail(column, "an ISO 3166-1 alpha-2 country code such as KG or TJ (required)")
+            return None
+        if not is_country(value):
+            self.fail(column, "an ISO 3166-1 alpha-2 country code such as KG or TJ")
+            return None
+        return value
+
+    def urls(self, column: str) -> tuple[str, ...]:
+        value = self.raw(column)
+        found = []
+        for part in (p.strip() for p in value.split(";")):
+            if not part:
+                continue
+            parsed = urlparse(part)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                self.fail(
+                    column,
+                    "a web address starting with http:// or https:// (several separated by ';')",
+                    part,
+                )
+            else:
+                found.append(part)
+        return tuple(found)
+
+    def actors(self, column: str) -> tuple[tuple[str, str], ...]:
+        value = self.raw(column)
+        found: list[tuple[str, str]] = []
+        for part in (p.strip() for p in value.split(";")):
+            if not part:
+                continue
+            match = _ACTOR.match(part)
+            code = match.group("cc").upper() if match else ""
+            if not match or not (code == "INT" or is_country(code)):
+                self.fail(
+                    column,
+                    "';'-separated actors written 'Name [CC]' with CC an ISO country code or INT",
+                    part,
+                )
+                continue
+            actor = (match.group("name").strip(), code)
+            if actor not in found:
+                found.append(actor)
+        return tuple(found)
+
+
+def check_header(
+    file: str,
+    header: list[str],
+    known: Collection[str],
+    required: Collection[str],
+    *,
+    ignore_extra: bool = False,
+) -> list[CellError]:
+    """Unknown columns (unless ignored) and missing required columns, reported on line 1."""
+    errors = []
+    seen = set()
+    for column in header:
+        if column in seen:
+            errors.append(CellError(file, 1, column, column, "each column name only once"))
+        seen.add(column)
+        if column not in known and not ignore_extra:
+            errors.append(
+                CellError(
+                    file,
+                    1,
+                    column,
+                    column,
+                    "a known column (" + ", ".join(known) + "); "
+                    "use --ignore-extra to skip unknown columns",
+                )
+            )
+    for column in required:
+        if column not in header:
+            errors.append(CellError(file, 1, column, None, f"a column named '{column}'"))
+    return errors

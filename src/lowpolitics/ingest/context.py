@@ -1,0 +1,169 @@
+"""The context importer in lowpolitics' own CSV layout (security, political, economic events
+and declared tension periods). The native layouts of ACLED, UCDP GED and GDELT are read by
+:mod:`lowpolitics.ingest.feeds` into the same :class:`ContextRecord`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.gazetteer import Gazetteer
+from lowpolitics.ingest.checks import RowChecker, check_header, content_hash
+from lowpolitics.ingest.registry import resolve_place, resolve_region
+from lowpolitics.ingest.results import Parsed, Rejected
+from lowpolitics.ingest.tables import read_table
+
+CONTEXT_COLUMNS = (
+    "id",
+    "date",
+    "end_date",
+    "kind",
+    "severity",
+    "fatalities",
+    "place",
+    "region",
+    "summary",
+    "source_url",
+)
+CONTEXT_REQUIRED = ("date", "kind")
+TENSION_PERIOD = "tension_period"
+
+
+@dataclass(frozen=True)
+class ContextRecord:
+    """A validated context event, whatever file layout it came from."""
+
+    key: str
+    date: PartialDate
+    end_date: PartialDate | None
+    kind: str
+    severity: int | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    region_code: str | None
+    place_id: str | None
+    place_text: str | None
+    summary: str | None
+    source_urls: tuple[str, ...]
+    origin_format: str
+    line: int
+    content_hash: str
+
+
+def context_kinds(codebook: Codebook) -> list[str]:
+    return [*codebook.context_kind_codes, TENSION_PERIOD]
+
+
+def make_record(
+    *,
+    key: str | None,
+    date: PartialDate,
+    end_date: PartialDate | None,
+    kind: str,
+    severity: int | None,
+    fatalities: tuple[int | None, int | None],
+    region_code: str | None,
+    place_id: str | None,
+    place_text: str | None,
+    summary: str | None,
+    source_urls: tuple[str, ...],
+    origin_format: str,
+    line: int,
+) -> ContextRecord:
+    content = {
+        "date": str(date),
+        "end_date": str(end_date) if end_date else None,
+        "kind": kind,
+        "severity": severity,
+        "fatalities": list(fatalities),
+        "region_code": region_code,
+        "place_id": place_id,
+        "place_text": place_text,
+        "summary": summary,
+        "source_urls": list(source_urls),
+        "origin_format": origin_format,
+    }
+    digest = content_hash(content)
+    return ContextRecord(
+        key=key or f"{origin_format}-{digest[:16]}",
+        date=date,
+        end_date=end_date,
+        kind=kind,
+        severity=severity,
+        fatalities_low=fatalities[0],
+        fatalities_high=fatalities[1],
+        region_code=region_code,
+        place_id=place_id,
+        place_text=place_text,
+        summary=summary,
+        source_urls=source_urls,
+        origin_format=origin_format,
+        line=line,
+        content_hash=digest,
+    )
+
+
+def parse_context(
+    path: Path | str, codebook: Codebook, gazetteer: Gazetteer, *, ignore_extra: bool = False
+) -> Parsed[ContextRecord]:
+    """Validate a context file in the project's own layout."""
+    table = read_table(path, json_key="events")
+    name = table.path.name
+    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header)
+    parsed.errors = check_header(
+        name, table.header, CONTEXT_COLUMNS, CONTEXT_REQUIRED, ignore_extra=ignore_extra
+    )
+    if parsed.errors:
+        return parsed
+    kinds = context_kinds(codebook)
+    seen: dict[str, int] = {}
+    for line, cells in table.rows:
+        check = RowChecker(name, line, cells)
+        date = check.date("date", required=True)
+        end_date = check.date("end_date")
+        if date and end_date and end_date.end < date.start:
+            check.fail("end_date", f"a date on or after the start date {date}")
+        kind = check.code("kind", kinds, what="context kind", required=True)
+        if kind == TENSION_PERIOD and end_date is None and not check.raw("end_date"):
+            check.fail("end_date", "an end date: a tension period runs from date to end_date")
+        severity = check.integer("severity", minimum=0, allowed=codebook.severity_codes)
+        fatalities = check.count_range("fatalities")
+        region_code = resolve_region(check, "region", gazetteer)
+        place_id, place_text, region_code = resolve_place(
+            check, gazetteer, None, region_code, parsed.warnings, table.unit
+        )
+        summary = check.text("summary", max_len=5000)
+        urls = check.urls("source_url")
+        key = check.text("id", max_len=120)
+        if key is not None and key in seen:
+            check.fail("id", f"a unique id (already used on {table.unit} {seen[key]})")
+        if check.errors:
+            parsed.rejected.append(Rejected(line, cells, check.errors))
+            continue
+        record = make_record(
+            key=key,
+            date=date,
+            end_date=end_date,
+            kind=kind,
+            severity=severity,
+            fatalities=fatalities,
+            region_code=region_code,
+            place_id=place_id,
+            place_text=place_text,
+            summary=summary,
+            source_urls=urls,
+            origin_format="own",
+            line=line,
+        )
+        if record.key in seen:
+            parsed.warnings.append(
+                f"{name}, {table.unit} {line}: same content as "
+                f"{table.unit} {seen[record.key]}; counted once"
+            )
+            continue
+        seen[record.key] = line
+        parsed.records.append(record)
+    return parsed

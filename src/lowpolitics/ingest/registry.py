@@ -1,0 +1,253 @@
+"""The registry importer: one row per activity, in the documented contract (docs/data-formats.md).
+
+Reads CSV, XLSX or JSON; checks every cell against the codebook and the gazetteer; returns
+:class:`ActivityRecord` objects that the store can write without further checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.errors import CellError
+from lowpolitics.framework.gazetteer import Gazetteer
+from lowpolitics.ingest.checks import RowChecker, check_header, content_hash, is_subdivision
+from lowpolitics.ingest.results import Parsed, Rejected
+from lowpolitics.ingest.tables import read_table
+
+REGISTRY_COLUMNS = (
+    "id",
+    "date",
+    "end_date",
+    "title",
+    "initiative",
+    "mechanism",
+    "mechanisms_secondary",
+    "activity_type",
+    "status",
+    "status_reason",
+    "host_country",
+    "partner_country",
+    "region",
+    "place",
+    "actors",
+    "participants_total",
+    "participants_women",
+    "participants_youth",
+    "source_url",
+    "notes",
+)
+REGISTRY_REQUIRED = ("date", "title", "mechanism", "status")
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """A validated registry row."""
+
+    key: str
+    date: PartialDate
+    end_date: PartialDate | None
+    title: str
+    initiative: str | None
+    mechanism: str
+    mechanisms_secondary: tuple[str, ...]
+    activity_type: str | None
+    status: str
+    status_reason: str | None
+    host_country: str | None
+    partner_country: str | None
+    region_code: str | None
+    place_id: str | None
+    place_text: str | None
+    actors: tuple[tuple[str, str], ...]
+    participants_total: int | None
+    participants_women: int | None
+    participants_youth: int | None
+    source_urls: tuple[str, ...]
+    notes: str | None
+    line: int
+    content_hash: str
+
+
+def resolve_region(check: RowChecker, column: str, gazetteer: Gazetteer) -> str | None:
+    value = check.raw(column)
+    if not value:
+        return None
+    region = gazetteer.region(value)
+    if region is not None:
+        return region.region
+    if is_subdivision(value):
+        return value.upper()
+    check.fail(
+        column,
+        "an ISO 3166-2 region code such as KG-B or TJ-SU, or a region name the gazetteer knows",
+    )
+    return None
+
+
+def resolve_place(
+    check: RowChecker,
+    gazetteer: Gazetteer,
+    country: str | None,
+    region_code: str | None,
+    warnings: list[str],
+    unit: str,
+):
+    """Place through the gazetteer; an unknown place is kept as text with a warning.
+
+    Two villages may share a name across the border (there is an Arka on each side), so a
+    region given in the row decides between them; a place known only outside that region is
+    kept as text rather than linked to the wrong village.
+    """
+    text = check.text("place", max_len=300)
+    if text is None:
+        return None, None, region_code
+    candidates = gazetteer.lookup(text)
+    where = f"{check.file}, {unit} {check.line}"
+    if not candidates:
+        warnings.append(f"{where}: place '{text}' is not in the gazetteer; kept as text")
+        return None, text, region_code
+    if region_code is not None:
+        in_region = [p for p in candidates if p.region == region_code]
+        if not in_region:
+            elsewhere = ", ".join(sorted({p.region or p.country for p in candidates}))
+            warnings.append(
+                f"{where}: the gazetteer's '{text}' lies in {elsewhere}, not in "
+                f"region {region_code}; kept as text"
+            )
+            return None, text, region_code
+        candidates = in_region
+    elif country is not None and any(p.country == country for p in candidates):
+        candidates = [p for p in candidates if p.country == country]
+    place = gazetteer.best(candidates)
+    return place.id, text, region_code or place.region
+
+
+def parse_registry(
+    path: Path | str, codebook: Codebook, gazetteer: Gazetteer, *, ignore_extra: bool = False
+) -> Parsed[ActivityRecord]:
+    """Validate a registry file completely; never stops at the first bad cell."""
+    table = read_table(path, json_key="activities")
+    name = table.path.name
+    parsed: Parsed[ActivityRecord] = Parsed(table.path, table.header)
+    parsed.errors = check_header(
+        name, table.header, REGISTRY_COLUMNS, REGISTRY_REQUIRED, ignore_extra=ignore_extra
+    )
+    if parsed.errors:
+        return parsed
+    families = codebook.mechanism_codes
+    seen_keys: dict[str, int] = {}
+    for line, cells in table.rows:
+        check = RowChecker(name, line, cells)
+        date = check.date("date", required=True)
+        end_date = check.date("end_date")
+        if date and end_date and end_date.end < date.start:
+            check.fail("end_date", f"a date on or after the start date {date}")
+        title = check.text("title", required=True)
+        mechanism = check.code("mechanism", families, what="mechanism", required=True)
+        secondary = tuple(
+            m
+            for m in check.codes("mechanisms_secondary", families, what="mechanism")
+            if m != mechanism
+        )
+        activity_type = check.code(
+            "activity_type", codebook.activity_type_codes, what="activity type"
+        )
+        status = check.code("status", codebook.status_codes, what="status", required=True)
+        host = check.country("host_country")
+        partner = check.country("partner_country")
+        region_code = resolve_region(check, "region", gazetteer)
+        place_id, place_text, region_code = resolve_place(
+            check, gazetteer, host, region_code, parsed.warnings, table.unit
+        )
+        actors = check.actors("actors")
+        total = check.integer("participants_total")
+        women = check.integer("participants_women")
+        youth = check.integer("participants_youth")
+        for column, part in (("participants_women", women), ("participants_youth", youth)):
+            if total is not None and part is not None and part > total:
+                check.fail(column, f"at most participants_total ({total})")
+        urls = check.urls("source_url")
+        key = check.text("id", max_len=120)
+        if key is not None and key in seen_keys:
+            check.fail("id", f"a unique id (already used on {table.unit} {seen_keys[key]})")
+        if check.errors:
+            parsed.rejected.append(Rejected(line, cells, check.errors))
+            continue
+        content = {
+            "date": str(date),
+            "end_date": str(end_date) if end_date else None,
+            "title": title,
+            "initiative": check.text("initiative", max_len=300),
+            "mechanism": mechanism,
+            "mechanisms_secondary": list(secondary),
+            "activity_type": activity_type,
+            "status": status,
+            "status_reason": check.text("status_reason", max_len=2000),
+            "host_country": host,
+            "partner_country": partner,
+            "region_code": region_code,
+            "place_id": place_id,
+            "place_text": place_text,
+            "actors": [list(a) for a in actors],
+            "participants_total": total,
+            "participants_women": women,
+            "participants_youth": youth,
+            "source_urls": list(urls),
+            "notes": check.text("notes", max_len=5000),
+        }
+        digest = content_hash(content)
+        if key is None:
+            key = "row-" + digest[:16]
+            if key in seen_keys:
+                parsed.warnings.append(
+                    f"{name}, {table.unit} {line}: same content as "
+                    f"{table.unit} {seen_keys[key]}; counted once"
+                )
+                continue
+        seen_keys[key] = line
+        if not urls:
+            parsed.warnings.append(
+                f"{name}, {table.unit} {line}: no source_url — every fact "
+                "should cite where it is reported"
+            )
+        parsed.records.append(
+            ActivityRecord(
+                key=key,
+                date=date,
+                end_date=end_date,
+                title=title,
+                initiative=content["initiative"],
+                mechanism=mechanism,
+                mechanisms_secondary=secondary,
+                activity_type=activity_type,
+                status=status,
+                status_reason=content["status_reason"],
+                host_country=host,
+                partner_country=partner,
+                region_code=region_code,
+                place_id=place_id,
+                place_text=place_text,
+                actors=actors,
+                participants_total=total,
+                participants_women=women,
+                participants_youth=youth,
+                source_urls=urls,
+                notes=content["notes"],
+                line=line,
+                content_hash=digest,
+            )
+        )
+    return parsed
+
+
+def record_as_dict(record: ActivityRecord) -> dict:
+    data = asdict(record)
+    data["date"] = str(record.date)
+    data["end_date"] = str(record.end_date) if record.end_date else None
+    return data
+
+
+__all__ = ["REGISTRY_COLUMNS", "ActivityRecord", "CellError", "parse_registry"]

@@ -1,0 +1,180 @@
+"""Reading tabular files (CSV, XLSX, JSON) as numbered rows of text cells.
+
+Every importer sees the same thing — a header and ``(line, {column: text})`` pairs — so error
+messages can name the line a user sees in their spreadsheet or editor, whatever the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lowpolitics.framework.errors import CellError, InputError
+
+SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".json")
+
+
+@dataclass
+class Table:
+    """A file read as text cells: its header and its numbered rows."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    unit: str = "line"  # what the row numbers count: a text line, or a JSON record
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") or len(text) > 10 else text
+    return str(value).strip()
+
+
+def _fail(path: Path, expected: str, line: int | None = None) -> InputError:
+    return InputError(
+        [CellError(path.name, line, None, None, expected)],
+        message=f"{path.name}: cannot read the file",
+    )
+
+
+def _read_csv(path: Path, delimiter: str | None = None) -> Table:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, f"a readable file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(path, "UTF-8 text (save the spreadsheet as 'CSV UTF-8')", line) from exc
+    if not text.strip():
+        raise _fail(path, "a header row and at least one data row")
+    if delimiter is None:
+        first = text.splitlines()[0]
+        # Spreadsheets in Russian locales save CSV with ';' — accept it when the header says so.
+        delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in next(reader)]
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _fail(path, f"well-formed CSV ({exc})", reader.line_num) from exc
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            extra = values[len(header) :]
+            if any(v.strip() for v in extra):
+                raise InputError(
+                    [
+                        CellError(
+                            path.name,
+                            line,
+                            None,
+                            ",".join(extra),
+                            f"{len(header)} cells as in the header, found {len(values)}",
+                        )
+                    ]
+                )
+        cells = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+        rows.append((line, cells))
+    return Table(path, header, rows)
+
+
+def _read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _fail(path, "an Excel .xlsx workbook") from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(h) for h in next(iterator)]
+    except StopIteration:
+        raise _fail(path, "a header row in the first sheet") from None
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, values in enumerate(iterator, start=2):
+        cells = [_cell(v) for v in values]
+        if not any(cells):
+            continue
+        rows.append(
+            (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)})
+        )
+    workbook.close()
+    return Table(path, header, rows)
+
+
+def _read_json(path: Path, list_key: str | None) -> Table:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise _fail(path, f"valid JSON ({exc.msg})", exc.lineno) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, "a readable UTF-8 JSON file") from exc
+    if isinstance(data, dict) and list_key and isinstance(data.get(list_key), list):
+        data = data[list_key]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        expected = "an array of objects" + (f' (or {{"{list_key}": [...]}})' if list_key else "")
+        raise _fail(path, expected)
+    header: list[str] = []
+    for item in data:
+        for key in item:
+            if key not in header:
+                header.append(key)
+    rows = []
+    for index, item in enumerate(data, start=1):
+        cells = {}
+        for key in header:
+            value = item.get(key)
+            if isinstance(value, list):
+                value = ";".join(_cell(v) for v in value)
+            cells[key] = _cell(value)
+        rows.append((index, cells))
+    return Table(path, header, rows, unit="record")
+
+
+def read_table(path: Path | str, *, json_key: str | None = None) -> Table:
+    """Read ``path`` by its extension. JSON may be an array or ``{json_key: [...]}``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(
+            [CellError(str(path), None, None, None, "an existing file")],
+            message=f"{path}: no such file",
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    if suffix == ".tsv":
+        return _read_csv(path, "\t")
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix == ".json":
+        return _read_json(path, json_key)
+    raise InputError(
+        [CellError(path.name, None, None, suffix, "one of " + ", ".join(SUPPORTED))],
+        message=f"{path.name}: unsupported file type '{suffix}'",
+    )
+
+
+def iter_rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+    yield from table.rows

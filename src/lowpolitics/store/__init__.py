@@ -1,0 +1,1 @@
+"""The store: models, engines, migrations, loading of validated records, and queries."""

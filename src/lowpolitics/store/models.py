@@ -1,0 +1,416 @@
+"""SQLAlchemy models for the domain model (docs/architecture.md).
+
+The same models run on SQLite (embedded default) and PostgreSQL (multi-user). Dates keep
+their precision as two columns: the first day of the interval and ``day|month|year``.
+Codes (mechanism, status, activity type …) are plain strings validated against the codebook
+at the edges, so a user's extended codebook needs no schema change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+# --- geography -----------------------------------------------------------------------------
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)  # ISO alpha-2, or INT
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO 3166-2
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
+    border: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Place(Base):
+    __tablename__ = "places"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # gazetteer id
+    kind: Mapped[str] = mapped_column(String(20))
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
+    name_ky: Mapped[str | None] = mapped_column(String(200))
+    name_tg: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    border_area: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- who -----------------------------------------------------------------------------------
+
+
+class Actor(Timestamped, Base):
+    __tablename__ = "actors"
+    __table_args__ = (UniqueConstraint("name", "country_code", name="uq_actors_name_country"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country_code: Mapped[str] = mapped_column(String(3))  # ISO alpha-2 or INT
+    type: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    accessed_on: Mapped[date | None] = mapped_column(Date)
+
+
+# --- frameworks and lines of work ---------------------------------------------------------
+
+
+class Instrument(Timestamped, Base):
+    """An agreement, treaty, memorandum or programme, with its commitments."""
+
+    __tablename__ = "instruments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(40))  # agreement, treaty, memorandum, programme
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    ratified_on: Mapped[date | None] = mapped_column(Date)
+    in_force_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="instrument", cascade="all, delete-orphan"
+    )
+
+
+class InstrumentParty(Base):
+    __tablename__ = "instrument_parties"
+
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("instruments.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+
+
+class Commitment(Base):
+    """A priority area of an instrument (reciprocal exchanges, heritage protection …)."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(500))
+    mechanism: Mapped[str | None] = mapped_column(String(40))
+
+    instrument: Mapped[Instrument] = relationship(back_populates="commitments")
+
+
+class Body(Timestamped, Base):
+    """A joint commission or working group and how often it is expected to meet."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))  # commission, working_group
+    rhythm_months: Mapped[int | None] = mapped_column(Integer)
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Initiative(Timestamped, Base):
+    """A line of work that recurs or runs for a while ("Days of Culture")."""
+
+    __tablename__ = "initiatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    mechanism: Mapped[str | None] = mapped_column(String(40))
+    activity_type: Mapped[str | None] = mapped_column(String(40))
+    rhythm_months: Mapped[int | None] = mapped_column(Integer)
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    lead_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+
+
+# --- what happened -------------------------------------------------------------------------
+
+
+class Activity(Timestamped, Base):
+    """One dated occurrence of cultural cooperation (a registry row)."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # registry `id`
+    date_start: Mapped[date] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(5))
+    end_start: Mapped[date | None] = mapped_column(Date)
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    title: Mapped[str] = mapped_column(String(500))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"))
+    mechanism: Mapped[str] = mapped_column(String(40), index=True)
+    activity_type: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    host_country: Mapped[str | None] = mapped_column(String(2))
+    partner_country: Mapped[str | None] = mapped_column(String(2))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+    place_text: Mapped[str | None] = mapped_column(String(300))
+    participants_total: Mapped[int | None] = mapped_column(Integer)
+    participants_women: Mapped[int | None] = mapped_column(Integer)
+    participants_youth: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    initiative: Mapped[Initiative | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+    place: Mapped[Place | None] = relationship()
+    secondary: Mapped[list[ActivityMechanism]] = relationship(
+        cascade="all, delete-orphan", order_by="ActivityMechanism.mechanism"
+    )
+    actor_links: Mapped[list[ActivityActor]] = relationship(
+        cascade="all, delete-orphan", order_by="ActivityActor.position"
+    )
+    source_links: Mapped[list[ActivitySource]] = relationship(
+        cascade="all, delete-orphan", order_by="ActivitySource.position"
+    )
+    history: Mapped[list[StatusChange]] = relationship(
+        cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+
+
+class ActivityMechanism(Base):
+    """A secondary mechanism of an activity (the primary one is on the activity)."""
+
+    __tablename__ = "activity_mechanisms"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    mechanism: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ActivityActor(Base):
+    __tablename__ = "activity_actors"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str | None] = mapped_column(String(40))
+
+    actor: Mapped[Actor] = relationship()
+
+
+class ActivitySource(Base):
+    __tablename__ = "activity_sources"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[Source] = relationship()
+
+
+class StatusChange(Base):
+    """One entry of an activity's status history: what, when it was known, and why."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(30))
+    changed_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    origin: Mapped[str | None] = mapped_column(String(300))  # file or user that recorded it
+
+
+class ContextEvent(Timestamped, Base):
+    """A security, political or economic event, or a declared tension period."""
+
+    __tablename__ = "context_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    date_start: Mapped[date] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(5))
+    end_start: Mapped[date | None] = mapped_column(Date)
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    severity: Mapped[int | None] = mapped_column(Integer)
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+    place_text: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    origin_format: Mapped[str] = mapped_column(String(10), default="own")
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    place: Mapped[Place | None] = relationship()
+    source_links: Mapped[list[ContextSource]] = relationship(
+        cascade="all, delete-orphan", order_by="ContextSource.position"
+    )
+
+
+class ContextSource(Base):
+    __tablename__ = "context_sources"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("context_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[Source] = relationship()
+
+
+# --- corpus --------------------------------------------------------------------------------
+
+
+class Document(Timestamped, Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(String(10))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    country_code: Mapped[str | None] = mapped_column(String(3))
+    genre: Mapped[str | None] = mapped_column(String(60))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    filename: Mapped[str | None] = mapped_column(String(500))
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # paragraph, sentence
+    start: Mapped[int] = mapped_column(Integer)  # code points, end exclusive
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class Code(Base):
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
+    colour: Mapped[str | None] = mapped_column(String(9))
+    definition: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="user")  # codebook | user
+
+
+class Coding(Base):
+    __tablename__ = "codings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    coder: Mapped[str] = mapped_column(String(120))  # a user name, or auto:<model>
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Memo(Base):
+    __tablename__ = "memos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# --- people and the record of what they did ----------------------------------------------
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # viewer < coder < editor < admin
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the values before and after. Written, never edited."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(300))  # user name, or cli:<file>
+    action: Mapped[str] = mapped_column(String(20))  # create, update, delete, import
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str | None] = mapped_column(String(200))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)

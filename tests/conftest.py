@@ -1,0 +1,185 @@
+"""Shared fixtures: codebook, gazetteer, databases on both backends, a CLI runner, sample files.
+
+PostgreSQL tests run against 127.0.0.1:5432 (user postgres, database test), each test in a
+database of its own that is dropped afterwards. When CI=true they must run; elsewhere they
+skip with the reason printed when the server cannot be reached.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from lowpolitics.cli.main import run
+from lowpolitics.framework.codebook import load_codebook
+from lowpolitics.framework.gazetteer import load_gazetteer
+from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+from lowpolitics.store.db import make_engine, session_scope, upgrade
+from lowpolitics.store.reference import seed_reference
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+DATA = Path(__file__).parent / "data"
+
+
+def _pg_problem() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN):
+            return None
+    except Exception as exc:  # any failure means: no server for these tests
+        return f"PostgreSQL at 127.0.0.1:5432 not reachable ({exc.__class__.__name__}: {exc})"
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    return load_codebook()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test."""
+    problem = _pg_problem()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {problem}")
+        pytest.skip(problem)
+    import psycopg
+
+    name = f"lp_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Every store test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def engine(db_url, gazetteer):
+    """An initialised database (schema at head, gazetteer seeded)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_reference(session, gazetteer)
+    yield engine
+    engine.dispose()
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code}, out={self.out[:300]!r}, err={self.err[:300]!r})"
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the real CLI entry point (with its error mapping) and capture what it prints."""
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+def registry_row(**values: str) -> dict[str, str]:
+    row = dict.fromkeys(REGISTRY_COLUMNS, "")
+    row.update(values)
+    return row
+
+
+GOOD_ROWS = [
+    registry_row(
+        id="r-1",
+        date="2019-06",
+        title="Days of Tajik culture in Bishkek",
+        initiative="Days of Culture",
+        mechanism="institutional",
+        mechanisms_secondary="societal",
+        activity_type="days_of_culture",
+        status="held",
+        host_country="KG",
+        partner_country="TJ",
+        place="Bishkek",
+        actors="Ministry of Culture of Tajikistan [TJ];Ministry of Culture of Kyrgyzstan [KG]",
+        source_url="https://example.org/days-2019",
+    ),
+    registry_row(
+        id="r-2",
+        date="2021-05-10",
+        end_date="2021-05-14",
+        title="Cross-border youth camp",
+        mechanism="education_youth",
+        activity_type="youth_camp",
+        status="cancelled",
+        status_reason="border clash",
+        host_country="KG",
+        partner_country="TJ",
+        region="KG-B",
+        place="Кок-Таш",
+        actors="UNICEF [INT]",
+        participants_total="40",
+        participants_women="22",
+        participants_youth="40",
+        source_url="https://example.org/camp",
+    ),
+    registry_row(
+        id="r-3",
+        date="2022",
+        title="Joint history textbook talks",
+        mechanism="discursive",
+        activity_type="textbook_history_commission",
+        status="planned",
+        place="Ворух",
+        source_url="https://example.org/talks",
+        notes="announced",
+    ),
+    registry_row(
+        id="r-4",
+        date="2023-09-01",
+        title="Women's groups meet in Isfara",
+        mechanism="societal",
+        activity_type="womens_group_exchange",
+        status="held",
+        host_country="TJ",
+        partner_country="KG",
+        place="Isfara",
+        participants_total="30",
+        participants_women="30",
+        source_url="https://example.org/women",
+    ),
+]
+
+
+def write_registry(path: Path, rows: list[dict[str, str]], columns=REGISTRY_COLUMNS) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def good_registry(tmp_path) -> Path:
+    return write_registry(tmp_path / "registry.csv", GOOD_ROWS)
