@@ -17,35 +17,38 @@ from lowpolitics.store.models import Country, Place, Region
 INTERNATIONAL = "INT"
 
 
-def ensure_country(session: Session, code: str) -> None:
+def country_row(code: str) -> Country:
+    """A new ``Country`` row for an ISO alpha-2 code (or ``INT``), named from pycountry."""
     code = code.upper()
-    if session.get(Country, code) is not None:
-        return
     if code == INTERNATIONAL:
-        name = "International"
-    else:
-        country = pycountry.countries.get(alpha_2=code)
-        name = country.name if country else code
-    session.add(Country(code=code, name_en=name))
-    session.flush()
+        return Country(code=code, name_en="International")
+    country = pycountry.countries.get(alpha_2=code)
+    return Country(code=code, name_en=country.name if country else code)
+
+
+def region_row(code: str) -> Region:
+    """A new ``Region`` row for an ISO 3166-2 code, named from pycountry."""
+    code = code.upper()
+    subdivision = pycountry.subdivisions.get(code=code)
+    return Region(
+        code=code,
+        country_code=code.split("-")[0],
+        name_en=subdivision.name if subdivision else code,
+        border=False,
+    )
+
+
+def ensure_country(session: Session, code: str) -> None:
+    if session.get(Country, code.upper()) is None:
+        session.add(country_row(code))
+        session.flush()
 
 
 def ensure_region(session: Session, code: str) -> None:
-    code = code.upper()
-    if session.get(Region, code) is not None:
-        return
-    subdivision = pycountry.subdivisions.get(code=code)
-    country = code.split("-")[0]
-    ensure_country(session, country)
-    session.add(
-        Region(
-            code=code,
-            country_code=country,
-            name_en=subdivision.name if subdivision else code,
-            border=False,
-        )
-    )
-    session.flush()
+    if session.get(Region, code.upper()) is None:
+        ensure_country(session, code.split("-")[0])
+        session.add(region_row(code))
+        session.flush()
 
 
 def seed_reference(session: Session, gazetteer: Gazetteer) -> int:
