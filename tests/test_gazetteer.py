@@ -106,3 +106,15 @@ def test_cli_places(cli):
     assert result.code == 0
     assert "TJ-SU" in result.out
     assert "no place" in cli("places", "Atlantis").out
+
+
+def test_names_are_clean_and_notes_separate(gazetteer):
+    for place in gazetteer.places:
+        for name in place.names.values():
+            assert "(" not in name, (place.id, name)
+    assert gazetteer.lookup("village") == []
+    assert gazetteer.lookup("city of republican significance") == []
+    assert "tj_buston" in [p.id for p in gazetteer.lookup("Chkalovsk")]
+    assert "kg_razzakov" in [p.id for p in gazetteer.lookup("Isfana")]
+    dostuk = {p.id: p.note for p in gazetteer.lookup("Dostuk")}
+    assert "2025" in dostuk["kg_dostuk_batken"]

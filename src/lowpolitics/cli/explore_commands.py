@@ -323,6 +323,7 @@ def places_command(
             "lat": p.lat,
             "lon": p.lon,
             "border_area": p.border_area,
+            "note": p.note,
             "source_url": p.source_url,
         }
         for p in found
@@ -345,6 +346,7 @@ def places_command(
                 " / ".join(r["names"].get(k, "") for k in ("en", "ru", "ky", "tg")),
                 f"{r['lat']}, {r['lon']}" if r["lat"] is not None else "",
                 "yes" if r["border_area"] else "no",
+                r["note"],
             ]
             for r in rows
         ),

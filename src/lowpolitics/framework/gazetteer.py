@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +17,6 @@ from importlib import resources
 from lowpolitics.framework.folding import fold
 
 _KIND_RANK = {"country": 0, "region": 1, "district": 2, "city": 3, "town": 4, "enclave": 5}
-_BRACKETS = re.compile(r"\s*\(([^)]*)\)")
 
 GAZETTEER_COLUMNS = (
     "id",
@@ -36,6 +34,7 @@ GAZETTEER_COLUMNS = (
     "border_area",
     "source_url",
     "name_check",
+    "note",
 )
 
 
@@ -54,6 +53,7 @@ class Place:
     lon: float | None
     border_area: bool
     source_url: str
+    note: str = ""  # what tells two places of one name apart, renamings, the 2025 treaty
     unverified: tuple[str, ...] = field(default=())
 
     @property
@@ -139,17 +139,7 @@ def _parse(text: str) -> list[Place]:
             for lang in ("en", "ru", "ky", "tg")
             if row.get(f"name_{lang}", "").strip()
         }
-        variants = [v.strip() for v in (row.get("variants") or "").split(";") if v.strip()]
-        # "Кёк-Таш (Кок-Таш)": both the name outside and the one inside the brackets are names.
-        for name in list(names.values()) + list(variants):
-            if "(" in name:
-                variants.append(_BRACKETS.sub("", name).strip())
-                # keep an inner alternative name, not a note like "(to 2000)" or "(city of …)"
-                variants.extend(
-                    inner.strip()
-                    for inner in _BRACKETS.findall(name)
-                    if not any(c.isdigit() for c in inner) and len(inner.split()) <= 2
-                )
+        variants = tuple(v.strip() for v in (row.get("variants") or "").split(";") if v.strip())
         places.append(
             Place(
                 id=row["id"],
@@ -158,11 +148,12 @@ def _parse(text: str) -> list[Place]:
                 region=(row.get("iso_3166_2") or "").strip() or None,
                 parent=(row.get("parent") or "").strip() or None,
                 names=names,
-                variants=tuple(v for v in variants if v),
+                variants=variants,
                 lat=float(row["lat"]) if row.get("lat") else None,
                 lon=float(row["lon"]) if row.get("lon") else None,
                 border_area=(row.get("border_area") or "").strip().lower() == "yes",
                 source_url=row.get("source_url") or "",
+                note=(row.get("note") or "").strip(),
                 unverified=tuple(
                     c.strip() for c in (row.get("name_check") or "").split(";") if c.strip()
                 ),
