@@ -1,0 +1,142 @@
+"""The analysis view of the store: plain, immutable records read once.
+
+Analyses never touch the ORM. They receive activities and events as small frozen records, so
+known-answer tests can build them by hand and results can always name the ids behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.store.models import Activity, ActivityActor, ContextEvent, ContextSource, Region
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    key: str
+    date: PartialDate
+    mechanism: str
+    status: str
+    title: str = ""
+    end_date: PartialDate | None = None
+    secondary: tuple[str, ...] = ()
+    activity_type: str | None = None
+    initiative: str | None = None
+    host_country: str | None = None
+    partner_country: str | None = None
+    region: str | None = None
+    border_area: bool | None = None  # None: place and region unknown
+    participants_total: int | None = None
+    participants_women: int | None = None
+    participants_youth: int | None = None
+    actors: tuple[tuple[str, str], ...] = ()  # (name, country)
+
+
+@dataclass(frozen=True)
+class EventView:
+    key: str
+    date: PartialDate
+    kind: str
+    end_date: PartialDate | None = None
+    severity: int | None = None
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
+    region: str | None = None
+    place: str | None = None
+    summary: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def last_day(self) -> date:
+        return (self.end_date or self.date).end
+
+
+@dataclass
+class Dataset:
+    activities: list[ActivityView] = field(default_factory=list)
+    events: list[EventView] = field(default_factory=list)
+
+    def between(self, start: date | None, end: date | None) -> Dataset:
+        """Activities whose date interval overlaps [start, end]; events are all kept, because
+        a period that began before the window still shapes what happens inside it."""
+
+        def keep(view: ActivityView) -> bool:
+            return (start is None or view.date.end >= start) and (
+                end is None or view.date.start <= end
+            )
+
+        return Dataset([a for a in self.activities if keep(a)], list(self.events))
+
+
+def _partial(start: date | None, precision: str | None) -> PartialDate | None:
+    if start is None or precision is None:
+        return None
+    return PartialDate.from_parts(start, precision)
+
+
+def load_dataset(session: Session) -> Dataset:
+    """Read every activity and context event into analysis records."""
+    border_regions = {
+        code for code, border in session.execute(select(Region.code, Region.border)) if border
+    }
+    query = select(Activity).options(
+        selectinload(Activity.secondary),
+        selectinload(Activity.initiative),
+        selectinload(Activity.place),
+        selectinload(Activity.actor_links).selectinload(ActivityActor.actor),
+    )
+    activities = []
+    for a in session.scalars(query.order_by(Activity.date_start, Activity.key)):
+        if a.place is not None:
+            border = a.place.border_area
+        elif a.region_code is not None:
+            border = a.region_code in border_regions
+        else:
+            border = None
+        activities.append(
+            ActivityView(
+                key=a.key,
+                date=PartialDate.from_parts(a.date_start, a.date_precision),
+                end_date=_partial(a.end_start, a.end_precision),
+                mechanism=a.mechanism,
+                status=a.status,
+                title=a.title,
+                secondary=tuple(m.mechanism for m in a.secondary),
+                activity_type=a.activity_type,
+                initiative=a.initiative.name if a.initiative else None,
+                host_country=a.host_country,
+                partner_country=a.partner_country,
+                region=a.region_code,
+                border_area=border,
+                participants_total=a.participants_total,
+                participants_women=a.participants_women,
+                participants_youth=a.participants_youth,
+                actors=tuple((link.actor.name, link.actor.country_code) for link in a.actor_links),
+            )
+        )
+    events = []
+    event_query = select(ContextEvent).options(
+        selectinload(ContextEvent.source_links).selectinload(ContextSource.source)
+    )
+    for e in session.scalars(event_query.order_by(ContextEvent.date_start, ContextEvent.key)):
+        events.append(
+            EventView(
+                key=e.key,
+                date=PartialDate.from_parts(e.date_start, e.date_precision),
+                end_date=_partial(e.end_start, e.end_precision),
+                kind=e.kind,
+                severity=e.severity,
+                fatalities_low=e.fatalities_low,
+                fatalities_high=e.fatalities_high,
+                region=e.region_code,
+                place=e.place_text,
+                summary=e.summary,
+                sources=tuple(link.source.url for link in e.source_links),
+            )
+        )
+    return Dataset(activities, events)

@@ -1,0 +1,37 @@
+"""Options shared by every analysis, and the periods they imply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.periods import PeriodRule, TensionPeriod, tension_periods
+
+SMALL_N = 10  # below this many activities a rate gets a plain warning
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    date_from: date | None = None
+    date_to: date | None = None
+    periods_mode: str = "auto"  # auto | declared | derived | both
+    rule: PeriodRule = field(default_factory=PeriodRule)
+    small_n: int = SMALL_N
+    as_of: date | None = None  # "now" for at-risk and censoring; today when None
+
+    def today(self) -> date:
+        return self.as_of or date.today()
+
+
+def periods_for(dataset: Dataset, options: AnalysisOptions) -> list[TensionPeriod]:
+    return tension_periods(dataset.events, options.periods_mode, options.rule)
+
+
+def describe_periods(options: AnalysisOptions, periods: list[TensionPeriod]) -> str:
+    origins = {p.origin for p in periods}
+    if not periods:
+        return "no tension periods (none declared, and no security event meets the rule)"
+    if origins == {"declared"}:
+        return "declared by hand (context rows with kind=tension_period), used as given"
+    return "derived from security events: " + options.rule.describe()
