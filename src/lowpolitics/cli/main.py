@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lowpolitics import __version__
-from lowpolitics.cli import data_commands, demo, explore_commands
+from lowpolitics.cli import analyse_commands, data_commands, demo, explore_commands
 from lowpolitics.cli.output import report_error
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import LowpoliticsError
@@ -57,6 +57,7 @@ app.add_typer(explore_commands.show_app, name="show")
 app.command("stats")(explore_commands.stats_command)
 app.command("codebook")(explore_commands.codebook_command)
 app.command("places")(explore_commands.places_command)
+app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("demo")(demo.demo)
 
 

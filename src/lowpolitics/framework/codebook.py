@@ -63,6 +63,8 @@ class Status(Entry):
 
 class ActivityType(Entry):
     family: str | None = None
+    # a session of a standing body (commission, working group): continuity counts these
+    body_session: bool = False
 
 
 class ActorType(Entry):
@@ -152,6 +154,10 @@ class Codebook(_Strict):
     @property
     def activity_type_codes(self) -> list[str]:
         return [a.code for a in self.activity_types]
+
+    @property
+    def body_session_types(self) -> frozenset[str]:
+        return frozenset(a.code for a in self.activity_types if a.body_session)
 
     @property
     def actor_type_codes(self) -> list[str]:

@@ -1,0 +1,60 @@
+"""Every analysis in one document: what ``analyse all`` writes and the brief and web app read.
+
+The ``meta`` block says what was analysed (software and codebook versions, a fingerprint of the
+data, the window and the period method), so that two documents can be compared and a figure
+quoted from one can be traced back to its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from lowpolitics import __version__
+from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
+from lowpolitics.analysis.reach import reach
+from lowpolitics.analysis.resilience import disruption_by_mechanism
+from lowpolitics.analysis.timeline import timeline
+from lowpolitics.framework.codebook import Codebook
+
+
+def fingerprint(dataset: Dataset) -> str:
+    """A hash of the analysed records: equal fingerprints, equal inputs."""
+    payload = json.dumps(
+        [[repr(a) for a in dataset.activities], [repr(e) for e in dataset.events]],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict:
+    periods = periods_for(dataset, options)
+    return {
+        "software": f"lowpolitics {__version__}",
+        "codebook_version": codebook.version,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "as_of": options.today().isoformat(),
+        "data_fingerprint": fingerprint(dataset),
+        "activities": len(dataset.activities),
+        "context_events": len(dataset.events),
+        "window": {
+            "from": options.date_from.isoformat() if options.date_from else None,
+            "to": options.date_to.isoformat() if options.date_to else None,
+        },
+        "periods_mode": options.periods_mode,
+        "period_method": describe_periods(options, periods),
+        "rows_query": "lowpolitics show activity ID — every id listed here",
+    }
+
+
+def analyse_all(dataset: Dataset, codebook: Codebook, options: AnalysisOptions, **extra) -> dict:
+    """All analyses over one dataset and one set of options."""
+    return {
+        "meta": meta(dataset, codebook, options),
+        "resilience": disruption_by_mechanism(dataset, codebook, options),
+        "reach": reach(dataset, options),
+        "timeline": timeline(dataset, codebook, options),
+        **extra,
+    }

@@ -1,0 +1,71 @@
+"""``lowpolitics analyse …`` on the bundled dataset: runs, reports periods with sources, warns."""
+
+import json
+
+import pytest
+
+from lowpolitics.cli.demo import build_demo
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    state = build_demo(tmp_path_factory.mktemp("analyse") / "demo", verbose=False)
+    url = state.url
+    state.close()
+    return url
+
+
+def test_resilience_on_bundled_data(cli, demo_db):
+    result = cli("--db", demo_db, "analyse", "resilience", "--format", "json")
+    assert result.code == 0, result
+    data = json.loads(result.out)
+    assert len(data["periods"]) == 5
+    assert all(p["sources"] and p["origin"] == "declared" for p in data["periods"])
+    assert {p["start"][:4] for p in data["periods"]} == {"2014", "2019", "2021", "2022"}
+    assert set(data["by_mechanism"]) == {"institutional", "societal", "education_youth",
+                                         "discursive"}
+    assert any("not reliable" in w for w in data["warnings"])
+    for block in data["by_mechanism"].values():
+        for side in ("in_tension", "outside"):
+            assert block[side]["n"] == len(block[side]["ids"])
+    table = cli("--db", demo_db, "analyse", "resilience")
+    assert table.code == 0 and "risk ratio" in table.out and "note:" in table.err
+
+
+def test_derived_periods_and_window(cli, demo_db):
+    result = cli("--db", demo_db, "analyse", "resilience", "--periods", "derived",
+                 "--from", "2020", "--to", "2023", "--format", "json")
+    data = json.loads(result.out)
+    assert data["periods"] and all(p["origin"] == "derived" for p in data["periods"])
+    assert data["window"] == {"from": "2020-01-01", "to": "2023-12-31"}
+
+
+def test_reach_and_timeline(cli, demo_db):
+    reach = json.loads(cli("--db", demo_db, "analyse", "reach", "--format", "json").out)
+    assert reach["overall"]["activities"] > 100
+    assert "bootstrap" in reach["methods"]["participant_shares"]
+    timeline = json.loads(cli("--db", demo_db, "analyse", "timeline", "--format", "json").out)
+    assert sum(r["total"] for r in timeline["by_year"]) == 140
+    assert cli("--db", demo_db, "analyse", "reach").code == 0
+    assert cli("--db", demo_db, "analyse", "timeline").code == 0
+
+
+def test_analyse_all_document(cli, demo_db, tmp_path):
+    target = tmp_path / "all.json"
+    result = cli("--db", demo_db, "analyse", "all", "--out", target, "--as-of", "2026-11-28")
+    assert result.code == 0
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert {"meta", "resilience", "reach", "timeline"} <= set(data)
+    assert data["meta"]["as_of"] == "2026-11-28"
+    assert len(data["meta"]["data_fingerprint"]) == 64
+
+
+@pytest.mark.parametrize("args, message", [
+    (["resilience", "--periods", "sometimes"], "--periods"),
+    (["resilience", "--from", "last year"], "--from"),
+    (["resilience", "--format", "xml"], "--format"),
+    (["all", "--as-of", "2026"], "--as-of"),
+])
+def test_bad_options(cli, demo_db, args, message):
+    result = cli("--db", demo_db, "analyse", *args)
+    assert result.code == 2 and message in result.err
