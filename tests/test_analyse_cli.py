@@ -22,8 +22,12 @@ def test_resilience_on_bundled_data(cli, demo_db):
     assert len(data["periods"]) == 5
     assert all(p["sources"] and p["origin"] == "declared" for p in data["periods"])
     assert {p["start"][:4] for p in data["periods"]} == {"2014", "2019", "2021", "2022"}
-    assert set(data["by_mechanism"]) == {"institutional", "societal", "education_youth",
-                                         "discursive"}
+    assert set(data["by_mechanism"]) == {
+        "institutional",
+        "societal",
+        "education_youth",
+        "discursive",
+    }
     assert any("not reliable" in w for w in data["warnings"])
     for block in data["by_mechanism"].values():
         for side in ("in_tension", "outside"):
@@ -33,8 +37,20 @@ def test_resilience_on_bundled_data(cli, demo_db):
 
 
 def test_derived_periods_and_window(cli, demo_db):
-    result = cli("--db", demo_db, "analyse", "resilience", "--periods", "derived",
-                 "--from", "2020", "--to", "2023", "--format", "json")
+    result = cli(
+        "--db",
+        demo_db,
+        "analyse",
+        "resilience",
+        "--periods",
+        "derived",
+        "--from",
+        "2020",
+        "--to",
+        "2023",
+        "--format",
+        "json",
+    )
     data = json.loads(result.out)
     assert data["periods"] and all(p["origin"] == "derived" for p in data["periods"])
     assert data["window"] == {"from": "2020-01-01", "to": "2023-12-31"}
@@ -60,12 +76,45 @@ def test_analyse_all_document(cli, demo_db, tmp_path):
     assert len(data["meta"]["data_fingerprint"]) == 64
 
 
-@pytest.mark.parametrize("args, message", [
-    (["resilience", "--periods", "sometimes"], "--periods"),
-    (["resilience", "--from", "last year"], "--from"),
-    (["resilience", "--format", "xml"], "--format"),
-    (["all", "--as-of", "2026"], "--as-of"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["resilience", "--periods", "sometimes"], "--periods"),
+        (["resilience", "--from", "last year"], "--from"),
+        (["resilience", "--format", "xml"], "--format"),
+        (["all", "--as-of", "2026"], "--as-of"),
+    ],
+)
 def test_bad_options(cli, demo_db, args, message):
     result = cli("--db", demo_db, "analyse", *args)
     assert result.code == 2 and message in result.err
+
+
+def test_simulate_then_recover_counts(cli, tmp_path):
+    folder = tmp_path / "sim"
+    result = cli(
+        "simulate",
+        "--out",
+        folder,
+        "--seed",
+        "7",
+        "--n",
+        "300",
+        "--rates",
+        "institutional=0.6/0.02",
+    )
+    assert result.code == 0, result
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    assert truth["rates"]["institutional"] == {"in_tension": 0.6, "outside": 0.02}
+    db = f"sqlite:///{tmp_path / 'sim.db'}"
+    cli("--db", db, "init")
+    assert cli("--db", db, "import", "registry", folder / "registry.csv").code == 0
+    assert cli("--db", db, "import", "context", folder / "context.csv").code == 0
+    data = json.loads(cli("--db", db, "analyse", "resilience", "--format", "json").out)
+    for mechanism, sides in truth["counts"].items():
+        for side, counts in sides.items():
+            block = data["by_mechanism"][mechanism][side]
+            assert (block["n"], block["disrupted"]) == (counts["n"], counts["disrupted"])
+    assert data["undetermined"] == truth["undetermined"]
+    bad = cli("simulate", "--out", folder, "--rates", "institutional=high/low")
+    assert bad.code == 2 and "--rates" in bad.err

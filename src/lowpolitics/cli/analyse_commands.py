@@ -64,9 +64,8 @@ def render_resilience(result: dict, codebook, lang: str = "en") -> None:
         inside, outside = r["in_tension"], r["outside"]
         ratio = "—"
         if r["risk_ratio"] is not None:
-            ratio = (
-                f"{r['risk_ratio']:.2f} [{r['risk_ratio_ci'][0]:.2f}–{r['risk_ratio_ci'][1]:.2f}]"
-            )
+            low, high = r["risk_ratio_ci"]
+            ratio = f"{r['risk_ratio']:.3g} [{low:.3g}–{high:.3g}]"
         label = "all" if mechanism == "all" else codebook.label("mechanisms", mechanism, lang)
         label = label.split(" (")[0]
         rows.append(

@@ -7,7 +7,13 @@ import sys
 import typer
 
 from lowpolitics import __version__
-from lowpolitics.cli import analyse_commands, data_commands, demo, explore_commands
+from lowpolitics.cli import (
+    analyse_commands,
+    data_commands,
+    demo,
+    explore_commands,
+    simulate_command,
+)
 from lowpolitics.cli.output import report_error
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import LowpoliticsError
@@ -58,6 +64,7 @@ app.command("stats")(explore_commands.stats_command)
 app.command("codebook")(explore_commands.codebook_command)
 app.command("places")(explore_commands.places_command)
 app.add_typer(analyse_commands.analyse_app, name="analyse")
+app.command("simulate")(simulate_command.simulate_command)
 app.command("demo")(demo.demo)
 
 
