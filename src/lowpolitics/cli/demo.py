@@ -1,15 +1,21 @@
-"""The main job on the bundled Kyrgyz–Tajik data: build a fresh database and summarise it.
+"""The main job on the bundled Kyrgyz–Tajik data: build a fresh database, summarise it, run
+every analysis and write the results next to the database.
 
-Later stages (analysis, brief, dashboard) join this chain as they land.
+Later stages (brief, dashboard) join this chain as they land.
 """
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
 import typer
 
+from lowpolitics.analysis.dataset import load_dataset
+from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.run_all import analyse_all
+from lowpolitics.cli.analyse_commands import render_resilience
 from lowpolitics.cli.data_commands import _report, initialise
 from lowpolitics.cli.explore_commands import render_stats
 from lowpolitics.cli.output import out, progress_factory
@@ -69,6 +75,13 @@ def demo(
     )
     with session_scope(state.engine) as session:
         render_stats(compute_stats(session), lang, state.codebook)
+        dataset = load_dataset(session)
+    document = analyse_all(dataset, state.codebook, AnalysisOptions())
+    console.print("\n[bold]What holds when tension rises[/bold]\n", highlight=False)
+    render_resilience(document["resilience"], state.codebook, lang)
+    target = out_dir / "analysis.json"
+    target.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(f"\nEvery analysis, with the ids behind each figure: {target}", highlight=False)
     console.print(
         f"\nExplore it: lowpolitics --db {out_dir / 'lowpolitics.db'} list activities "
         "--mechanism societal",
