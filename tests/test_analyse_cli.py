@@ -118,3 +118,51 @@ def test_simulate_then_recover_counts(cli, tmp_path):
     assert data["undetermined"] == truth["undetermined"]
     bad = cli("simulate", "--out", folder, "--rates", "institutional=high/low")
     assert bad.code == 2 and "--rates" in bad.err
+
+
+def test_survival_recovery_at_risk_continuity(cli, demo_db):
+    survival = json.loads(
+        cli("--db", demo_db, "analyse", "survival", "--format", "json", "--as-of", "2026-11-28").out
+    )
+    assert survival["all_mechanisms"]["n"] == len(survival["initiatives"])
+    assert survival["cox"] is None and any("Cox" in w for w in survival["warnings"])
+    recovery = json.loads(cli("--db", demo_db, "analyse", "recovery", "--format", "json").out)
+    assert len(recovery["by_period"]) == 5
+    risk = json.loads(
+        cli(
+            "--db",
+            demo_db,
+            "analyse",
+            "at-risk",
+            "--as-of",
+            "2023-03-01",
+            "--horizon",
+            "365",
+            "--format",
+            "json",
+        ).out
+    )
+    assert risk["tension_now"]["state"] == "recent"
+    assert all(a["reason"] and a["based_on_n"] for a in risk["activities"])
+    cont = json.loads(cli("--db", demo_db, "analyse", "continuity", "--format", "json").out)
+    assert cont["recurring"]["totals"]["explicit"] >= 1
+    assert all(
+        s["inferred"] for r in cont["recurring"]["initiatives"] for s in r["silent_disruptions"]
+    )
+    for command in ("survival", "recovery", "at-risk", "continuity"):
+        result = cli("--db", demo_db, "analyse", command)
+        assert result.code == 0, (command, result)
+
+
+def test_analyse_all_has_every_section(cli, demo_db):
+    data = json.loads(cli("--db", demo_db, "analyse", "all", "--as-of", "2026-11-28").out)
+    assert set(data) == {
+        "meta",
+        "resilience",
+        "survival",
+        "recovery",
+        "at_risk",
+        "continuity",
+        "reach",
+        "timeline",
+    }

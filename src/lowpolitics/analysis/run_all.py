@@ -12,10 +12,14 @@ import json
 from datetime import UTC, datetime
 
 from lowpolitics import __version__
+from lowpolitics.analysis.at_risk import at_risk
+from lowpolitics.analysis.continuity import ContinuityInputs, continuity
 from lowpolitics.analysis.dataset import Dataset
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.reach import reach
+from lowpolitics.analysis.recovery import recovery
 from lowpolitics.analysis.resilience import disruption_by_mechanism
+from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.framework.codebook import Codebook
 
@@ -49,12 +53,27 @@ def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict
     }
 
 
-def analyse_all(dataset: Dataset, codebook: Codebook, options: AnalysisOptions, **extra) -> dict:
+def analyse_all(
+    dataset: Dataset,
+    codebook: Codebook,
+    options: AnalysisOptions,
+    inputs: ContinuityInputs | None = None,
+    horizon_days: int = 180,
+) -> dict:
     """All analyses over one dataset and one set of options."""
     return {
         "meta": meta(dataset, codebook, options),
         "resilience": disruption_by_mechanism(dataset, codebook, options),
+        "survival": survival(dataset, codebook, options),
+        "recovery": recovery(dataset, codebook, options),
+        "at_risk": at_risk(dataset, codebook, options, horizon_days),
+        "continuity": continuity(
+            dataset,
+            inputs or ContinuityInputs(),
+            codebook,
+            options,
+            meeting_types=codebook.body_session_types,
+        ),
         "reach": reach(dataset, options),
         "timeline": timeline(dataset, codebook, options),
-        **extra,
     }

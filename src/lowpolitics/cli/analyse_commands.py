@@ -6,10 +6,14 @@ from pathlib import Path
 
 import typer
 
+from lowpolitics.analysis.at_risk import at_risk
+from lowpolitics.analysis.continuity import continuity, load_continuity_inputs
 from lowpolitics.analysis.dataset import load_dataset
 from lowpolitics.analysis.reach import reach
+from lowpolitics.analysis.recovery import recovery
 from lowpolitics.analysis.resilience import disruption_by_mechanism
 from lowpolitics.analysis.run_all import analyse_all
+from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.cli.analyse_options import (
     AS_OF,
@@ -32,6 +36,12 @@ def _dataset(state: State):
     require_schema(state.engine)
     with session_scope(state.engine) as session:
         return load_dataset(session)
+
+
+def _dataset_and_inputs(state: State):
+    require_schema(state.engine)
+    with session_scope(state.engine) as session:
+        return load_dataset(session), load_continuity_inputs(session)
 
 
 def _pct(rate, ci) -> str:
@@ -195,6 +205,7 @@ def all_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    horizon: int = typer.Option(180, "--horizon", help="days ahead for the at-risk list", min=1),
     fmt: str = typer.Option("json", "--format", "-f", help="json"),
     out_file: Path | None = typer.Option(None, "--out", help="write the JSON to this file"),
 ) -> None:
@@ -202,7 +213,8 @@ def all_command(
     state: State = ctx.obj
     check_format(fmt, ("json",))
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    result = analyse_all(_dataset(state), state.codebook, options)
+    dataset, inputs = _dataset_and_inputs(state)
+    result = analyse_all(dataset, state.codebook, options, inputs, horizon)
     if out_file:
         import json
 
@@ -210,3 +222,202 @@ def all_command(
         out().print(f"wrote {out_file}", highlight=False)
     else:
         print_json(result)
+
+
+def _fmt_days(days) -> str:
+    return "—" if days is None else f"{days:,.0f}"
+
+
+@analyse_app.command("survival")
+def survival_command(
+    ctx: typer.Context,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    periods: str = PERIODS,
+    period_rule: Path | None = RULE,
+    as_of: str | None = AS_OF,
+    fmt: str = FORMAT,
+) -> None:
+    """Time from an initiative's start to its first disruption (Kaplan–Meier, Cox)."""
+    state: State = ctx.obj
+    check_format(fmt)
+    options = build_options(date_from, date_to, periods, period_rule, as_of)
+    result = survival(_dataset(state), state.codebook, options)
+    if fmt == "json":
+        print_json(result)
+        return
+    rows = []
+    for mechanism, block in [*result["by_mechanism"].items(), ("all", result["all_mechanisms"])]:
+        at = block.get("at_years") or {}
+        cells = []
+        for year in ("1", "5"):
+            point = at.get(year)
+            cells.append(_pct(point["survival"], point["ci"]) if point else "—")
+        rows.append(
+            [mechanism, block["n"], block["events"], _fmt_days(block["median_days"]), *cells]
+        )
+    print_table(
+        "initiatives: survival without disruption (Kaplan–Meier, 95 % CI)",
+        ["mechanism", "initiatives", "disrupted", "median days", "S(1 year)", "S(5 years)"],
+        rows,
+    )
+    cox = result["cox"]
+    if cox:
+        out().print(
+            f"Cox model, tension as a time-varying covariate: hazard ratio "
+            f"{cox['hazard_ratio']:.3g} [{cox['ci'][0]:.3g}–{cox['ci'][1]:.3g}], "
+            f"p = {cox['p_value']:.3g} ({cox['events']} disruptions, "
+            f"{cox['initiatives']} initiatives)",
+            highlight=False,
+        )
+    print_warnings(result["warnings"])
+
+
+@analyse_app.command("recovery")
+def recovery_command(
+    ctx: typer.Context,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    periods: str = PERIODS,
+    period_rule: Path | None = RULE,
+    as_of: str | None = AS_OF,
+    fmt: str = FORMAT,
+) -> None:
+    """Days from each period's start until each mechanism is seen working again."""
+    state: State = ctx.obj
+    check_format(fmt)
+    options = build_options(date_from, date_to, periods, period_rule, as_of)
+    result = recovery(_dataset(state), state.codebook, options)
+    if fmt == "json":
+        print_json(result)
+        return
+    mechanisms = state.codebook.mechanism_codes
+    print_table(
+        "days from a period's start to the next held activity, by mechanism",
+        ["period", *mechanisms],
+        (
+            [
+                f"{row['period']['start']} – {row['period']['end']}",
+                *(_fmt_days((row["by_mechanism"].get(m) or {}).get("days")) for m in mechanisms),
+            ]
+            for row in result["by_period"]
+        ),
+    )
+    share = result["resumption"]
+    out().print(
+        f"disrupted initiatives that resumed within 12 months: {share['resumed']} of "
+        f"{share['n']} ({_pct(share['share'], share['ci'])})",
+        highlight=False,
+    )
+    print_warnings(result["warnings"])
+
+
+@analyse_app.command("at-risk")
+def at_risk_command(
+    ctx: typer.Context,
+    horizon: int = typer.Option(180, "--horizon", help="days ahead", min=1),
+    periods: str = PERIODS,
+    period_rule: Path | None = RULE,
+    as_of: str | None = AS_OF,
+    fmt: str = FORMAT,
+) -> None:
+    """Planned activities in the horizon, with their estimated chance of disruption."""
+    state: State = ctx.obj
+    check_format(fmt)
+    options = build_options(None, None, periods, period_rule, as_of)
+    result = at_risk(_dataset(state), state.codebook, options, horizon)
+    if fmt == "json":
+        print_json(result)
+        return
+    if not result["activities"]:
+        out().print(
+            f"no planned activity between {result['as_of']} and {result['horizon_end']}",
+            highlight=False,
+        )
+    else:
+        print_table(
+            f"planned activities from {result['as_of']} to {result['horizon_end']}",
+            ["id", "date", "mechanism", "chance [95 % CI]", "based on", "why"],
+            (
+                [
+                    a["id"],
+                    a["date"],
+                    a["mechanism"],
+                    _pct(a["chance"], a["ci"]),
+                    a["based_on_n"],
+                    a["reason"],
+                ]
+                for a in result["activities"]
+            ),
+        )
+    print_warnings(result["warnings"])
+
+
+@analyse_app.command("continuity")
+def continuity_command(
+    ctx: typer.Context,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    periods: str = PERIODS,
+    period_rule: Path | None = RULE,
+    as_of: str | None = AS_OF,
+    fmt: str = FORMAT,
+) -> None:
+    """Commission rhythm, commitments with activity, and silent disruptions (inferred)."""
+    state: State = ctx.obj
+    check_format(fmt)
+    options = build_options(date_from, date_to, periods, period_rule, as_of)
+    dataset, inputs = _dataset_and_inputs(state)
+    result = continuity(
+        dataset, inputs, state.codebook, options, meeting_types=state.codebook.body_session_types
+    )
+    if fmt == "json":
+        print_json(result)
+        return
+    print_table(
+        "commissions and working groups",
+        ["body", "rhythm (months)", "sessions", "longest gap (days)", "gaps over rhythm"],
+        (
+            [
+                b["name"],
+                f"{b['rhythm_months'] or '?'} ({b['rhythm_source']})",
+                len(b["session_ids"]),
+                _fmt_days((b["longest_gap"] or {}).get("days")),
+                b["gaps_over_rhythm"],
+            ]
+            for b in result["bodies"]
+        ),
+    )
+    for instrument in result["instruments"]:
+        out().print(
+            f"{instrument['title']}: {instrument['with_activity']} of "
+            f"{instrument['n_commitments']} commitments with a held activity "
+            f"({_pct(instrument['share'], instrument['ci'])})",
+            highlight=False,
+        )
+    recurring = result["recurring"]
+    print_table(
+        "recurring initiatives: explicit and silent (inferred) disruptions",
+        ["initiative", "rhythm (months)", "held", "explicit", "silent years (inferred)"],
+        (
+            [
+                r["initiative"],
+                f"{r['rhythm_months'] or '?'} ({r['rhythm_source']})",
+                r["held"],
+                len(r["explicit_disruptions"]),
+                ", ".join(
+                    str(s["year"]) + ("*" if s["overlaps_tension"] else "")
+                    for s in r["silent_disruptions"]
+                ),
+            ]
+            for r in recurring["initiatives"]
+        ),
+    )
+    totals = recurring["totals"]
+    out().print(
+        f"explicit disruptions: {totals['explicit']} ({totals['explicit_overlapping_tension']} in "
+        f"tension); silent, inferred: {totals['silent_inferred']} "
+        f"({totals['silent_overlapping_tension']} overlapping tension, marked *)",
+        highlight=False,
+    )
+    print_warnings(result["warnings"])

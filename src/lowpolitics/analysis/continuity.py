@@ -1,0 +1,505 @@
+"""Continuity: does the commission keep its rhythm, which commitments are idle, what went quiet.
+
+Three questions a joint commission's secretariat asks, each answered with the ids behind it:
+
+- **bodies** — every ``Body`` (commission, working group), and every initiative with at least
+  two activities of a meeting type (``meeting_types``: the codebook's activity types marked
+  ``body_session``, by default ``commission_meeting`` and ``working_group``); its sessions are
+  those activities, other rows of the initiative (an agreement signed at a session) are not.
+  Sessions count when *held*: status ``held``, ``signed`` or ``resumed``.
+- **instruments** — for each agreement, how many of its commitments saw at least one held
+  activity (of an initiative linked to the commitment) inside the analysis window, with a
+  Wilson interval, and which saw none.
+- **recurring** — for each initiative with at least two activities, the years in which it was
+  expected but nothing at all was recorded: *silent disruptions*, labelled ``inferred`` and
+  kept apart from the *explicit* ones (a recorded status the codebook marks as disrupted).
+
+Rules, stated once (also returned under ``methods``):
+
+- Rhythm: the body's ``rhythm_months``, else the linked initiative's, else *inferred* — for a
+  body, the median gap between consecutive held sessions rounded to whole months (at least
+  one), from three or more sessions; for a recurring initiative, the median gap in whole years
+  between distinct years with a held occurrence, from three or more such years. Otherwise it is
+  unknown and nothing is judged.
+- Dates known only to a month or year sit at the middle of their interval for gaps, and each
+  gap also carries its bounds (``min_days``, ``max_days``). A month is 365.25 / 12 days.
+- The horizon is ``options.today()`` (or ``date_to`` when earlier); the gap from the last
+  session to the horizon is reported too and flagged ``open``.
+- Silent disruption: a calendar year with no recorded activity of the initiative (any status —
+  a plan or a cancellation is not silence), strictly after its first active year and no later
+  than the last calendar year completed by the horizon, that the rhythm makes due: after an
+  active year *a*, the years ``a + ceil(j × rhythm / 12)`` for j = 1, 2, … (so every empty
+  year of an annual or more frequent event, every second one of a biennial event).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lowpolitics.analysis.dataset import ActivityView, Dataset
+from lowpolitics.analysis.intervals import RATE_METHOD, wilson
+from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
+from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.store.models import Body, Initiative, Instrument
+
+HELD_STATUSES = frozenset({"held", "signed", "resumed"})
+MEETING_TYPES = frozenset({"commission_meeting", "working_group"})
+MONTH_DAYS = 365.25 / 12
+MIN_SESSIONS_TO_INFER = 3
+FEW_SESSIONS = 5  # an inferred rhythm from fewer held sessions than this gets a warning
+
+
+@dataclass(frozen=True)
+class BodyInput:
+    key: str
+    name: str
+    kind: str
+    rhythm_months: int | None = None
+    initiative: str | None = None  # the initiative whose activities are its sessions
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    code: str
+    title: str
+    mechanism: str | None = None
+    initiatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InstrumentInput:
+    key: str
+    title: str
+    signed_on: date | None = None
+    status: str | None = None
+    commitments: tuple[CommitmentInput, ...] = ()
+
+
+@dataclass
+class ContinuityInputs:
+    """What the analysis needs beyond activities: bodies, instruments, declared rhythms."""
+
+    bodies: list[BodyInput] = field(default_factory=list)
+    instruments: list[InstrumentInput] = field(default_factory=list)
+    initiative_rhythms: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # loader remarks, passed on as warnings
+
+
+def load_continuity_inputs(session: Session) -> ContinuityInputs:
+    """Read bodies, instruments with commitments, and initiative rhythms from the store.
+
+    A body's sessions are the activities of the initiative whose ``body_id`` points at it; a
+    commitment's activities those of the initiatives whose ``commitment_id`` points at it.
+    """
+    initiatives = list(session.scalars(select(Initiative).order_by(Initiative.name)))
+    by_body: dict[int, list[str]] = defaultdict(list)
+    by_commitment: dict[int, list[str]] = defaultdict(list)
+    for initiative in initiatives:
+        if initiative.body_id is not None:
+            by_body[initiative.body_id].append(initiative.name)
+        if initiative.commitment_id is not None:
+            by_commitment[initiative.commitment_id].append(initiative.name)
+    notes, bodies = [], []
+    for body in session.scalars(select(Body).order_by(Body.key)):
+        linked = by_body.get(body.id, [])
+        if len(linked) > 1:
+            notes.append(
+                f"body {body.key}: several initiatives point at it ({', '.join(linked)}); "
+                f"its sessions are read from '{linked[0]}' only"
+            )
+        bodies.append(
+            BodyInput(body.key, body.name, body.kind, body.rhythm_months, (linked or [None])[0])
+        )
+    query = select(Instrument).options(selectinload(Instrument.commitments))
+    instruments = []
+    for i in session.scalars(query.order_by(Instrument.key)):
+        commitments = tuple(
+            CommitmentInput(c.code, c.title, c.mechanism, tuple(by_commitment.get(c.id, ())))
+            for c in sorted(i.commitments, key=lambda c: (c.code, c.id))
+        )
+        instruments.append(InstrumentInput(i.key, i.title, i.signed_on, i.status, commitments))
+    rhythms = {i.name: i.rhythm_months for i in initiatives if i.rhythm_months}
+    return ContinuityInputs(bodies, instruments, rhythms, notes)
+
+
+# --- dates and gaps ------------------------------------------------------------------------
+
+
+def _order(a: ActivityView) -> tuple:
+    return (a.date.start, a.date.end, a.key)
+
+
+def midpoint(when: PartialDate) -> date:
+    """The middle of a date's interval: where a month- or year-dated session is placed."""
+    return when.start + timedelta(days=(when.end - when.start).days // 2)
+
+
+def _gap(earlier: ActivityView, later: ActivityView | None, horizon: date) -> dict:
+    if later is None:  # open: from the last session to the horizon
+        days = (horizon - midpoint(earlier.date)).days
+        low, high = (horizon - earlier.date.end).days, (horizon - earlier.date.start).days
+        exact = earlier.date.precision == "day"
+    else:
+        days = (midpoint(later.date) - midpoint(earlier.date)).days
+        low = max(0, (later.date.start - earlier.date.end).days)
+        high = (later.date.end - earlier.date.start).days
+        exact = earlier.date.precision == later.date.precision == "day"
+    return {
+        "days": max(0, days),
+        "min_days": max(0, low),
+        "max_days": max(0, high),
+        "approximate": not exact,
+        "from_id": earlier.key,
+        "from_date": earlier.date.isoformat(),
+        "to_id": later.key if later else None,
+        "to_date": later.date.isoformat() if later else horizon.isoformat(),
+        "open": later is None,
+    }
+
+
+def infer_rhythm(held: list[ActivityView]) -> tuple[int | None, float | None]:
+    """Median gap between consecutive held occurrences, in whole months (at least 1), and the
+    median in days; ``(None, None)`` with fewer than three occurrences."""
+    if len(held) < MIN_SESSIONS_TO_INFER:
+        return None, None
+    ordered = sorted(held, key=_order)
+    pairs = zip(ordered, ordered[1:], strict=False)
+    gaps = [(midpoint(b.date) - midpoint(a.date)).days for a, b in pairs]
+    median = float(statistics.median(gaps))
+    return max(1, int(median / MONTH_DAYS + 0.5)), median
+
+
+def infer_yearly_rhythm(held: list[ActivityView]) -> tuple[int | None, float | None]:
+    """For recurring events: the median gap in whole years between distinct years with a held
+    occurrence (three or more such years), as months; ``(None, None)`` otherwise.
+
+    Gaps between single events would make a festival held twice in one spring look monthly,
+    and every later year "silent"; years are the unit a recurring event is expected in.
+    """
+    years = sorted({a.date.year for a in held})
+    if len(years) < MIN_SESSIONS_TO_INFER:
+        return None, None
+    median = float(statistics.median(b - a for a, b in zip(years, years[1:], strict=False)))
+    return 12 * max(1, int(median + 0.5)), median * 365.25
+
+
+def _rhythm(given: int | None, held: list[ActivityView], yearly: bool = False) -> dict:
+    if given:
+        return {"rhythm_months": given, "rhythm_source": "given", "median_gap_days": None}
+    months, median = (infer_yearly_rhythm if yearly else infer_rhythm)(held)
+    source = "inferred" if months else "unknown"
+    return {"rhythm_months": months, "rhythm_source": source, "median_gap_days": median}
+
+
+def _against(record: dict, when: PartialDate, periods: list[TensionPeriod]) -> dict:
+    """Add whether a date's interval overlaps any tension period, naming the periods."""
+    over = [
+        {"start": p.start.isoformat(), "end": p.end.isoformat(), "origin": p.origin}
+        for p in periods
+        if p.start <= when.end and when.start <= p.end
+    ]
+    return {**record, "overlaps_tension": bool(over), "periods": over}
+
+
+def _year(year: int, acts: list[ActivityView], expected: float | None) -> dict:
+    held = sum(1 for a in acts if a.status in HELD_STATUSES)
+    ids = [a.key for a in acts]
+    return {"year": year, "expected": expected, "held": held, "recorded": len(acts), "ids": ids}
+
+
+def _last_complete_year(horizon: date) -> int:
+    return horizon.year if (horizon.month, horizon.day) == (12, 31) else horizon.year - 1
+
+
+# --- bodies --------------------------------------------------------------------------------
+
+
+def _body_entry(
+    label: dict, activities: list[ActivityView], given: int | None, horizon: date
+) -> dict:
+    sessions = sorted((a for a in activities if a.status in HELD_STATUSES), key=_order)
+    rhythm = _rhythm(given, sessions)
+    months = rhythm["rhythm_months"]
+    per_year: dict[int, list[ActivityView]] = defaultdict(list)
+    for s in sessions:
+        per_year[s.date.year].append(s)
+    years = (
+        range(sessions[0].date.year, max(horizon.year, sessions[-1].date.year) + 1)
+        if sessions
+        else range(0)
+    )
+    gaps = [_gap(a, b, horizon) for a, b in zip(sessions, sessions[1:], strict=False)]
+    if sessions and horizon > sessions[-1].date.end:
+        gaps.append(_gap(sessions[-1], None, horizon))
+    limit = months * MONTH_DAYS if months else None
+    for g in gaps:
+        g["exceeds_rhythm"] = None if limit is None else g["days"] > limit
+    longest = max(gaps, key=lambda g: (g["days"], g["open"]), default=None)
+    expected = round(12 / months, 3) if months else None
+    return {
+        **label,
+        **rhythm,
+        "sessions": len(sessions),
+        "session_ids": [s.key for s in sessions],
+        "expected_per_year": expected,
+        "per_year": [_year(y, per_year[y], expected) for y in years],
+        "gaps": gaps,
+        "longest_gap": longest,
+        "gaps_over_rhythm": sum(1 for g in gaps if g["exceeds_rhythm"]),
+    }
+
+
+def _rhythm_note(who: str, entry: dict, held: int, consequence: str) -> list[str]:
+    """Say plainly when a rhythm is missing or rests on few held occurrences."""
+    if entry["rhythm_source"] == "unknown":
+        return [f"{who}: no rhythm given and only {held} held — {consequence}; give rhythm_months"]
+    if entry["rhythm_source"] == "inferred" and held < FEW_SESSIONS:
+        months = entry["rhythm_months"]
+        return [f"{who}: rhythm inferred ({months} months) from only {held} held — a guess"]
+    return []
+
+
+def _bodies(
+    by_initiative: dict[str, list[ActivityView]],
+    inputs: ContinuityInputs,
+    meeting_types: frozenset[str],
+    horizon: date,
+) -> tuple[list[dict], list[str]]:
+    entries, notes = [], []
+    linked = {b.initiative for b in inputs.bodies if b.initiative}
+    for b in sorted(inputs.bodies, key=lambda b: b.key):
+        given = b.rhythm_months or inputs.initiative_rhythms.get(b.initiative or "")
+        label = {"key": b.key, "name": b.name, "kind": b.kind, "source": "body"}
+        label["initiative"] = b.initiative
+        sessions = by_initiative.get(b.initiative or "", [])
+        entries.append(_body_entry(label, sessions, given, horizon))
+    for name in sorted(by_initiative):
+        acts = [a for a in by_initiative[name] if a.activity_type in meeting_types]
+        if name in linked or len(acts) < 2:
+            continue
+        kinds = sorted({a.activity_type or "" for a in acts})
+        label = {"key": name, "name": name, "kind": "/".join(kinds), "source": "initiative"}
+        label["initiative"] = name
+        entries.append(_body_entry(label, acts, inputs.initiative_rhythms.get(name), horizon))
+    for e in entries:
+        who = f"{e['source']} {e['key']}"
+        if not e["sessions"]:
+            notes.append(f"{who}: no held session recorded — its rhythm cannot be checked")
+        else:
+            notes += _rhythm_note(who, e, e["sessions"], "its gaps cannot be judged")
+    return entries, notes
+
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+def _instruments(
+    by_initiative: dict[str, list[ActivityView]], inputs: ContinuityInputs
+) -> tuple[list[dict], list[str]]:
+    entries, notes = [], []
+    for inst in sorted(inputs.instruments, key=lambda i: i.key):
+        rows = []
+        for c in sorted(inst.commitments, key=lambda c: c.code):
+            ids = sorted(
+                a.key
+                for name in c.initiatives
+                for a in by_initiative.get(name, [])
+                if a.status in HELD_STATUSES
+            )
+            row = {"code": c.code, "title": c.title, "mechanism": c.mechanism}
+            rows.append(row | {"initiatives": sorted(c.initiatives), "held": len(ids), "ids": ids})
+        active = sum(1 for r in rows if r["held"])
+        ci = wilson(active, len(rows))
+        entries.append(
+            {
+                "key": inst.key,
+                "title": inst.title,
+                "signed_on": inst.signed_on.isoformat() if inst.signed_on else None,
+                "status": inst.status,
+                "commitments": rows,
+                "n_commitments": len(rows),
+                "with_activity": active,
+                "share": round(active / len(rows), 4) if rows else None,
+                "ci": [round(ci[0], 4), round(ci[1], 4)] if ci else None,
+                "without_activity": [
+                    {"code": r["code"], "title": r["title"]} for r in rows if not r["held"]
+                ],
+                "unlinked": [r["code"] for r in rows if not r["initiatives"]],
+            }
+        )
+        if not rows:
+            notes.append(
+                f"instrument {inst.key}: no commitments recorded — add them with a frameworks file"
+            )
+        elif entries[-1]["unlinked"]:
+            notes.append(
+                f"instrument {inst.key}: commitments {', '.join(entries[-1]['unlinked'])} have "
+                "no initiative linked, so no activity can count for them"
+            )
+    return entries, notes
+
+
+# --- recurring -----------------------------------------------------------------------------
+
+
+def silent_years(active: set[int], last_year: int, rhythm_months: int) -> list[tuple[int, bool]]:
+    """Years due by the rhythm with nothing recorded, each with whether it follows the last
+    active year (``open``: the initiative may have stopped). See the module docstring."""
+    first, last_active = min(active), max(active)
+    due: list[tuple[int, bool]] = []
+    anchor = first
+    for year in range(first + 1, last_year + 1):
+        if year in active:
+            anchor = year
+            continue
+        j = 1
+        while (step := -(-j * rhythm_months // 12)) < year - anchor:
+            j += 1
+        if step == year - anchor:
+            due.append((year, year > last_active))
+    return due
+
+
+def _recurring_entry(
+    name: str,
+    acts: list[ActivityView],
+    given: int | None,
+    horizon: date,
+    disrupted: frozenset[str],
+    periods: list[TensionPeriod],
+) -> dict:
+    acts = sorted(acts, key=_order)
+    held = [a for a in acts if a.status in HELD_STATUSES]
+    rhythm = _rhythm(given, held, yearly=True)
+    months = rhythm["rhythm_months"]
+    recorded: dict[int, list[ActivityView]] = defaultdict(list)
+    for a in acts:
+        recorded[a.date.year].append(a)
+    complete = _last_complete_year(horizon)
+    last_year = max(complete, max(recorded))
+    expected = round(12 / months, 3) if months else None
+    explicit = [
+        _against({"id": a.key, "date": a.date.isoformat(), "status": a.status}, a.date, periods)
+        for a in acts
+        if a.status in disrupted
+    ]
+    silent = [
+        _against(
+            {"year": y, "inferred": True, "open": is_open, "expected_occurrences": expected},
+            PartialDate(y),
+            periods,
+        )
+        for y, is_open in (silent_years(set(recorded), complete, months) if months else ())
+    ]
+    return {
+        "initiative": name,
+        "activities": len(acts),
+        "held": len(held),
+        **rhythm,
+        "expected_per_year": expected,
+        "first_year": min(recorded),
+        "last_year": last_year,
+        "per_year": [_year(y, recorded[y], expected) for y in range(min(recorded), last_year + 1)],
+        "last_activity": {"id": acts[-1].key, "date": acts[-1].date.isoformat()},
+        "explicit_disruptions": explicit,
+        "silent_disruptions": silent,
+        "stopped": any(s["open"] for s in silent),
+    }
+
+
+def _recurring(
+    by_initiative: dict[str, list[ActivityView]],
+    inputs: ContinuityInputs,
+    horizon: date,
+    disrupted: frozenset[str],
+    periods: list[TensionPeriod],
+) -> tuple[dict, list[str]]:
+    entries, notes = [], []
+    for name in sorted(by_initiative):
+        acts = by_initiative[name]
+        if len(acts) < 2:
+            continue
+        given = inputs.initiative_rhythms.get(name)
+        entry = _recurring_entry(name, acts, given, horizon, disrupted, periods)
+        entries.append(entry)
+        notes += _rhythm_note(f"initiative {name}", entry, entry["held"], "no silent year")
+    explicit = [d for e in entries for d in e["explicit_disruptions"]]
+    silent = [s for e in entries for s in e["silent_disruptions"]]
+    totals = {
+        "explicit": len(explicit),
+        "explicit_overlapping_tension": sum(1 for d in explicit if d["overlaps_tension"]),
+        "silent_inferred": len(silent),
+        "silent_overlapping_tension": sum(1 for s in silent if s["overlaps_tension"]),
+        "silent_after_last_activity": sum(1 for s in silent if s["open"]),
+        "stopped_initiatives": [e["initiative"] for e in entries if e["stopped"]],
+    }
+    return {"initiatives": entries, "totals": totals}, notes
+
+
+# --- the analysis --------------------------------------------------------------------------
+
+
+def continuity(
+    dataset: Dataset,
+    inputs: ContinuityInputs,
+    codebook: Codebook,
+    options: AnalysisOptions | None = None,
+    meeting_types: frozenset[str] = MEETING_TYPES,
+) -> dict:
+    """Bodies' rhythm, instruments' idle commitments, and recurring events that went quiet."""
+    options = options or AnalysisOptions()
+    periods = periods_for(dataset, options)
+    horizon = min(options.today(), options.date_to or date.max)
+    window = dataset.between(options.date_from, options.date_to)
+    by_initiative: dict[str, list[ActivityView]] = defaultdict(list)
+    for a in window.activities:
+        if a.initiative:
+            by_initiative[a.initiative].append(a)
+    bodies, body_notes = _bodies(by_initiative, inputs, meeting_types, horizon)
+    instruments, inst_notes = _instruments(by_initiative, inputs)
+    disrupted = codebook.disrupted_statuses
+    recurring, rec_notes = _recurring(by_initiative, inputs, horizon, disrupted, periods)
+    warnings = list(inputs.notes)
+    if not inputs.bodies:
+        warnings.append(
+            "no bodies recorded — initiatives with two or more sessions of a meeting type "
+            "are checked instead"
+        )
+    if not inputs.instruments:
+        warnings.append("no instruments recorded — add them with a frameworks file")
+    if not periods:
+        warnings.append("no tension periods: no gap can be set against tension")
+    return {
+        "as_of": horizon.isoformat(),
+        "window": {
+            "from": options.date_from.isoformat() if options.date_from else None,
+            "to": options.date_to.isoformat() if options.date_to else None,
+        },
+        "periods": [p.as_dict() for p in periods],
+        "period_method": describe_periods(options, periods),
+        "methods": {
+            "held_statuses": sorted(HELD_STATUSES),
+            "meeting_types": sorted(meeting_types),
+            "disrupted_statuses": sorted(disrupted),
+            "rhythm": "given (body, else initiative), else inferred: for bodies the median gap "
+            f"between held sessions (≥ {MIN_SESSIONS_TO_INFER}) in whole months of 365.25/12 "
+            "days; for recurring initiatives the median gap in whole years between distinct "
+            f"years with a held occurrence (≥ {MIN_SESSIONS_TO_INFER} years)",
+            "dates": "month- and year-dated sessions sit mid-interval; gaps carry their bounds",
+            "silent_disruption": "a completed year after the first active one, with no activity "
+            "of any status, due by the rhythm: active year a + ceil(j × rhythm / 12); inferred",
+            "share_interval": RATE_METHOD,
+        },
+        "bodies": bodies,
+        "instruments": instruments,
+        "recurring": recurring,
+        "warnings": warnings + body_notes + inst_notes + rec_notes,
+    }
