@@ -279,7 +279,9 @@ def _bodies(
         given = b.rhythm_months or inputs.initiative_rhythms.get(b.initiative or "")
         label = {"key": b.key, "name": b.name, "kind": b.kind, "source": "body"}
         label["initiative"] = b.initiative
-        sessions = by_initiative.get(b.initiative or "", [])
+        linked_acts = by_initiative.get(b.initiative or "", [])
+        # sessions are the meeting-type rows; an agreement signed at a session is not one
+        sessions = [a for a in linked_acts if a.activity_type in meeting_types] or linked_acts
         entries.append(_body_entry(label, sessions, given, horizon))
     for name in sorted(by_initiative):
         acts = [a for a in by_initiative[name] if a.activity_type in meeting_types]

@@ -136,6 +136,14 @@ def import_actors(
     _run_import(ctx, "actors", file, "own", skip_invalid, ignore_extra, all_warnings)
 
 
+@import_app.command("frameworks")
+def import_frameworks(
+    ctx: typer.Context, file: Path = typer.Argument(..., help=".yaml or .json")
+) -> None:
+    """Import agreements with commitments, standing bodies and initiative rhythms."""
+    _run_import(ctx, "frameworks", file, "own", False, False, False)
+
+
 @export_app.command("csv")
 def export_csv_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
     """Write registry.csv, context.csv and actors.csv (they import back unchanged)."""

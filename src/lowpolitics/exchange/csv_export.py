@@ -1,6 +1,7 @@
 """Export the database as the same CSV files the importers read.
 
-``export csv DIR`` writes ``registry.csv``, ``context.csv`` and ``actors.csv``; importing them
+``export csv DIR`` writes ``registry.csv``, ``context.csv``, ``actors.csv`` and, when the
+database has any, ``frameworks.yaml`` (instruments, bodies, rhythms); importing them
 into an empty database gives back the same records, and exporting that database gives the
 same bytes — the round trip is tested.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import yaml
 from sqlalchemy import Engine
 
 from lowpolitics.framework.errors import ConfigError
@@ -38,6 +40,7 @@ def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:
     with session_scope(engine) as session:
         activities = [activity_row(a) for a in list_activities(session)]
         events = [context_row(e) for e in list_context(session)]
+        frameworks = frameworks_document(session)
         actors = [
             {
                 "name": a.name,
@@ -50,4 +53,72 @@ def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:
     write_csv(folder / "registry.csv", REGISTRY_COLUMNS, activities)
     write_csv(folder / "context.csv", CONTEXT_COLUMNS, events)
     write_csv(folder / "actors.csv", ACTOR_COLUMNS, actors)
-    return {"registry.csv": len(activities), "context.csv": len(events), "actors.csv": len(actors)}
+    counts = {
+        "registry.csv": len(activities),
+        "context.csv": len(events),
+        "actors.csv": len(actors),
+    }
+    if frameworks:
+        (folder / "frameworks.yaml").write_text(
+            yaml.safe_dump(frameworks, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        counts["frameworks.yaml"] = sum(len(v) for v in frameworks.values())
+    return counts
+
+
+def frameworks_document(session) -> dict:
+    """Instruments, bodies and initiative rhythms in the frameworks-file layout."""
+    from sqlalchemy import select
+
+    from lowpolitics.store.models import Actor, Body, Initiative, Instrument, InstrumentParty
+
+    initiatives = list(session.scalars(select(Initiative).order_by(Initiative.name)))
+    by_id = {i.id: i for i in initiatives}
+    document: dict = {"initiatives": [], "bodies": [], "instruments": []}
+    for initiative in initiatives:
+        if initiative.rhythm_months:
+            document["initiatives"].append(
+                {"name": initiative.name, "rhythm_months": initiative.rhythm_months}
+            )
+    instruments = list(session.scalars(select(Instrument).order_by(Instrument.key)))
+    instrument_keys = {i.id: i.key for i in instruments}
+    for instrument in instruments:
+        parties = session.execute(
+            select(Actor.name, Actor.country_code)
+            .join(InstrumentParty, InstrumentParty.actor_id == Actor.id)
+            .where(InstrumentParty.instrument_id == instrument.id)
+            .order_by(Actor.name)
+        ).all()
+        entry = {"key": instrument.key, "title": instrument.title, "kind": instrument.kind}
+        for field in ("signed_on", "ratified_on", "in_force_on", "expires_on"):
+            if getattr(instrument, field):
+                entry[field] = getattr(instrument, field).isoformat()
+        if instrument.status:
+            entry["status"] = instrument.status
+        if parties:
+            entry["parties"] = [f"{name} [{cc}]" for name, cc in parties]
+        if instrument.notes:
+            entry["notes"] = instrument.notes
+        entry["commitments"] = [
+            {
+                "code": c.code,
+                "title": c.title,
+                "mechanism": c.mechanism,
+                "initiatives": sorted(i.name for i in initiatives if i.commitment_id == c.id),
+            }
+            for c in instrument.commitments
+        ]
+        document["instruments"].append(entry)
+    for body in session.scalars(select(Body).order_by(Body.key)):
+        entry = {"key": body.key, "name": body.name, "kind": body.kind}
+        if body.rhythm_months:
+            entry["rhythm_months"] = body.rhythm_months
+        linked = [i.name for i in by_id.values() if i.body_id == body.id]
+        if linked:
+            entry["initiative"] = sorted(linked)[0]
+        if body.instrument_id:
+            entry["instrument"] = instrument_keys.get(body.instrument_id)
+        if body.notes:
+            entry["notes"] = body.notes
+        document["bodies"].append(entry)
+    return {key: value for key, value in document.items() if value}

@@ -19,13 +19,15 @@ from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.actors import parse_actors
 from lowpolitics.ingest.context import parse_context
 from lowpolitics.ingest.feeds import FEEDS
+from lowpolitics.ingest.frameworks import parse_frameworks
 from lowpolitics.ingest.registry import parse_registry
 from lowpolitics.ingest.results import Parsed
 from lowpolitics.store.db import require_schema, session_scope
+from lowpolitics.store.frameworks import load_frameworks
 from lowpolitics.store.loader import LoadResult, load_activities, load_actors, load_context
 from lowpolitics.store.models import AuditEntry
 
-KINDS = ("registry", "context", "actors")
+KINDS = ("registry", "context", "actors", "frameworks")
 CONTEXT_FORMATS = ("own", "acled", "ucdp", "gdelt")
 
 
@@ -81,6 +83,11 @@ def import_file(
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback."""
     path = Path(path)
     require_schema(engine)
+    if kind == "frameworks":  # a nested document: all or nothing, no per-row rejects
+        spec = parse_frameworks(path, codebook)
+        with session_scope(engine) as session:
+            result = load_frameworks(session, spec, f"{who}:{path.name}")
+        return ImportOutcome(kind, path, result)
     parsed = parse_file(kind, path, codebook, gazetteer, fmt=fmt, ignore_extra=ignore_extra)
     if parsed.errors:
         raise InputError(parsed.errors)
