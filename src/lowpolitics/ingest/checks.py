@@ -30,6 +30,17 @@ def is_subdivision(code: str) -> bool:
     return pycountry.subdivisions.get(code=code.upper()) is not None
 
 
+def parse_actor(text: str) -> tuple[str, str] | None:
+    """``"Name [CC]"`` → ``(name, CC)`` when CC is an ISO alpha-2 code or INT; else ``None``."""
+    match = _ACTOR.match(text.strip())
+    if not match:
+        return None
+    code = match.group("cc").upper()
+    if code != "INT" and not is_country(code):
+        return None
+    return match.group("name").strip(), code
+
+
 def content_hash(values: dict) -> str:
     """A stable fingerprint of a record's parsed content (for identity and change detection)."""
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
@@ -171,16 +182,14 @@ class RowChecker:
         for part in (p.strip() for p in value.split(";")):
             if not part:
                 continue
-            match = _ACTOR.match(part)
-            code = match.group("cc").upper() if match else ""
-            if not match or not (code == "INT" or is_country(code)):
+            actor = parse_actor(part)
+            if actor is None:
                 self.fail(
                     column,
                     "';'-separated actors written 'Name [CC]' with CC an ISO country code or INT",
                     part,
                 )
                 continue
-            actor = (match.group("name").strip(), code)
             if actor not in found:
                 found.append(actor)
         return tuple(found)

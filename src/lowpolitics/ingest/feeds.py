@@ -35,38 +35,31 @@ ACLED_POLITICAL = {"strategic developments"}
 
 UCDP_REQUIRED = ("id", "date_start", "country", "side_a", "side_b", "best")
 
+_GDELT_ACTOR_FIELDS = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
+_GDELT_GEO_FIELDS = (
+    "Type",
+    "Fullname",
+    "CountryCode",
+    "ADM1Code",
+    "ADM2Code",
+    "Lat",
+    "Long",
+    "FeatureID",
+)
 GDELT_COLUMNS = (
     ["GlobalEventID", "Day", "MonthYear", "Year", "FractionDate"]
-    + [
-        f"Actor1{f}"
-        for f in (
-            "Code",
-            "Name",
-            "CountryCode",
-            "KnownGroupCode",
-            "EthnicCode",
-            "Religion1Code",
-            "Religion2Code",
-            "Type1Code",
-            "Type2Code",
-            "Type3Code",
-        )
-    ]
-    + [
-        f"Actor2{f}"
-        for f in (
-            "Code",
-            "Name",
-            "CountryCode",
-            "KnownGroupCode",
-            "EthnicCode",
-            "Religion1Code",
-            "Religion2Code",
-            "Type1Code",
-            "Type2Code",
-            "Type3Code",
-        )
-    ]
+    + [f"{actor}{field}" for actor in ("Actor1", "Actor2") for field in _GDELT_ACTOR_FIELDS]
     + [
         "IsRootEvent",
         "EventCode",
@@ -79,20 +72,7 @@ GDELT_COLUMNS = (
         "NumArticles",
         "AvgTone",
     ]
-    + [
-        f"{p}Geo_{f}"
-        for p in ("Actor1", "Actor2", "Action")
-        for f in (
-            "Type",
-            "Fullname",
-            "CountryCode",
-            "ADM1Code",
-            "ADM2Code",
-            "Lat",
-            "Long",
-            "FeatureID",
-        )
-    ]
+    + [f"{p}Geo_{f}" for p in ("Actor1", "Actor2", "Action") for f in _GDELT_GEO_FIELDS]
     + ["DATEADDED", "SOURCEURL"]
 )
 

@@ -7,7 +7,6 @@ is reported with the file, the line in the YAML and the field path, all at once.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +22,7 @@ from pydantic import (
 
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import CellError, InputError
-from lowpolitics.ingest.checks import is_country
-
-_ACTOR = re.compile(r"^(?P<name>.+?)\s*\[(?P<cc>[A-Za-z]{2,3})\]$")
+from lowpolitics.ingest.checks import parse_actor
 
 
 class _Model(BaseModel):
@@ -82,9 +79,7 @@ class InstrumentSpec(_Model):
     @classmethod
     def _parties(cls, value: list[str]) -> list[str]:
         for party in value:
-            match = _ACTOR.match(party)
-            code = match.group("cc").upper() if match else ""
-            if not match or not (code == "INT" or is_country(code)):
+            if parse_actor(party) is None:
                 raise ValueError(f"party '{party}' must be written 'Name [CC]'")
         return value
 

@@ -4,11 +4,10 @@ again updates in place; an instrument's commitments are replaced by the file's."
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lowpolitics.ingest.checks import parse_actor
 from lowpolitics.ingest.frameworks import FrameworksFile
 from lowpolitics.store.loader import LoadResult
 from lowpolitics.store.models import (
@@ -21,8 +20,6 @@ from lowpolitics.store.models import (
     InstrumentParty,
 )
 from lowpolitics.store.reference import ensure_country
-
-_ACTOR = re.compile(r"^(?P<name>.+?)\s*\[(?P<cc>[A-Za-z]{2,3})\]$")
 
 
 def _initiative(session: Session, name: str, cache: dict[str, Initiative]) -> Initiative:
@@ -37,8 +34,7 @@ def _initiative(session: Session, name: str, cache: dict[str, Initiative]) -> In
 
 
 def _actor(session: Session, party: str) -> Actor:
-    match = _ACTOR.match(party)
-    name, country = match.group("name").strip(), match.group("cc").upper()
+    name, country = parse_actor(party)  # checked when the file was parsed
     found = session.scalars(
         select(Actor).where(Actor.name == name, Actor.country_code == country)
     ).first()
