@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lowpolitics.framework.dates import PartialDate
-from lowpolitics.store.models import Activity, ActivityActor, ContextEvent, ContextSource, Region
+from lowpolitics.store.models import (
+    Activity,
+    ActivityActor,
+    Actor,
+    ContextEvent,
+    ContextSource,
+    Region,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class EventView:
 class Dataset:
     activities: list[ActivityView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)
+    actor_types: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, CC) → type
 
     def between(self, start: date | None, end: date | None) -> Dataset:
         """Activities whose date interval overlaps [start, end]; events are all kept, because
@@ -70,7 +78,9 @@ class Dataset:
                 end is None or view.date.start <= end
             )
 
-        return Dataset([a for a in self.activities if keep(a)], list(self.events))
+        return Dataset(
+            [a for a in self.activities if keep(a)], list(self.events), dict(self.actor_types)
+        )
 
 
 def _partial(start: date | None, precision: str | None) -> PartialDate | None:
@@ -139,4 +149,11 @@ def load_dataset(session: Session) -> Dataset:
                 sources=tuple(link.source.url for link in e.source_links),
             )
         )
-    return Dataset(activities, events)
+    actor_types = {
+        (name, country): kind
+        for name, country, kind in session.execute(
+            select(Actor.name, Actor.country_code, Actor.type)
+        )
+        if kind
+    }
+    return Dataset(activities, events, actor_types)

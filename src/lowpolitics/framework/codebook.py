@@ -8,6 +8,7 @@ shape extends the bundled one: an entry with a known code replaces it, a new cod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,14 @@ class Entry(_Strict):
     code: str
     label: Localized
     definition: Localized = Field(default_factory=dict)
+    colour: str | None = None  # "#RRGGBB" for charts; mechanisms use a colour-blind-safe set
+
+    @field_validator("colour")
+    @classmethod
+    def _colour_is_hex(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise ValueError(f"colour {value!r} must be written #RRGGBB")
+        return value
 
     @field_validator("code")
     @classmethod
@@ -134,6 +143,12 @@ class Codebook(_Strict):
     @property
     def mechanism_codes(self) -> list[str]:
         return [m.code for m in self.mechanisms]
+
+    def colour(self, section: str, code: str) -> str | None:
+        try:
+            return self.entry(section, code).colour
+        except KeyError:
+            return None
 
     @property
     def context_kind_codes(self) -> list[str]:
