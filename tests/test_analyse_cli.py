@@ -164,5 +164,16 @@ def test_analyse_all_has_every_section(cli, demo_db):
         "at_risk",
         "continuity",
         "reach",
+        "network",
         "timeline",
     }
+
+
+def test_network_exports(cli, demo_db, tmp_path):
+    data = json.loads(cli("--db", demo_db, "analyse", "network", "--format", "json").out)
+    assert data["overall"]["cross_border"]["ties"] > 0
+    target = tmp_path / "net.graphml"
+    assert cli("--db", demo_db, "analyse", "network", "-f", "graphml", "--out", target).code == 0
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+    assert cli("--db", demo_db, "analyse", "network", "-f", "gexf").code == 2
+    assert cli("--db", demo_db, "analyse", "network").code == 0

@@ -15,6 +15,7 @@ from lowpolitics import __version__
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import ContinuityInputs, continuity
 from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.network import network_metrics
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
@@ -75,5 +76,6 @@ def analyse_all(
             meeting_types=codebook.body_session_types,
         ),
         "reach": reach(dataset, options),
+        "network": network_metrics(dataset, codebook, options),
         "timeline": timeline(dataset, codebook, options),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import continuity, load_continuity_inputs
 from lowpolitics.analysis.dataset import load_dataset
+from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
 from lowpolitics.analysis.resilience import disruption_by_mechanism
@@ -27,6 +29,7 @@ from lowpolitics.cli.analyse_options import (
 )
 from lowpolitics.cli.output import err, out, print_json, print_table
 from lowpolitics.cli.state import State
+from lowpolitics.framework.errors import ConfigError
 from lowpolitics.store.db import require_schema, session_scope
 
 analyse_app = typer.Typer(help="Measure what holds when tension rises.", no_args_is_help=True)
@@ -216,8 +219,6 @@ def all_command(
     dataset, inputs = _dataset_and_inputs(state)
     result = analyse_all(dataset, state.codebook, options, inputs, horizon)
     if out_file:
-        import json
-
         out_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         out().print(f"wrote {out_file}", highlight=False)
     else:
@@ -419,5 +420,64 @@ def continuity_command(
         f"tension); silent, inferred: {totals['silent_inferred']} "
         f"({totals['silent_overlapping_tension']} overlapping tension, marked *)",
         highlight=False,
+    )
+    print_warnings(result["warnings"])
+
+
+@analyse_app.command("network")
+def network_command(
+    ctx: typer.Context,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json | graphml | gexf"),
+    out_file: Path | None = typer.Option(None, "--out", help="file for graphml/gexf/json"),
+) -> None:
+    """Who works with whom across the border: ties, bridges, communities (Gephi export)."""
+    state: State = ctx.obj
+    check_format(fmt, ("table", "json", "graphml", "gexf"))
+    options = build_options(date_from, date_to, "auto", None)
+    dataset = _dataset(state)
+    if fmt in ("graphml", "gexf"):
+        if out_file is None:
+            raise ConfigError(f"--format {fmt} writes a file: give --out FILE.{fmt}")
+        written = write_graph(build_graph(dataset, state.codebook, options), out_file, fmt)
+        out().print(f"wrote {written} (opens in Gephi)", highlight=False)
+        return
+    result = network_metrics(dataset, state.codebook, options)
+    if fmt == "json":
+        if out_file:
+            out_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+            out().print(f"wrote {out_file}", highlight=False)
+        else:
+            print_json(result)
+        return
+    overall = result["overall"]
+    across = overall["reach_across"]
+    out().print(
+        f"{overall['nodes']} actors, {overall['edges']} ties (density {overall['density']:.3f}); "
+        f"{overall['cross_border']['ties']} ties between Kyrgyz and Tajik actors; "
+        f"{across['with_tie']} of {across['actors']} Kyrgyz and Tajik actors have a tie across "
+        f"the border ({_pct(across['share'], across['ci'])}); "
+        f"{overall['communities']['count']} communities, "
+        f"{overall['communities']['spanning_both']} spanning both countries.",
+        highlight=False,
+    )
+    print_table(
+        "bridging actors (weighted betweenness)",
+        ["actor", "country", "type", "betweenness", "ties"],
+        (
+            [b["name"], b["country"], b["type"], f"{b['betweenness']:.3f}", b["degree"]]
+            for b in overall["bridging_actors"]
+        ),
+    )
+    print_table(
+        "cross-border ties by kind of actor",
+        ["actor groups", "ties", "activities"],
+        (
+            [pair, v["ties"], len(v["activity_ids"])]
+            for pair, v in sorted(
+                overall["cross_border_by_group_pair"].items(), key=lambda item: -item[1]["ties"]
+            )
+        ),
     )
     print_warnings(result["warnings"])

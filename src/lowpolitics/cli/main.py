@@ -12,6 +12,7 @@ from lowpolitics.cli import (
     data_commands,
     demo,
     explore_commands,
+    recommend_command,
     simulate_command,
 )
 from lowpolitics.cli.output import report_error
@@ -65,6 +66,7 @@ app.command("codebook")(explore_commands.codebook_command)
 app.command("places")(explore_commands.places_command)
 app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("simulate")(simulate_command.simulate_command)
+app.command("recommend")(recommend_command.recommend_command)
 app.command("demo")(demo.demo)
 
 

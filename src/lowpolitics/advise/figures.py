@@ -1,0 +1,280 @@
+"""Named figures taken from the ``analyse all`` document, for rules and for the brief.
+
+A figure is one number with what is needed to trust it: its interval where there is one, the
+number of cases it rests on, the ids of the rows behind it, and where in the analyses it comes
+from. Rule conditions refer to figures by name (``rr.institutional``) and to their parts with a
+suffix (``rr.institutional.low``, ``.high``, ``.n``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float | None
+    kind: str  # rate | ratio | share | days | count
+    low: float | None = None
+    high: float | None = None
+    n: int | None = None
+    ids: tuple[str, ...] = field(default=())
+    source: str = ""  # where in `analyse all` it comes from
+
+    def part(self, suffix: str) -> float | None:
+        return {"value": self.value, "low": self.low, "high": self.high, "n": self.n}.get(suffix)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "kind": self.kind,
+            "ci": (
+                [self.low, self.high] if self.low is not None and self.high is not None else None
+            ),
+            "n": self.n,
+            "ids": list(self.ids),
+            "source": self.source,
+        }
+
+
+def _ci(pair) -> tuple[float | None, float | None]:
+    return (pair[0], pair[1]) if pair else (None, None)
+
+
+def _resilience(doc: dict, out: dict[str, Figure]) -> None:
+    res = doc.get("resilience") or {}
+    blocks = dict(res.get("by_mechanism") or {})
+    if res.get("all_mechanisms"):
+        blocks["all"] = res["all_mechanisms"]
+    for mechanism, block in blocks.items():
+        where = (
+            f"resilience.by_mechanism.{mechanism}"
+            if mechanism != "all"
+            else "resilience.all_mechanisms"
+        )
+        for side, name in (
+            ("in_tension", "disruption_in_tension"),
+            ("outside", "disruption_outside"),
+        ):
+            b = block[side]
+            low, high = _ci(b.get("ci"))
+            out[f"{name}.{mechanism}"] = Figure(
+                f"{name}.{mechanism}",
+                b.get("rate"),
+                "rate",
+                low,
+                high,
+                b.get("n"),
+                tuple(b.get("disrupted_ids") or ()),
+                f"{where}.{side}",
+            )
+        low, high = _ci(block.get("risk_ratio_ci"))
+        out[f"rr.{mechanism}"] = Figure(
+            f"rr.{mechanism}",
+            block.get("risk_ratio"),
+            "ratio",
+            low,
+            high,
+            block["in_tension"].get("n"),
+            tuple(block["in_tension"].get("disrupted_ids") or ()),
+            where,
+        )
+
+
+def _reach(doc: dict, out: dict[str, Figure]) -> None:
+    overall = (doc.get("reach") or {}).get("overall")
+    if not overall:
+        return
+    ids = tuple(overall["participants"].get("ids") or ())
+    for key in ("women", "youth"):
+        block = overall[key]
+        low, high = _ci(block.get("ci"))
+        out[f"{key}_share"] = Figure(
+            f"{key}_share",
+            block.get("share"),
+            "share",
+            low,
+            high,
+            block.get("activities"),
+            ids,
+            f"reach.overall.{key}",
+        )
+    border = overall["border_regions"]
+    low, high = _ci(border.get("ci"))
+    out["border_share"] = Figure(
+        "border_share",
+        border.get("share"),
+        "share",
+        low,
+        high,
+        border.get("n"),
+        tuple(border.get("ids") or ()),
+        "reach.overall.border_regions",
+    )
+    recip = overall["reciprocity"]
+    out["reciprocity_balance"] = Figure(
+        "reciprocity_balance",
+        recip.get("balance"),
+        "ratio",
+        n=overall.get("activities"),
+        source="reach.overall.reciprocity",
+    )
+
+
+def _recovery_and_survival(doc: dict, out: dict[str, Figure]) -> None:
+    resumption = (doc.get("recovery") or {}).get("resumption")
+    if resumption:
+        low, high = _ci(resumption.get("ci"))
+        out["resumption_share"] = Figure(
+            "resumption_share",
+            resumption.get("share"),
+            "share",
+            low,
+            high,
+            resumption.get("n"),
+            tuple(resumption.get("activity_ids") or ()),
+            "recovery.resumption",
+        )
+    cox = (doc.get("survival") or {}).get("cox")
+    if cox:
+        low, high = _ci(cox.get("ci"))
+        out["tension_hazard_ratio"] = Figure(
+            "tension_hazard_ratio",
+            cox.get("hazard_ratio"),
+            "ratio",
+            low,
+            high,
+            cox.get("events"),
+            tuple(cox.get("initiative_ids") or ()),
+            "survival.cox",
+        )
+
+
+def _continuity(doc: dict, out: dict[str, Figure]) -> None:
+    cont = doc.get("continuity")
+    if not cont:
+        return
+    # only an agreed rhythm can be "missed"; an inferred one describes the record, not a plan
+    bodies = [b for b in cont.get("bodies") or [] if b.get("rhythm_source") == "given"]
+    if bodies:
+        over = sum(b.get("gaps_over_rhythm") or 0 for b in bodies)
+        sessions = tuple(i for b in bodies for i in b.get("session_ids") or ())
+        out["commission_gaps_over_rhythm"] = Figure(
+            "commission_gaps_over_rhythm",
+            over,
+            "count",
+            n=len(sessions),
+            ids=sessions,
+            source="continuity.bodies",
+        )
+        longest = max(((b.get("longest_gap") or {}).get("days") or 0) for b in bodies)
+        out["commission_longest_gap_days"] = Figure(
+            "commission_longest_gap_days",
+            longest,
+            "days",
+            n=len(sessions),
+            ids=sessions,
+            source="continuity.bodies",
+        )
+    totals = (cont.get("recurring") or {}).get("totals")
+    if totals:
+        n = len((cont.get("recurring") or {}).get("initiatives") or [])
+        out["silent_disruptions"] = Figure(
+            "silent_disruptions",
+            totals.get("silent_inferred"),
+            "count",
+            n=n,
+            source="continuity.recurring.totals",
+        )
+        out["silent_in_tension"] = Figure(
+            "silent_in_tension",
+            totals.get("silent_overlapping_tension"),
+            "count",
+            n=n,
+            source="continuity.recurring.totals",
+        )
+    commitments = [c for i in cont.get("instruments") or [] for c in i.get("commitments") or []]
+    if commitments:
+        idle = [c for c in commitments if not c.get("held")]
+        out["commitments_idle_share"] = Figure(
+            "commitments_idle_share",
+            len(idle) / len(commitments),
+            "share",
+            n=len(commitments),
+            ids=tuple(c["code"] for c in idle),
+            source="continuity.instruments",
+        )
+
+
+def _at_risk(doc: dict, out: dict[str, Figure]) -> None:
+    risk = doc.get("at_risk")
+    if not risk:
+        return
+    activities = risk.get("activities") or []
+    out["at_risk_count"] = Figure(
+        "at_risk_count",
+        len(activities),
+        "count",
+        n=len(activities),
+        ids=tuple(a["id"] for a in activities),
+        source="at_risk.activities",
+    )
+    if not activities:  # nothing planned ahead: no risk to report, not missing data
+        out["at_risk_max_chance"] = Figure(
+            "at_risk_max_chance", 0.0, "rate", source="at_risk.activities"
+        )
+    else:
+        top = max(activities, key=lambda a: a.get("chance") or 0)
+        low, high = _ci(top.get("ci"))
+        out["at_risk_max_chance"] = Figure(
+            "at_risk_max_chance",
+            top.get("chance"),
+            "rate",
+            low,
+            high,
+            top.get("based_on_n"),
+            (top["id"],),
+            "at_risk.activities",
+        )
+
+
+def _network(doc: dict, out: dict[str, Figure]) -> None:
+    overall = (doc.get("network") or {}).get("overall")
+    if not overall:
+        return
+    across = overall.get("reach_across") or {}
+    low, high = _ci(across.get("ci"))
+    out["cross_border_actor_share"] = Figure(
+        "cross_border_actor_share",
+        across.get("share"),
+        "share",
+        low,
+        high,
+        across.get("actors"),
+        tuple(across.get("ids_with_tie") or ()),
+        "network.overall.reach_across",
+    )
+
+
+def figures_from(document: dict) -> dict[str, Figure]:
+    """Every named figure the document supports; absent analyses give absent figures."""
+    out: dict[str, Figure] = {}
+    for extract in (_resilience, _reach, _recovery_and_survival, _continuity, _at_risk, _network):
+        extract(document, out)
+    return out
+
+
+def lookup_in(figures: dict[str, Figure]):
+    """A lookup for conditions: ``name`` → value, ``name.low|high|n|value`` → that part."""
+
+    def lookup(name: str) -> float | None:
+        if name in figures:
+            return figures[name].value
+        base, _, suffix = name.rpartition(".")
+        if base in figures:
+            return figures[base].part(suffix)
+        return None
+
+    return lookup

@@ -1,0 +1,304 @@
+"""Recommendation rules: each fires and stays silent on hand-built results; thin data; safety."""
+
+import json
+
+import pytest
+
+from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, parse
+from lowpolitics.advise.figures import figures_from
+from lowpolitics.advise.render import to_markdown
+from lowpolitics.advise.rules import evaluate_rules, load_rules
+from lowpolitics.framework.errors import ConfigError
+
+
+def rate(n, k, low=None, high=None):
+    return {
+        "n": n,
+        "disrupted": k,
+        "rate": k / n if n else None,
+        "ci": [low, high] if low is not None else None,
+        "ids": [f"a{i}" for i in range(n)],
+        "disrupted_ids": [f"a{i}" for i in range(k)],
+    }
+
+
+def mechanism(n_in, k_in, n_out, k_out, rr=None, rr_ci=None):
+    return {
+        "in_tension": rate(n_in, k_in, 0.1, 0.9),
+        "outside": rate(n_out, k_out, 0.01, 0.2),
+        "risk_ratio": rr,
+        "risk_ratio_ci": rr_ci,
+        "risk_ratio_corrected": False,
+    }
+
+
+def share(value, n, low=0.1, high=0.9):
+    return {"share": value, "ci": [low, high], "people": 10, "of": 20, "activities": n}
+
+
+def document(**over):
+    """A whole `analyse all` document in which every rule stays silent, unless overridden."""
+    doc = {
+        "resilience": {
+            "by_mechanism": {
+                "institutional": mechanism(20, 2, 100, 5, 2.0, [0.5, 8.0]),
+                "societal": mechanism(20, 2, 100, 5, 2.0, [0.5, 8.0]),
+            }
+        },
+        "reach": {
+            "overall": {
+                "activities": 50,
+                "participants": {"ids": ["a1"]},
+                "women": share(0.5, 20),
+                "youth": share(0.5, 20),
+                "border_regions": {"share": 0.7, "ci": [0.5, 0.8], "n": 40, "ids": ["a1"]},
+                "reciprocity": {"balance": 0.9},
+            }
+        },
+        "recovery": {
+            "resumption": {
+                "n": 10,
+                "resumed": 8,
+                "share": 0.8,
+                "ci": [0.5, 0.9],
+                "activity_ids": ["a1"],
+            }
+        },
+        "continuity": {
+            "bodies": [
+                {
+                    "rhythm_months": 12,
+                    "rhythm_source": "given",
+                    "gaps_over_rhythm": 0,
+                    "longest_gap": {"days": 300},
+                    "session_ids": ["s1", "s2", "s3"],
+                }
+            ],
+            "recurring": {
+                "initiatives": [{}] * 6,
+                "totals": {"silent_inferred": 0, "silent_overlapping_tension": 0},
+            },
+            "instruments": [
+                {
+                    "commitments": [
+                        {"code": "c1", "held": 2},
+                        {"code": "c2", "held": 1},
+                        {"code": "c3", "held": 1},
+                    ]
+                }
+            ],
+        },
+        "at_risk": {
+            "activities": [{"id": "p1", "chance": 0.1, "ci": [0.05, 0.2], "based_on_n": 40}]
+        },
+        "discourse": {},
+    }
+    for path, value in over.items():
+        target = doc
+        keys = path.split("__")
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+    return doc
+
+
+def states(doc, lang="en"):
+    return {r["id"]: r["state"] for r in evaluate_rules(doc, lang=lang)["recommendations"]}
+
+
+def test_everything_silent_on_a_healthy_document():
+    result = states(document())
+    assert {k: v for k, v in result.items() if v == "fired"} == {}
+    assert result["build-shared-narratives"] == "no_data"  # no coded corpus yet
+
+
+FIRING = [
+    (
+        "shield-institutional-calendar",
+        {"resilience__by_mechanism__institutional": mechanism(20, 12, 100, 5, 12.0, [5.0, 28.0])},
+    ),
+    (
+        "back-the-channel-that-held",
+        {
+            "resilience__by_mechanism__institutional": mechanism(20, 12, 100, 5, 12.0, [5.0, 28.0]),
+            "resilience__by_mechanism__societal": mechanism(20, 2, 100, 5, 2.0, [0.5, 8.0]),
+        },
+    ),
+    (
+        "restore-commission-rhythm",
+        {
+            "continuity__bodies": [
+                {
+                    "rhythm_months": 12,
+                    "rhythm_source": "given",
+                    "gaps_over_rhythm": 2,
+                    "longest_gap": {"days": 900},
+                    "session_ids": ["s1", "s2", "s3", "s4"],
+                }
+            ]
+        },
+    ),
+    ("invest-in-youth", {"reach__overall__youth": share(0.1, 30)}),
+    ("include-women", {"reach__overall__women": share(0.2, 30)}),
+    (
+        "bring-activities-to-the-border",
+        {"reach__overall__border_regions": {"share": 0.3, "ci": [0.2, 0.4], "n": 40, "ids": []}},
+    ),
+    (
+        "plan-the-restart",
+        {
+            "recovery__resumption": {
+                "n": 10,
+                "resumed": 2,
+                "share": 0.2,
+                "ci": [0.05, 0.5],
+                "activity_ids": [],
+            }
+        },
+    ),
+    (
+        "check-silent-gaps",
+        {"continuity__recurring__totals": {"silent_inferred": 4, "silent_overlapping_tension": 2}},
+    ),
+    (
+        "prepare-for-upcoming-risk",
+        {"at_risk__activities": [{"id": "p9", "chance": 0.5, "ci": [0.3, 0.7], "based_on_n": 30}]},
+    ),
+    ("balance-hosting", {"reach__overall__reciprocity": {"balance": 0.3}}),
+    (
+        "fill-idle-commitments",
+        {
+            "continuity__instruments": [
+                {
+                    "commitments": [
+                        {"code": "c1", "held": 0},
+                        {"code": "c2", "held": 0},
+                        {"code": "c3", "held": 1},
+                    ]
+                }
+            ]
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("rule, changes", FIRING, ids=[f[0] for f in FIRING])
+def test_each_rule_fires_with_its_evidence(rule, changes):
+    result = {r["id"]: r for r in evaluate_rules(document(**changes))["recommendations"]}
+    fired = result[rule]
+    assert fired["state"] == "fired"
+    assert fired["finding"] and "{" not in fired["finding"]
+    assert fired["evidence"] and all(e["shown"] for e in fired["evidence"])
+    assert all(e["see"].startswith("lowpolitics analyse all") for e in fired["evidence"])
+
+
+def test_thin_data_does_not_fire():
+    thin = {"reach__overall__youth": share(0.05, 4)}
+    result = {r["id"]: r for r in evaluate_rules(document(**thin))["recommendations"]}
+    assert result["invest-in-youth"]["state"] == "thin"
+    assert "4 cases, 10 needed" in result["invest-in-youth"]["reason"]
+    empty = evaluate_rules({})
+    assert empty["counts"]["fired"] == 0
+
+
+def test_figure_parts_and_formatting():
+    doc = document(**dict(FIRING[0][1]))
+    figures = figures_from(doc)
+    assert figures["rr.institutional"].low == 5.0 and figures["rr.institutional"].n == 20
+    result = {r["id"]: r for r in evaluate_rules(doc, lang="ru")["recommendations"]}
+    finding = result["shield-institutional-calendar"]["finding"]
+    assert "ДИ" in finding and "12" in finding
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "__import__('os').system('true')",
+        "rr.institutional[0] > 1",
+        "'a' < 'b'",
+        "(lambda: 1)() > 0",
+        "rr.institutional.low > 1 if True else 0",
+        "True",
+    ],
+)
+def test_conditions_refuse_anything_but_arithmetic_and_comparisons(condition):
+    with pytest.raises(ConditionError):
+        parse(condition)
+
+
+def test_condition_evaluation():
+    values = {"a": 2.0, "b.low": 1.5, "c": None}
+    lookup = values.get
+    assert evaluate(parse("a > 1 and b.low >= 1.5"), lookup)
+    assert not evaluate(parse("a - b.low > 1"), lookup)
+    assert evaluate(parse("not a < 1 or a / 0 > 1"), lookup) is True
+    assert evaluate(parse("1 < a < 3"), lookup)
+    with pytest.raises(Missing):
+        evaluate(parse("c > 1"), lookup)
+
+
+def test_user_rules_override_add_and_disable(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {"id": "include-women", "enabled": False},
+                    {
+                        "id": "more-youth",
+                        "priority": 1,
+                        "when": "youth_share < 0.6",
+                        "requires": {"youth_share": 5},
+                        "cites": ["youth_share"],
+                        "text": {
+                            "en": {
+                                "finding": "Youth {youth_share}",
+                                "recommendation": "More youth.",
+                            },
+                            "ru": {
+                                "finding": "Молодёжь {youth_share}",
+                                "recommendation": "Больше.",
+                            },
+                        },
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    ruleset = load_rules(str(path))
+    result = {r["id"]: r for r in evaluate_rules(document(), ruleset)["recommendations"]}
+    assert "include-women" not in result
+    assert result["more-youth"]["state"] == "fired"
+
+
+def test_bad_user_rules(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        'rules:\n  - {id: x, priority: 1, when: "open(1)", text: {}}\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="not allowed"):
+        load_rules(str(path))
+    with pytest.raises(ConfigError):
+        evaluate_rules({}, lang="de")
+
+
+def test_markdown_in_russian_has_no_english_headings():
+    doc = document(**dict(FIRING[3][1]))
+    text = to_markdown(evaluate_rules(doc, lang="ru"))
+    assert "Рекомендации" in text and "Основания" in text
+    for english in ("Recommendations", "Finding", "Evidence", "Options"):
+        assert english not in text
+
+
+def test_cli_recommend(cli, tmp_path):
+    from lowpolitics.cli.demo import build_demo
+
+    state = build_demo(tmp_path / "d", verbose=False)
+    url = state.url
+    state.close()
+    result = cli("--db", url, "recommend", "--format", "json", "--as-of", "2026-11-28")
+    data = json.loads(result.out)
+    assert sum(data["counts"].values()) == len(data["recommendations"])
+    assert cli("--db", url, "recommend", "--lang", "ru").code == 0
+    assert cli("--db", url, "recommend", "--lang", "de").code == 2
