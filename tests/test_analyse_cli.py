@@ -165,6 +165,7 @@ def test_analyse_all_has_every_section(cli, demo_db):
         "continuity",
         "reach",
         "network",
+        "index",
         "timeline",
     }
 
@@ -177,3 +178,21 @@ def test_network_exports(cli, demo_db, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     assert cli("--db", demo_db, "analyse", "network", "-f", "gexf").code == 2
     assert cli("--db", demo_db, "analyse", "network").code == 0
+
+
+def test_index_command(cli, demo_db):
+    data = json.loads(
+        cli(
+            "--db", demo_db, "analyse", "index", "--runs", "50", "--seed", "3", "--format", "json"
+        ).out
+    )
+    years = data["years"]
+    assert years and all(y["p05"] <= y["median"] <= y["p95"] for y in years.values())
+    again = json.loads(
+        cli(
+            "--db", demo_db, "analyse", "index", "--runs", "50", "--seed", "3", "--format", "json"
+        ).out
+    )
+    assert again["years"] == years
+    assert data["warnings"]  # coverage is reported honestly on thin data
+    assert cli("--db", demo_db, "analyse", "index", "--runs", "50").code == 0

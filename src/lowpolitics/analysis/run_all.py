@@ -15,6 +15,7 @@ from lowpolitics import __version__
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import ContinuityInputs, continuity
 from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.index import run_index
 from lowpolitics.analysis.network import network_metrics
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.reach import reach
@@ -60,6 +61,7 @@ def analyse_all(
     options: AnalysisOptions,
     inputs: ContinuityInputs | None = None,
     horizon_days: int = 180,
+    index_runs: int = 1000,
 ) -> dict:
     """All analyses over one dataset and one set of options."""
     return {
@@ -77,5 +79,6 @@ def analyse_all(
         ),
         "reach": reach(dataset, options),
         "network": network_metrics(dataset, codebook, options),
+        "index": run_index(dataset, codebook, options, runs=index_runs),
         "timeline": timeline(dataset, codebook, options),
     }

@@ -10,6 +10,7 @@ import typer
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import continuity, load_continuity_inputs
 from lowpolitics.analysis.dataset import load_dataset
+from lowpolitics.analysis.index import run_index
 from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
@@ -481,3 +482,67 @@ def network_command(
         ),
     )
     print_warnings(result["warnings"])
+
+
+@analyse_app.command("index")
+def index_command(
+    ctx: typer.Context,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    framework: Path | None = typer.Option(None, "--framework", help="index framework YAML"),
+    weights: Path | None = typer.Option(None, "--weights", help="YAML: pillar/indicator → weight"),
+    runs: int = typer.Option(1000, "--runs", min=10, help="Monte Carlo runs"),
+    seed: int = typer.Option(42, "--seed", help="random seed (same seed, same result)"),
+    fmt: str = FORMAT,
+) -> None:
+    """The Cultural Diplomacy Index per year, with its 5–95 % band and what drives it."""
+    state: State = ctx.obj
+    check_format(fmt)
+    options = build_options(date_from, date_to, "auto", None)
+    result = run_index(
+        _dataset(state),
+        state.codebook,
+        options,
+        framework=framework,
+        weights=weights,
+        runs=runs,
+        seed=seed,
+    )
+    if fmt == "json":
+        print_json(result)
+        return
+    pillars = list(next(iter(result["years"].values()), {}).get("pillars", {}))
+    print_table(
+        "Cultural Diplomacy Index (0–100): nominal score, Monte Carlo median and 5–95 % band",
+        ["year", "score", "median", "5–95 %", "coverage", *pillars],
+        (
+            [
+                year,
+                _num(y["score"]),
+                _num(y["median"]),
+                f"{_num(y['p05'])}–{_num(y['p95'])}",
+                _pct(
+                    y["coverage"]
+                    if not isinstance(y["coverage"], dict)
+                    else y["coverage"].get("share"),
+                    None,
+                ),
+                *(_num((y["pillars"].get(p) or {}).get("score")) for p in pillars),
+            ]
+            for year, y in result["years"].items()
+        ),
+    )
+    drivers = result["sensitivity"].get("mean_over_years") or {}
+    if drivers:
+        out().print(
+            "what drives the spread (first-order index, mean over years): "
+            + ", ".join(
+                f"{k} {v:.2f}" for k, v in sorted(drivers.items(), key=lambda kv: -kv[1])[:6]
+            ),
+            highlight=False,
+        )
+    print_warnings(result["warnings"])
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:.1f}"

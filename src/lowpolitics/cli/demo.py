@@ -20,6 +20,8 @@ from lowpolitics.cli.data_commands import _report, initialise
 from lowpolitics.cli.explore_commands import render_stats
 from lowpolitics.cli.output import out, progress_factory
 from lowpolitics.cli.state import State
+from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
+from lowpolitics.report.build import brief_from_store
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.importing import import_file
 from lowpolitics.store.queries import compute_stats
@@ -82,6 +84,9 @@ def demo(
     target = out_dir / "analysis.json"
     target.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"\nEvery analysis, with the ids behind each figure: {target}", highlight=False)
+    brief_lang = lang if lang in BRIEF_LANGUAGES else "en"
+    html, pdf, _ = brief_from_store(state.engine, state.codebook, out_dir, lang=brief_lang)
+    console.print(f"Policy brief: {html} and {pdf}", highlight=False)
     console.print(
         f"\nExplore it: lowpolitics --db {out_dir / 'lowpolitics.db'} list activities "
         "--mechanism societal",

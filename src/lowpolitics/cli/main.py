@@ -9,6 +9,7 @@ import typer
 from lowpolitics import __version__
 from lowpolitics.cli import (
     analyse_commands,
+    brief_command,
     data_commands,
     demo,
     explore_commands,
@@ -67,6 +68,7 @@ app.command("places")(explore_commands.places_command)
 app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("simulate")(simulate_command.simulate_command)
 app.command("recommend")(recommend_command.recommend_command)
+app.command("brief")(brief_command.brief_command)
 app.command("demo")(demo.demo)
 
 

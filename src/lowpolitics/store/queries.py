@@ -188,3 +188,10 @@ def compute_stats(session: Session) -> Stats:
 
 def region_names(session: Session) -> dict[str, str]:
     return {code: name for code, name in session.execute(select(Region.code, Region.name_en))}
+
+
+def source_urls(session: Session) -> list[str]:
+    """Every source cited by an activity or a context event."""
+    activity = select(Source.url).join(ActivitySource, ActivitySource.source_id == Source.id)
+    event = select(Source.url).join(ContextSource, ContextSource.source_id == Source.id)
+    return sorted(set(session.scalars(activity)) | set(session.scalars(event)))

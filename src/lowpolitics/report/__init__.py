@@ -1,0 +1,1 @@
+"""Charts and maps for the policy brief, drawn from the ``analyse all`` document."""

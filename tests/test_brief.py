@@ -1,0 +1,121 @@
+"""The policy brief: builds on the bundled data and on an empty database, numbers equal the
+analyses', the PDF carries the findings in both languages, the HTML makes no external request,
+and the Russian brief has no English left."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from pypdf import PdfReader
+
+from lowpolitics.cli.demo import build_demo
+from lowpolitics.framework.i18n import catalogue
+from lowpolitics.report.build import brief_from_store
+from lowpolitics.store.db import make_engine, session_scope, upgrade
+from lowpolitics.store.reference import seed_reference
+
+SRC = Path(__file__).parent.parent / "src" / "lowpolitics"
+EXTERNAL = re.compile(
+    r"""(src|href)\s*=\s*["']https?:|url\(\s*["']?https?:|@import|<script\b|<link\b""",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("brief")
+    state = build_demo(folder / "db", verbose=False)
+    briefs = {}
+    for lang in ("en", "ru"):
+        html, pdf, document = brief_from_store(
+            state.engine, state.codebook, folder / lang, lang=lang
+        )
+        briefs[lang] = (html.read_text(encoding="utf-8"), pdf, document)
+    state.close()
+    return briefs
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_every_message_has_a_russian_translation():
+    method_map = [("**.py", "python"), ("**/templates/**.j2", "jinja2.ext:babel_extract")]
+    messages = {
+        m[2] for m in extract_from_dir(str(SRC), method_map=method_map) if isinstance(m[2], str)
+    }
+    assert len(messages) > 50
+    assert sorted(messages - set(catalogue("ru"))) == []
+
+
+def test_numbers_in_the_brief_equal_the_analyses(bundled):
+    html, _, document = bundled["en"]
+    overall = document["resilience"]["all_mechanisms"]
+    sentence = (
+        f"During tension periods {overall['in_tension']['disrupted']} of "
+        f"{overall['in_tension']['n']} counted activities were disrupted"
+    )
+    assert sentence in html
+    assert f"<b>{document['meta']['activities']}</b>" in html
+    for period in document["resilience"]["periods"]:
+        assert period["start"] in html and period["end"] in html
+    assert document["meta"]["data_fingerprint"][:16] in html
+
+
+def test_html_is_self_contained(bundled):
+    for lang in ("en", "ru"):
+        html = bundled[lang][0]
+        assert not EXTERNAL.search(html), EXTERNAL.search(html)
+        assert "<svg" in html  # the charts are inline
+
+
+def test_pdf_carries_the_findings_in_both_languages(bundled):
+    for lang, words in (
+        ("en", ["Key findings", "Recommendations", "Reproducibility"]),
+        ("ru", ["Основные выводы", "Рекомендации", "Воспроизводимость"]),
+    ):
+        _, pdf, document = bundled[lang]
+        reader = PdfReader(pdf)
+        assert 4 <= len(reader.pages) <= 10
+        text = " ".join(page.extract_text() for page in reader.pages)
+        for word in words:
+            assert word in text
+        assert str(document["meta"]["activities"]) in text
+
+
+def test_russian_brief_has_no_english_left(bundled):
+    html = bundled["ru"][0]
+    text = visible_text(html)
+    # ids, domains, code names and the stamp are not prose: drop tokens with digits, dots,
+    # underscores, hyphens, slashes or brackets
+    words = [
+        w for w in re.findall(r"[^\s,;:()«»—–]+", text) if not re.search(r"[\d._\-/\[\]'→]", w)
+    ]
+    english = [w for w in words if re.fullmatch(r"[A-Za-z]{3,}", w)]
+    allowed = {"lowpolitics", "analyse", "all"}
+    assert [w for w in english if w not in allowed] == []
+    assert "Культурное сотрудничество" in html
+
+
+def test_brief_on_an_empty_database(tmp_path, codebook, gazetteer):
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_reference(session, gazetteer)
+    html, pdf, _ = brief_from_store(engine, codebook, tmp_path / "out", lang="ru")
+    text = html.read_text(encoding="utf-8")
+    assert "В базе пока нет мероприятий" in text
+    assert pdf.stat().st_size > 1000
+    engine.dispose()
+
+
+def test_cli_brief(cli, tmp_path):
+    state = build_demo(tmp_path / "db", verbose=False)
+    url = state.url
+    state.close()
+    result = cli("--db", url, "brief", "--out", tmp_path / "b", "--lang", "ru")
+    assert result.code == 0 and (tmp_path / "b" / "brief.pdf").exists()
+    assert cli("--db", url, "brief", "--lang", "fr").code == 2
