@@ -7,27 +7,36 @@ from lowpolitics.framework.i18n import translator
 
 def to_markdown(result: dict) -> str:
     _ = translator(result["language"])
-    lines = [f"# {_('Recommendations')}", ""]
+    # translated once, outside f-strings, so message extraction sees every text
+    heading, finding, options, evidence = (
+        _("Recommendations"),
+        _("Finding"),
+        _("Options"),
+        _("Evidence"),
+    )
+    figure, value, rows, priority, rule_word = (
+        _("Figure"),
+        _("Value"),
+        _("Rows"),
+        _("Priority"),
+        _("rule"),
+    )
+    lines = [f"# {heading}", ""]
     fired = [r for r in result["recommendations"] if r["state"] == "fired"]
     if not fired:
         lines += [_("No rule fired on these data."), ""]
     for rule in fired:
-        lines += [f"## {rule['recommendation']}", "", f"**{_('Finding')}:** {rule['finding']}", ""]
+        lines += [f"## {rule['recommendation']}", "", f"**{finding}:** {rule['finding']}", ""]
         if rule["options"]:
-            lines += [f"**{_('Options')}:**", ""] + [f"- {o}" for o in rule["options"]] + [""]
-        lines += [
-            f"**{_('Evidence')}:**",
-            "",
-            f"| {_('Figure')} | {_('Value')} | {_('Rows')} |",
-            "| --- | --- | --- |",
-        ]
-        for figure in rule["evidence"]:
-            rows = ", ".join(figure["ids"][:10]) + (" …" if len(figure["ids"]) > 10 else "")
-            lines.append(f"| {figure['label']} | {figure['shown']} | {rows or figure['see']} |")
-        lines += ["", f"_{_('Priority')} {rule['priority']} · {_('rule')} `{rule['id']}`_", ""]
+            lines += [f"**{options}:**", ""] + [f"- {o}" for o in rule["options"]] + [""]
+        lines += [f"**{evidence}:**", "", f"| {figure} | {value} | {rows} |", "| --- | --- | --- |"]
+        for item in rule["evidence"]:
+            ids = ", ".join(item["ids"][:10]) + (" …" if len(item["ids"]) > 10 else "")
+            lines.append(f"| {item['label']} | {item['shown']} | {ids or item['see']} |")
+        lines += ["", f"_{priority} {rule['priority']} · {rule_word} `{rule['id']}`_", ""]
     quiet = [r for r in result["recommendations"] if r["state"] in ("thin", "no_data")]
     if quiet:
-        lines += [f"## {_('Rules that could not be judged')}", ""]
+        lines += ["## " + _("Rules that could not be judged"), ""]
         for rule in quiet:
             why = _("too few cases") if rule["state"] == "thin" else _("no data")
             lines.append(f"- `{rule['id']}` — {why}: {rule['reason']}")

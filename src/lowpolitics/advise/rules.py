@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, names, parse
 from lowpolitics.advise.figures import Figure, figures_from, lookup_in
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.framework.i18n import translator
 
 LANGUAGES = ("en", "ru")
 STATES = ("fired", "thin", "no_data", "silent")
@@ -164,6 +165,7 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
     if lang not in LANGUAGES:
         raise ConfigError(f"language '{lang}': recommendations exist in {', '.join(LANGUAGES)}")
     ruleset = ruleset or load_rules()
+    _ = translator(lang)
     figures = figures_from(document)
     lookup = lookup_in(figures)
     results = []
@@ -181,16 +183,16 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
         if thin:  # too few cases explains a missing value better than "no data" does
             state = "thin"
             reason = "; ".join(
-                f"{t['figure']} rests on {t['n']} cases, {t['needed']} needed" for t in thin
+                _("{figure} rests on {n} cases, {needed} needed").format(**t) for t in thin
             )
         elif absent:
-            state, reason = "no_data", f"no value for: {', '.join(absent)}"
+            state, reason = "no_data", _("no value for: {names}").format(names=", ".join(absent))
         else:
             try:
                 if evaluate(parse(rule.when), lookup):
                     state = "fired"
             except Missing as exc:
-                state, reason = "no_data", f"no value for: {exc.name}"
+                state, reason = "no_data", _("no value for: {names}").format(names=exc.name)
         text = rule.text[lang]
         cited = [figures[n] for n in rule.cites if n in figures]
         results.append(

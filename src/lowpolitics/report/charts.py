@@ -457,7 +457,8 @@ def continuity(
     bodies = sorted({r["body"] for r in rows})
     if len(bodies) > 1:
         layered = layered.facet(row=alt.Row("body:N", title=None, header=alt.Header(labelAngle=0)))
-    return _finish(layered, f"{title} ({_('bar: held; tick: expected')})")
+    legend = _("bar: held; tick: expected")  # outside the f-string, so extraction sees it
+    return _finish(layered, f"{title} ({legend})")
 
 
 def all_charts(
