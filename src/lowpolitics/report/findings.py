@@ -159,6 +159,10 @@ def chart_readings(document: dict, codebook: Codebook, lang: str, _: Translate) 
     readings["continuity"] = _(
         "Sessions of joint bodies held per year against what their rhythm implies."
     )
+    readings["network"] = _(
+        "Organisations linked by shared activities; pink lines join a Kyrgyz "
+        "and a Tajik organisation, and the most connecting ones are named."
+    )
     readings["border_map"] = _(
         "Activities with a known place; circle size grows with the number of activities there."
     )
