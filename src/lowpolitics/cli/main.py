@@ -15,6 +15,7 @@ from lowpolitics.cli import (
     explore_commands,
     recommend_command,
     simulate_command,
+    text_commands,
 )
 from lowpolitics.cli.output import report_error
 from lowpolitics.cli.state import State
@@ -69,6 +70,9 @@ app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("simulate")(simulate_command.simulate_command)
 app.command("recommend")(recommend_command.recommend_command)
 app.command("brief")(brief_command.brief_command)
+app.command("classify")(text_commands.classify_command)
+app.command("train")(text_commands.train_command)
+app.command("evaluate")(text_commands.evaluate_command)
 app.command("demo")(demo.demo)
 
 

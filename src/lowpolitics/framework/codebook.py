@@ -155,6 +155,11 @@ class Codebook(_Strict):
         return [k.code for k in self.context_kinds]
 
     @property
+    def classifier_mechanisms(self) -> list[str]:
+        """What a text can be about: the four mechanisms and the context kinds."""
+        return self.mechanism_codes + self.context_kind_codes
+
+    @property
     def status_codes(self) -> list[str]:
         return [s.code for s in self.statuses]
 
@@ -239,10 +244,34 @@ def _merge(base: dict[str, Any], extension: dict[str, Any], path: str) -> dict[s
             entries[item["code"]] = item
         merged[section] = list(entries.values())
     if "lexicon" in extension:
-        merged["lexicon"] = {**base.get("lexicon", {}), **(extension["lexicon"] or {})}
+        merged["lexicon"] = merge_lexicon(base.get("lexicon") or {}, extension["lexicon"] or {})
     user_version = extension.get("version", "user")
     merged["version"] = f"{base['version']}+{user_version}"
     return merged
+
+
+def merge_lexicon(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """A user's terms are added to the bundled ones, code by code and language by language."""
+    codes = {
+        code: {lang: list(terms) for lang, terms in langs.items()}
+        for code, langs in (base.get("codes") or {}).items()
+    }
+    for code, langs in (extension.get("codes") or {}).items():
+        for lang, terms in (langs or {}).items():
+            known = codes.setdefault(code, {}).setdefault(lang, [])
+            known.extend(t for t in terms or [] if t not in known)
+    return {**base, **{k: v for k, v in extension.items() if k != "codes"}, "codes": codes}
+
+
+def bundled_lexicon() -> dict[str, Any]:
+    """The lexicons (terms per code and language) the text coder matches, from lexicon.yaml."""
+    text = (
+        resources.files("lowpolitics.framework")
+        .joinpath("data/lexicon.yaml")
+        .read_text(encoding="utf-8")
+    )
+    data = yaml.safe_load(text) or {}
+    return data.get("lexicon", data)
 
 
 def _validate(data: dict[str, Any], path: str) -> Codebook:
@@ -266,6 +295,8 @@ def bundled_codebook_text() -> str:
 @lru_cache(maxsize=8)
 def _load(user_file: str | None) -> Codebook:
     base = _read_yaml("codebook.yaml (bundled)", bundled_codebook_text())
+    # the lexicon is part of the codebook; it lives in its own file only to keep both readable
+    base.setdefault("lexicon", bundled_lexicon())
     if user_file is None:
         return _validate(base, "codebook.yaml (bundled)")
     path = Path(user_file)

@@ -1,0 +1,3 @@
+"""Text: language identification, normalisation, segmentation, the lexicon coder, the trained
+classifier and extraction of dates, places and statuses — in Russian, Kyrgyz, Tajik and English.
+"""

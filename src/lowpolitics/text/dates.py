@@ -1,0 +1,306 @@
+"""Dates mentioned in news text, in Russian, Kyrgyz, Tajik and English, kept at their precision.
+
+A report saying a festival was held "в апреле 2021 года" dates it to a month, not to 1 April;
+"вчера" means one day before the article appeared. So every mention becomes a
+:class:`~lowpolitics.framework.dates.PartialDate` of the precision the text gave, and relative
+expressions are resolved only against an explicit ``reference`` (the publication date) — with
+no reference they are skipped rather than guessed from today's clock.
+
+Relative rules (the reference day is R):
+
+* day precision only for a named day: вчера/кечээ/кеча/дирӯз/yesterday = R-1,
+  сегодня/бүгүн/имрӯз/today = R, позавчера/мурдагы күнү/парерӯз = R-2, завтра/эртең/фардо = R+1;
+* "на прошлой неделе" (өткөн жумада, ҳафтаи гузашта, last week): PartialDate has no week, so
+  the result is the narrowest PartialDate covering Monday–Sunday of that week — its month when
+  the week lies in one month, else its year; a week spanning New Year gets the year of its
+  Thursday (the ISO week-year), the one imprecision we accept;
+* "в прошлом месяце" etc.: month precision; "в прошлом году", "быйыл", "соли гузашта": year;
+* a day and month without a year ("17 сентября") take R's year, or the year before when that
+  would put the date more than 31 days after R (news reports the past); flagged ``relative``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import regex
+
+from lowpolitics.framework.dates import PartialDate
+
+__all__ = ["DateMention", "event_date", "extract_dates"]
+
+# "май" takes only its own endings: a free tail would read "майрамы 2022-жылы" (the 2022
+# holiday) as May 2022.
+_MAY = "ма(?:йында|йынын|йынан|йына|йдын|йдан|йга|йда|йы|йи|й|я|е|ю|ем)(?![\\p{L}])"
+# Month stems shared by Russian, Kyrgyz and Tajik (all borrow the Russian names); the inflection
+# tail (сентября, сентябрында, сентябри, моҳи майи) is any run of letters after the stem.
+_CYR_MONTHS = (
+    "январ", "феврал", "март", "апрел", _MAY, "июн", "июл", "август",
+    "сентябр", "октябр", "ноябр", "декабр",
+)  # fmt: skip
+_EN_MONTHS = (
+    "jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?",
+    "aug(?:ust)?", "sep(?:t(?:ember)?)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?",
+)  # fmt: skip
+_L = r"[\p{L}\p{M}]"
+_CYR_MONTH = "(?P<month>(?:" + "|".join(_CYR_MONTHS) + rf"){_L}{{0,8}})"
+_EN_MONTH = "(?P<month>" + "|".join(_EN_MONTHS) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_RU_YEAR_WORD = r"(?:\s*(?:года|году|год|г\.))"
+_KY_YEAR_WORD = r"\s*-?\s*(?:жылдын|жылы|жылга|жылда|жылдан|жылкы|жыл|ж\.)"
+_B, _E = r"(?<![\p{L}\p{N}])", r"(?![\p{L}\p{N}])"
+
+Kind = str  # "dmy" | "my" | "y" | a relative rule name
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    langs: frozenset[str]
+    kind: Kind
+    rx: regex.Pattern[str]
+
+
+def _p(langs: str, kind: Kind, body: str) -> _Pattern:
+    flags = regex.IGNORECASE | regex.VERSION1
+    return _Pattern(frozenset(langs.split()), kind, regex.compile(_B + body + _E, flags))
+
+
+_PATTERNS: tuple[_Pattern, ...] = (
+    _p("ru ky tg en", "iso", r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"),
+    _p("ru ky tg en", "dotted", r"(?P<day>\d\d?)\.(?P<month>\d\d?)\.(?P<year>\d{4})"),
+    # 17 сентября 2022 года · 14 сентябри соли 2022 · 14-уми сентябри 2022
+    _p(
+        "ru tg ky",
+        "dmy",
+        rf"{_DAY}(?:-?(?:уми|ум|го|е|ого))?(?:\s*-\s*|\s+)(?:моҳи\s+)?{_CYR_MONTH}[\s,]+"
+        rf"(?:соли\s+)?{_YEAR}(?:{_RU_YEAR_WORD}|{_KY_YEAR_WORD}|\s*с\.)?",
+    ),
+    # 2022-жылдын 14-сентябрында · 2022-жылы 14-сентябрда
+    _p("ky", "dmy", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_DAY}\s*-\s*{_CYR_MONTH}"),
+    # Sept. 14, 2022 · September 14th, 2022 · 14 September 2022
+    _p("en", "dmy", rf"{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}"),
+    _p("en", "dmy", rf"{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH},?\s+{_YEAR}"),
+    # апреле 2021 года · моҳи апрели соли 2021 · 2021-жылдын апрелинде · April 2021
+    _p("ru tg", "my", rf"(?:моҳи\s+)?{_CYR_MONTH}\s+(?:соли\s+)?{_YEAR}{_RU_YEAR_WORD}?"),
+    _p("ky", "my", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_MONTH}"),
+    _p("ky", "my", rf"{_CYR_MONTH}\s+{_YEAR}{_KY_YEAR_WORD}?"),
+    _p("en", "my", rf"{_EN_MONTH}\s+(?:of\s+)?{_YEAR}"),
+    # в 2019 году · 2019-жылы · соли 2019 · in 2019
+    _p("ru", "y", rf"{_YEAR}(?:-?м)?{_RU_YEAR_WORD}"),
+    _p("ky", "y", rf"{_YEAR}{_KY_YEAR_WORD}"),
+    _p("tg", "y", rf"соли\s+{_YEAR}"),
+    _p("en", "y", rf"(?<=(?:in|since|during|by|until|of|from|early|late)\s+){_YEAR}"),
+    # day and month, year from the reference: 17 сентября · 14-сентябрда · September 14
+    _p("ru tg ky", "dm", rf"{_DAY}(?:-?(?:уми|ум|го|е|ого))?\s*-?\s*{_CYR_MONTH}"),
+    _p("en", "dm", rf"{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?"),
+    _p("en", "dm", rf"{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}"),
+)
+
+# Relative expressions: rule name -> phrases per language.
+_RELATIVE: dict[str, dict[str, tuple[str, ...]]] = {
+    "d-2": {
+        "ru": ("позавчера",),
+        "ky": ("мурдагы күнү", "башка күнү"),
+        "tg": ("парерӯз", "парерӯзи"),
+        "en": ("the day before yesterday",),
+    },
+    "d-1": {
+        "ru": ("вчера", "вчерашн[\\p{L}]*"),
+        "ky": ("кечээ", "кеча"),
+        "tg": ("дирӯз", "дируз"),
+        "en": ("yesterday",),
+    },
+    "d0": {
+        "ru": ("сегодня",),
+        "ky": ("бүгүн", "бугун"),
+        "tg": ("имрӯз", "имруз"),
+        "en": ("today", "this morning"),
+    },
+    "d+1": {"ru": ("завтра",), "ky": ("эртең",), "tg": ("фардо",), "en": ("tomorrow",)},
+    "w-1": {
+        "ru": ("на прошлой неделе",),
+        "ky": ("өткөн жумада", "өткөн аптада"),
+        "tg": ("ҳафтаи гузашта",),
+        "en": ("last week",),
+    },
+    "w0": {
+        "ru": ("на этой неделе",),
+        "ky": ("ушул жумада", "ушул аптада"),
+        "tg": ("ҳамин ҳафта", "ҳафтаи ҷорӣ"),
+        "en": ("this week",),
+    },
+    "m-1": {
+        "ru": ("в прошлом месяце",),
+        "ky": ("өткөн айда",),
+        "tg": ("моҳи гузашта",),
+        "en": ("last month",),
+    },
+    "m0": {
+        "ru": ("в этом месяце", "в текущем месяце"),
+        "ky": ("ушул айда",),
+        "tg": ("моҳи ҷорӣ",),
+        "en": ("this month",),
+    },
+    "y-1": {
+        "ru": ("в прошлом году",),
+        "ky": ("өткөн жылы",),
+        "tg": ("соли гузашта",),
+        "en": ("last year",),
+    },
+    "y0": {
+        "ru": ("в этом году", "в текущем году"),
+        "ky": ("быйыл", "ушул жылы"),
+        "tg": ("имсол", "соли ҷорӣ"),
+        "en": ("this year",),
+    },
+    "y+1": {
+        "ru": ("в следующем году", "в будущем году"),
+        "ky": ("келерки жылы", "кийинки жылы"),
+        "tg": ("соли оянда", "соли оянда"),
+        "en": ("next year",),
+    },
+}
+
+
+def _relative_patterns() -> tuple[_Pattern, ...]:
+    out = []
+    for rule, by_lang in _RELATIVE.items():
+        for lang, phrases in by_lang.items():
+            body = "(?:" + "|".join(p.replace(" ", r"\s+") for p in phrases) + ")"
+            out.append(_p(lang, rule, body))
+    return tuple(out)
+
+
+_REL_PATTERNS = _relative_patterns()
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date in a text: the date at its precision and where it was written."""
+
+    date: PartialDate
+    start: int
+    end: int
+    text: str
+    relative: bool = False
+
+
+def _month_number(token: str) -> int:
+    low = token.casefold().rstrip(".")
+    if low.isdigit():
+        return int(low)
+    for i, stem in enumerate(_CYR_MONTHS, start=1):
+        if regex.match(stem, low):
+            return i
+    for i, stem in enumerate(_EN_MONTHS, start=1):
+        if regex.fullmatch(stem, low):
+            return i
+    raise ValueError(token)
+
+
+def _covering(first: date, last: date) -> PartialDate:
+    """The narrowest PartialDate covering ``first``..``last`` (see the week rule above)."""
+    if (first.year, first.month) == (last.year, last.month):
+        return PartialDate(first.year, first.month)
+    if first.year == last.year:
+        return PartialDate(first.year)
+    return PartialDate((first + timedelta(days=3)).year)
+
+
+def _shift_month(ref: date, months: int) -> PartialDate:
+    index = ref.year * 12 + ref.month - 1 + months
+    return PartialDate(index // 12, index % 12 + 1)
+
+
+def _resolve(rule: str, ref: date) -> PartialDate:
+    unit, offset = rule[0], int(rule[1:])
+    if unit == "d":
+        day = ref + timedelta(days=offset)
+        return PartialDate(day.year, day.month, day.day)
+    if unit == "w":
+        monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=offset)
+        return _covering(monday, monday + timedelta(days=6))
+    if unit == "m":
+        return _shift_month(ref, offset)
+    return PartialDate(ref.year + offset)
+
+
+def _day_month(day: int, month: int, ref: date) -> PartialDate | None:
+    for year in (ref.year, ref.year - 1):
+        if day > calendar.monthrange(year, month)[1]:
+            continue
+        if year == ref.year - 1 or date(year, month, day) <= ref + timedelta(days=31):
+            return PartialDate(year, month, day)
+    return None
+
+
+def _build(kind: Kind, m: regex.Match[str], ref: date | None) -> PartialDate | None:
+    try:
+        if kind in _REL_RULES:
+            return _resolve(kind, ref) if ref else None
+        month = _month_number(m["month"]) if kind != "y" else None
+        if kind == "dm":
+            return _day_month(int(m["day"]), month, ref) if ref and month else None
+        year = int(m["year"])
+        if kind == "y":
+            return PartialDate(year)
+        if kind == "my":
+            return PartialDate(year, month)
+        return PartialDate(year, month, int(m["day"]))
+    except ValueError:  # 31 февраля, 2022-13-01: not a date
+        return None
+
+
+_REL_RULES = frozenset(_RELATIVE)
+
+
+def extract_dates(
+    text: str, lang: str | None = None, reference: date | None = None
+) -> list[DateMention]:
+    """All dates in ``text``, in reading order, without overlaps.
+
+    Every pattern of ``lang`` (all four languages when ``None``) is tried; where matches
+    overlap, the longest wins, so "17 сентября 2022 года" is one day, not a day plus a month
+    plus a year. Relative mentions need ``reference`` and are skipped without it.
+    """
+    found: list[tuple[int, int, Kind, regex.Match[str]]] = []
+    for pattern in _PATTERNS + _REL_PATTERNS:
+        if lang is not None and lang not in pattern.langs:
+            continue
+        for m in pattern.rx.finditer(text):
+            found.append((m.start(), m.end(), pattern.kind, m))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int]] = []
+    mentions: list[DateMention] = []
+    for start, end, kind, m in found:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))  # even if void: "31 февраля 2022" is not February 2022
+        value = _build(kind, m, reference)
+        if value is None:
+            continue
+        relative = kind in _REL_RULES or kind == "dm"
+        mentions.append(DateMention(value, start, end, text[start:end], relative))
+    return sorted(mentions, key=lambda d: d.start)
+
+
+_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}
+
+
+def event_date(
+    text: str, lang: str | None = None, reference: date | None = None
+) -> PartialDate | None:
+    """The date an item most likely reports: the most specific mention, first one on a tie.
+
+    Precision decides before position because a news lead often frames an event ("в 2022 году
+    стороны договорились…") and only then gives its day; among equally precise mentions the
+    first wins, since leads put the event's own date before background dates. ``None`` when
+    the text names no date.
+    """
+    mentions = extract_dates(text, lang, reference)
+    if not mentions:
+        return None
+    return min(mentions, key=lambda d: (_RANK[d.date.precision], d.start)).date

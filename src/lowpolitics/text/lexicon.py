@@ -1,0 +1,232 @@
+"""The lexicon coder: codes a text by the framework's words, in ru, ky, tg and en.
+
+Every lexicon term and every token of the text are reduced to stems
+(:func:`lowpolitics.text.stemming.stem`), so a lemma in the lexicon meets its inflected forms.
+Matching runs on the *stem sequence* joined by single spaces and padded with a space at each
+end, with the terms likewise padded: a match therefore always starts and ends on a token
+boundary. This is the boundary check pyahocorasick lacks on its own ("Ош" never matches inside
+"прошли"), and it lets a phrase match only as whole, adjacent tokens in order.
+
+Evidence keeps the original code-point offsets, so ``text[start:end]`` is exactly the matched
+words, as the coding tools (REFI-QDA exports, the review screen) need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import ahocorasick
+import yaml
+
+from lowpolitics.framework.codebook import load_codebook
+from lowpolitics.text.stemming import stem, stem_sequence, tokens
+
+NO_MECHANISM = "none"  # the mechanism group's answer when the text has no evidence for it
+NEUTRAL = "neutral"  # the frame group's answer when neither frame wins
+
+
+class Evidence(NamedTuple):
+    """One lexicon hit: ``text[start:end]`` are the matched words of ``term``."""
+
+    code: str
+    term: str
+    start: int
+    end: int
+
+
+def _groups() -> dict[str, tuple[str, ...]]:
+    """The code groups, from the codebook (the codebook owns the category lists)."""
+    codebook = load_codebook()
+    frames = tuple(code for code in codebook.frame_codes if code != NEUTRAL)
+    return {
+        "mechanism": (*codebook.mechanism_codes, *codebook.context_kind_codes),
+        "frame": frames,
+    }
+
+
+@dataclass(frozen=True)
+class CodingResult:
+    """What the lexicon found in one text: the hits and a score per code."""
+
+    lang: str
+    evidence: list[Evidence] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def best(self, group: str) -> str:
+        """The winning code of ``group`` ("mechanism" or "frame").
+
+        mechanism: the 4 mechanisms and 3 context kinds compete; the highest score wins, a tie
+        goes to the code listed first in the codebook (mechanisms before context kinds, so a
+        text equally about a festival and a clash is coded by its cultural content);
+        ``"none"`` when none of them has evidence.
+
+        frame: integrative against securitizing; the one with the strictly higher score wins,
+        and ``"neutral"`` is returned when neither has evidence or they are tied — a text that
+        both stresses friendship and assigns blame in equal measure carries no clear slant.
+        """
+        codes = _groups().get(group)
+        if codes is None:
+            raise ValueError(f"unknown group {group!r}; expected 'mechanism' or 'frame'")
+        ranked = sorted(codes, key=lambda c: -self.scores.get(c, 0.0))  # stable: codebook order
+        top = ranked[0] if ranked else None
+        top_score = self.scores.get(top, 0.0) if top else 0.0
+        if group == "mechanism":
+            return top if top and top_score > 0 else NO_MECHANISM
+        runner_up = self.scores.get(ranked[1], 0.0) if len(ranked) > 1 else 0.0
+        return top if top and top_score > runner_up else NEUTRAL
+
+    @property
+    def mechanism(self) -> str:
+        return self.best("mechanism")
+
+    @property
+    def frame(self) -> str:
+        return self.best("frame")
+
+
+def bundled_lexicon() -> dict[str, Any]:
+    """The lexicon shipped in ``framework/data/lexicon.yaml`` (the ``lexicon:`` mapping)."""
+    text = (
+        resources.files("lowpolitics.framework")
+        .joinpath("data/lexicon.yaml")
+        .read_text(encoding="utf-8")
+    )
+    return yaml.safe_load(text)["lexicon"]
+
+
+def _default_lexicon() -> dict[str, Any]:
+    """The codebook's lexicon once the loader merges one in, else the bundled file."""
+    merged = load_codebook().lexicon
+    return merged if merged.get("codes") else bundled_lexicon()
+
+
+class _Automaton(NamedTuple):
+    automaton: Any  # ahocorasick.Automaton, or None when the language has no terms
+    size: int
+
+
+# Automata by lexicon fingerprint, then language: coders over the same lexicon (the pipeline
+# and the trainer each make their own) share them, so each is built once per process.
+_AUTOMATA: dict[str, dict[str, _Automaton]] = {}
+
+
+class LexiconCoder:
+    """Codes texts with a lexicon ``{version, codes: {code: {lang: [terms]}}}``.
+
+    ``lexicon`` may also be given wrapped as ``{"lexicon": {...}}``; ``None`` means the
+    bundled one. One Aho–Corasick automaton is built per language, on first use, and kept.
+    """
+
+    def __init__(self, lexicon: Mapping[str, Any] | None = None) -> None:
+        data = dict(lexicon) if lexicon is not None else _default_lexicon()
+        if "codes" not in data and isinstance(data.get("lexicon"), Mapping):
+            data = dict(data["lexicon"])
+        self.version = str(data.get("version", ""))
+        self.codes: dict[str, dict[str, list[str]]] = {
+            code: {lang: list(terms or []) for lang, terms in (by_lang or {}).items()}
+            for code, by_lang in (data.get("codes") or {}).items()
+        }
+        fingerprint = json.dumps(self.codes, sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
+        self._automata: dict[str, _Automaton] = _AUTOMATA.setdefault(digest, {})
+
+    def terms(self, lang: str) -> dict[str, list[str]]:
+        """The terms per code for ``lang``."""
+        return {code: by_lang.get(lang, []) for code, by_lang in self.codes.items()}
+
+    def _automaton(self, lang: str) -> _Automaton:
+        cached = self._automata.get(lang)
+        if cached is not None:
+            return cached
+        keys: dict[str, dict[tuple[str, str], int]] = {}
+        for code, terms in self.terms(lang).items():
+            for term in terms:
+                stems = stem_sequence(term, lang)
+                if not stems:
+                    continue
+                key = f" {' '.join(stems)} "
+                keys.setdefault(key, {})[(code, term)] = len(stems)
+        automaton = None
+        if keys:
+            automaton = ahocorasick.Automaton()
+            for key, payload in keys.items():
+                # value: (number of tokens, ((code, term), ...)) — one key may serve many codes
+                automaton.add_word(key, (next(iter(payload.values())), tuple(payload)))
+            automaton.make_automaton()
+        built = _Automaton(automaton, len(keys))
+        self._automata[lang] = built
+        return built
+
+    def code(self, text: str, lang: str) -> CodingResult:
+        """Find the lexicon's terms in ``text`` (in language ``lang``) and score the codes.
+
+        A term found inside a longer hit of the same code is dropped ("комиссия" inside
+        "межправительственная комиссия" counts once); each remaining hit adds 1 to its code.
+        """
+        built = self._automaton(lang)
+        toks = tokens(text)
+        if built.automaton is None or not toks:
+            return CodingResult(lang=lang)
+        # The stem string " s0 s1 … sn " and, for each token, the offset where its stem ends.
+        ends: dict[int, int] = {}
+        pieces: list[str] = [" "]
+        position = 1
+        for index, (token, _, _) in enumerate(toks):
+            token_stem = stem(token, lang).replace(" ", "")
+            pieces.append(token_stem + " ")
+            position += len(token_stem)
+            ends[position - 1] = index  # the last character of this token's stem
+            position += 1
+        haystack = "".join(pieces)
+        hits: list[tuple[int, int, str, str]] = []  # (first token, last token, code, term)
+        for end_char, (n_tokens, payload) in built.automaton.iter(haystack):
+            last = ends.get(end_char - 1)  # end_char is the closing space of the match
+            if last is None:
+                continue
+            first = last - n_tokens + 1
+            hits.extend((first, last, code, term) for code, term in payload)
+        kept = _drop_nested(hits)
+        evidence = [Evidence(code, term, toks[a][1], toks[b][2]) for a, b, code, term in kept]
+        evidence.sort(key=lambda e: (e.start, e.end, e.code))
+        scores: dict[str, float] = {}
+        for item in evidence:
+            scores[item.code] = scores.get(item.code, 0.0) + 1.0
+        return CodingResult(lang=lang, evidence=evidence, scores=scores)
+
+
+def _drop_nested(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Hits not contained in a longer hit of the same code (same span, other term: kept once).
+
+    One sweep per code over hits sorted by start, longest first: a hit ending no later than
+    the furthest end seen so far lies inside an earlier hit. Linear after the sort, so long
+    documents with thousands of hits stay fast.
+    """
+    by_code: dict[str, list[tuple[int, int, str, str]]] = {}
+    for hit in hits:
+        by_code.setdefault(hit[2], []).append(hit)
+    kept: list[tuple[int, int, str, str]] = []
+    for group in by_code.values():
+        furthest = -1
+        for hit in sorted(group, key=lambda h: (h[0], -h[1], h[3])):
+            if hit[1] <= furthest:
+                continue
+            kept.append(hit)
+            furthest = hit[1]
+    return kept
+
+
+@lru_cache(maxsize=1)
+def default_coder() -> LexiconCoder:
+    """One shared coder over the default lexicon, so its automata are built once per process."""
+    return LexiconCoder()
+
+
+def code_text(text: str, lang: str) -> CodingResult:
+    """Code ``text`` with the default lexicon."""
+    return default_coder().code(text, lang)

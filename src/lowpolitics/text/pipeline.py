@@ -1,0 +1,140 @@
+"""Classifying texts end to end: language, mechanism, frame, status, date, places, and the
+words that led there.
+
+``fast`` uses the lexicon only (no embeddings): the mechanism is the code with most evidence,
+the frame integrative or securitizing by evidence, else neutral. The full classifier adds the
+trained model over sentence embeddings and lexicon features. The status comes from status cues
+in the text when there are any, else from the model (full) or ``n/a`` (fast).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from lowpolitics.framework.codebook import Codebook, load_codebook
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.gazetteer import load_gazetteer
+from lowpolitics.text.embeddings import embed
+from lowpolitics.text.langid import identify
+from lowpolitics.text.lexicon import NO_MECHANISM, LexiconCoder
+from lowpolitics.text.model import Model
+
+
+@dataclass
+class TextInput:
+    id: str
+    text: str
+    lang: str | None = None
+    date: str | None = None
+
+
+def _reference(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return PartialDate.parse(value[:10]).start
+    except ValueError:
+        return None
+
+
+def lexicon_codes(codebook: Codebook) -> list[str]:
+    """The codes whose lexicon evidence becomes model features, in a fixed order."""
+    with_terms = set((codebook.lexicon or {}).get("codes") or {})
+    return [c for c in codebook.classifier_mechanisms + codebook.frame_codes if c in with_terms]
+
+
+def lexicon_features(scores: dict[str, float], codes: list[str], weight: float = 1.0) -> np.ndarray:
+    """Log-counts of lexicon evidence, scaled against the unit-length embedding."""
+    return weight * np.log1p(np.array([scores.get(c, 0.0) for c in codes], dtype=np.float64))
+
+
+def _ranked(scores: dict[str, float], codes: list[str]) -> list[dict]:
+    ranked = sorted(((scores.get(c, 0.0), c) for c in codes), key=lambda x: -x[0])
+    total = sum(s for s, _ in ranked) or 1.0
+    return [{"code": c, "score": round(s / total, 4)} for s, c in ranked if s > 0]
+
+
+class Classifier:
+    """Holds the lexicon coder, the gazetteer and (for the full mode) the trained model."""
+
+    def __init__(
+        self, model: Model | None = None, fast: bool = False, codebook: Codebook | None = None
+    ):
+        self.fast = fast or model is None
+        self.model = model
+        self.codebook = codebook or load_codebook()
+        self.coder = LexiconCoder(self.codebook.lexicon)
+        self.gazetteer = load_gazetteer()
+
+    def _model_outputs(self, items: list[TextInput], codings: list) -> dict[str, np.ndarray]:
+        features = np.hstack(
+            [
+                embed([item.text for item in items]).astype(np.float64),
+                np.vstack(
+                    [
+                        lexicon_features(
+                            c.scores, self.model.lexicon_codes, self.model.lexicon_weight
+                        )
+                        for c in codings
+                    ]
+                ),
+            ]
+        )
+        return {name: task.probabilities(features) for name, task in self.model.tasks.items()}
+
+    def classify_many(self, items: list[TextInput]) -> list[dict]:
+        from lowpolitics.text.dates import event_date
+        from lowpolitics.text.places import extract_places
+        from lowpolitics.text.statuses import decide_status, status_cues
+
+        langs = [item.lang or identify(item.text).lang for item in items]
+        codings = [self.coder.code(i.text, lang) for i, lang in zip(items, langs, strict=True)]
+        probabilities = self._model_outputs(items, codings) if not self.fast and items else {}
+        results = []
+        for i, (item, lang, coding) in enumerate(zip(items, langs, codings, strict=True)):
+            if self.fast:
+                ranked = _ranked(coding.scores, self.codebook.classifier_mechanisms)
+                mechanism = coding.mechanism if ranked else NO_MECHANISM
+                frame, model_status = coding.frame, "n/a"
+            else:
+                tasks = self.model.tasks
+                p = probabilities["mechanism"][i]
+                ranked = [
+                    {"code": tasks["mechanism"].classes[j], "score": round(float(p[j]), 4)}
+                    for j in np.argsort(-p)
+                ]
+                mechanism = ranked[0]["code"]
+                frame = tasks["frame"].classes[int(np.argmax(probabilities["frame"][i]))]
+                model_status = "n/a"
+                if "status" in tasks:
+                    model_status = tasks["status"].classes[
+                        int(np.argmax(probabilities["status"][i]))
+                    ]
+            cues = status_cues(item.text, lang)
+            when = event_date(item.text, lang, _reference(item.date))
+            places = extract_places(item.text, self.gazetteer, lang)
+            evidence = [
+                {"code": e.code, "term": e.term, "start": e.start, "end": e.end}
+                for e in coding.evidence
+            ]
+            evidence += [
+                {"code": f"status:{c.status}", "term": c.term, "start": c.start, "end": c.end}
+                for c in cues
+            ]
+            results.append(
+                {
+                    "id": item.id,
+                    "lang": lang,
+                    "mechanism": mechanism,
+                    "mechanisms": ranked,
+                    "frame": frame,
+                    "status": decide_status(cues) if cues else model_status,
+                    "event_date": when.isoformat() if when else None,
+                    "places": list(dict.fromkeys(p.name_en for p in places)),
+                    "evidence": evidence,
+                }
+            )
+        return results

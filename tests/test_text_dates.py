@@ -1,0 +1,160 @@
+"""Dates in news text: absolute forms in four languages, relative ones against a fixed day."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.text.dates import event_date, extract_dates
+
+REF = date(2022, 9, 21)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    "lang, sentence, expected, span",
+    [
+        ("ru", "Встреча прошла 17 сентября 2022 в Баткене.", "2022-09-17", "17 сентября 2022"),
+        (
+            "ru",
+            "Соглашение было подписано 17 сентября 2022 года в Бишкеке.",
+            "2022-09-17",
+            "17 сентября 2022 года",
+        ),
+        (
+            "ky",
+            "2022-жылдын 14-сентябрында чек арада атышуу болгон.",
+            "2022-09-14",
+            "2022-жылдын 14-сентябрында",
+        ),
+        (
+            "ky",
+            "2022-жылы 14-сентябрда Бишкекте жыйын өттү.",
+            "2022-09-14",
+            "2022-жылы 14-сентябрда",
+        ),
+        ("ky", "Майрам 30-майында 2021-жылы өттү.", "2021-05-30", "30-майында 2021-жылы"),
+        ("tg", "Ҷаласа 14 сентябри соли 2022 баргузор шуд.", "2022-09-14", "14 сентябри соли 2022"),
+        ("tg", "Фестивал 14-уми сентябри 2022 оғоз ёфт.", "2022-09-14", "14-уми сентябри 2022"),
+        ("en", "Clashes broke out on Sept. 14, 2022 near Batken.", "2022-09-14", "Sept. 14, 2022"),
+        ("en", "The talks opened on 14 September 2022.", "2022-09-14", "14 September 2022"),
+        ("en", "On September 14, 2022 the border closed.", "2022-09-14", "September 14, 2022"),
+        ("ru", "Фестиваль прошёл в апреле 2021 года.", "2021-04", "апреле 2021 года"),
+        ("ru", "Переговоры возобновились в мае 2023 года.", "2023-05", "мае 2023 года"),
+        (
+            "ky",
+            "2021-жылдын апрелинде чек арада кагылыш болду.",
+            "2021-04",
+            "2021-жылдын апрелинде",
+        ),
+        ("tg", "Моҳи апрели соли 2021 дар Ворух задухӯрд шуд.", "2021-04", "Моҳи апрели соли 2021"),
+        ("en", "Fighting erupted in April 2021.", "2021-04", "April 2021"),
+        ("ru", "Делимитация завершилась в 2019 году.", "2019", "2019 году"),
+        ("ky", "Келишим 2019-жылы түзүлгөн.", "2019", "2019-жылы"),
+        ("tg", "Созишнома соли 2019 ба имзо расид.", "2019", "соли 2019"),
+        ("en", "The road was built in 2019.", "2019", "2019"),
+        ("ru", "Дата публикации: 2022-09-14.", "2022-09-14", "2022-09-14"),
+        ("ru", "Сообщение от 14.09.2022 о перестрелке.", "2022-09-14", "14.09.2022"),
+    ],
+)
+def test_absolute_dates(lang, sentence, expected, span):
+    for language in (lang, None):
+        mentions = extract_dates(sentence, language)
+        assert [str(m.date) for m in mentions] == [expected]
+        (mention,) = mentions
+        assert mention.text == span == sentence[mention.start : mention.end]
+        assert mention.relative is False
+
+
+@pytest.mark.parametrize(
+    "lang, sentence, word, expected",
+    [
+        ("ru", "Вчера в Исфаре прошла встреча.", "Вчера", PartialDate(2022, 9, 20)),
+        ("ru", "Сегодня границу открыли.", "Сегодня", PartialDate(2022, 9, 21)),
+        ("ru", "Позавчера стороны обменялись нотами.", "Позавчера", PartialDate(2022, 9, 19)),
+        ("ru", "На прошлой неделе прошли переговоры.", "На прошлой неделе", PartialDate(2022, 9)),
+        ("ru", "В прошлом месяце концерт отменили.", "В прошлом месяце", PartialDate(2022, 8)),
+        ("ru", "В прошлом году фестиваль перенесли.", "В прошлом году", PartialDate(2021)),
+        ("ky", "Кеча Баткенде жолугушуу өттү.", "Кеча", PartialDate(2022, 9, 20)),
+        ("ky", "Кечээ делегация келди.", "Кечээ", PartialDate(2022, 9, 20)),
+        ("ky", "Бүгүн чек ара ачылды.", "Бүгүн", PartialDate(2022, 9, 21)),
+        ("ky", "Фестиваль өткөн жылы жылдырылды.", "өткөн жылы", PartialDate(2021)),
+        ("tg", "Дирӯз дар Исфара вохӯрӣ баргузор шуд.", "Дирӯз", PartialDate(2022, 9, 20)),
+        ("tg", "Имрӯз сарҳад кушода шуд.", "Имрӯз", PartialDate(2022, 9, 21)),
+        ("tg", "Соли гузашта ҷашнвора бекор карда шуд.", "Соли гузашта", PartialDate(2021)),
+        ("en", "Yesterday the commission met in Osh.", "Yesterday", PartialDate(2022, 9, 20)),
+        ("en", "Today the checkpoint reopened.", "Today", PartialDate(2022, 9, 21)),
+        ("en", "Last year the festival was cancelled.", "Last year", PartialDate(2021)),
+    ],
+)
+def test_relative_dates(lang, sentence, word, expected):
+    (mention,) = extract_dates(sentence, lang, reference=REF)
+    assert mention.date == expected
+    assert mention.relative is True
+    assert mention.text == word == sentence[mention.start : mention.end]
+
+
+def test_relative_dates_need_a_reference():
+    assert extract_dates("Вчера прошла встреча.", "ru") == []
+
+
+def test_last_week_across_a_month_boundary_is_the_year():
+    # 2022-10-05 is a Wednesday; the week before runs 26 Sep – 2 Oct.
+    (mention,) = extract_dates("На прошлой неделе", "ru", reference=date(2022, 10, 5))
+    assert mention.date == PartialDate(2022)
+
+
+def test_day_month_without_year_takes_the_reference_year():
+    (mention,) = extract_dates("Встреча прошла 17 сентября.", "ru", reference=REF)
+    assert mention.date == PartialDate(2022, 9, 17) and mention.relative
+    (december,) = extract_dates("Встреча прошла 28 декабря.", "ru", reference=date(2023, 1, 3))
+    assert december.date == PartialDate(2022, 12, 28)
+
+
+def test_impossible_dates_and_holidays_are_not_dates():
+    assert extract_dates("31 февраля 2022 года", "ru") == []
+    assert [str(m.date) for m in extract_dates("Нооруз майрамы 2022-жылы өттү.", "ky")] == ["2022"]
+
+
+def test_several_mentions_in_reading_order():
+    text = "Договор 2019 года подписан 14.09.2022, а вчера его ратифицировали."
+    mentions = extract_dates(text, "ru", reference=REF)
+    assert [str(m.date) for m in mentions] == ["2019", "2022-09-14", "2022-09-20"]
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+def test_event_date_prefers_the_most_specific_then_the_first():
+    text = "В 2021 году стороны договорились, а 17 сентября 2022 года встреча прошла в Оше."
+    assert event_date(text, "ru") == PartialDate(2022, 9, 17)
+    two_days = "Встреча прошла 14.09.2022, повторная — 15.09.2022."
+    assert event_date(two_days, "ru") == PartialDate(2022, 9, 14)
+    assert event_date("Без даты.", "ru") is None
+    assert event_date("Вчера и в прошлом году", "ru", REF) == PartialDate(2022, 9, 20)
+
+
+_PIECES = st.sampled_from(
+    [
+        "17 сентября 2022 года",
+        "2022-жылдын 14-сентябрында",
+        "моҳи апрели соли 2021",
+        "Sept. 14, 2022",
+        "вчера",
+        "дирӯз",
+        "14.09.2022",
+        "в 2019 году",
+        " ",
+        "а",
+        "-",
+        "ё",
+        "Ӯ",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=12))
+def test_spans_slice_the_original_text(parts):
+    text = "".join(parts)
+    for mention in extract_dates(text, reference=REF):
+        assert text[mention.start : mention.end] == mention.text
+        assert mention.text

@@ -1,0 +1,80 @@
+"""The classifier's parts that need no language resources: metrics, gold files, model files."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lowpolitics.framework.errors import ConfigError, InputError
+from lowpolitics.text.gold import read_jsonl
+from lowpolitics.text.metrics import classification_report
+from lowpolitics.text.model import Model, TaskModel, load_model
+
+
+def test_classification_report_known_answer():
+    gold = ["a", "a", "a", "b", "b", "c"]
+    pred = ["a", "a", "b", "b", "c", "c"]
+    report = classification_report(gold, pred)
+    # a: tp 2, fp 0, fn 1 → p 1, r 2/3, f1 0.8; b: tp 1, fp 1, fn 1 → 0.5; c: tp 1, fp 1 → 2/3
+    assert report["per_class"]["a"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3}
+    assert report["per_class"]["b"]["f1"] == 0.5
+    assert report["per_class"]["c"]["f1"] == pytest.approx(0.6667, abs=1e-4)
+    assert report["macro_f1"] == pytest.approx((0.8 + 0.5 + 2 / 3) / 3, abs=1e-4)
+    assert report["accuracy"] == pytest.approx(4 / 6, abs=1e-4)
+    assert report["confusion"] == [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+
+
+def test_gold_file_errors_name_lines(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        '{"id": "1", "text": "ok", "mechanism": "societal", "frame": "neutral"}\n'
+        "not json\n"
+        '{"id": "1", "text": "", "mechanism": "cultural", "frame": "neutral"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_jsonl(
+            path,
+            require_labels=True,
+            mechanisms=("societal",),
+            frames=("neutral", "integrative", "securitizing"),
+        )
+    found = {(e.line, e.column) for e in info.value.errors}
+    assert found == {(2, None), (3, "text"), (3, "id"), (3, "mechanism")}
+
+
+def test_model_json_round_trip_and_probabilities(tmp_path):
+    rng = np.random.default_rng(0)
+    model = Model(
+        ["x", "y"],
+        {
+            "mechanism": TaskModel(["a", "b", "c"], rng.normal(size=(3, 4)), rng.normal(size=3)),
+            "frame": TaskModel(
+                ["integrative", "neutral"], rng.normal(size=(1, 4)), rng.normal(size=1)
+            ),
+        },
+        "test",
+        10,
+        {"macro_f1": {}},
+    )
+    path = tmp_path / "m.json"
+    model.save(path)
+    loaded = load_model(path)
+    features = rng.normal(size=(5, 4))
+    for name, task in model.tasks.items():
+        p = loaded.tasks[name].probabilities(features)
+        assert p.shape == (5, len(task.classes))
+        assert np.allclose(p.sum(axis=1), 1)
+        assert np.allclose(p, task.probabilities(features), atol=1e-5)
+
+
+def test_damaged_model_files(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": 99}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a lowpolitics model"):
+        load_model(path)
+    path.write_text(json.dumps({"format": 1, "tasks": {"x": {"classes": ["a"]}}}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="damaged"):
+        load_model(path)
+    with pytest.raises(ConfigError):
+        load_model(tmp_path / "absent.json")
