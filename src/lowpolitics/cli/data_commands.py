@@ -144,6 +144,23 @@ def import_frameworks(
     _run_import(ctx, "frameworks", file, "own", False, False, False)
 
 
+@import_app.command("codings")
+def import_codings_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV/XLSX/JSON: document,start,end,code,coder"),
+) -> None:
+    """Import codings (spans of documents, code points, end exclusive) by named coders."""
+    from lowpolitics.store.codings_import import import_codings
+
+    state: State = ctx.obj
+    outcome = import_codings(state.engine, file)
+    out().print(
+        f"{file.name}: {outcome.added} codings added, {outcome.unchanged} already there, "
+        f"{outcome.codes_created} new codes",
+        highlight=False,
+    )
+
+
 @export_app.command("csv")
 def export_csv_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
     """Write registry.csv, context.csv and actors.csv (they import back unchanged)."""

@@ -22,6 +22,7 @@ from lowpolitics.cli.output import out, progress_factory
 from lowpolitics.cli.state import State
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
 from lowpolitics.report.build import brief_from_store
+from lowpolitics.store.bundled_corpus import load_bundled_corpus
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.importing import import_file
 from lowpolitics.store.queries import compute_stats
@@ -53,6 +54,14 @@ def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool 
                 )
             if verbose:
                 _report(outcome)
+    with session_scope(state.engine) as session:
+        counts = load_bundled_corpus(session, state.codebook)
+    if verbose:
+        out().print(
+            f"corpus: {counts['documents']} documents, {counts['label_codings']} "
+            f"label codings, {counts['auto_codings']} automatic codings",
+            highlight=False,
+        )
     return state
 
 
