@@ -12,8 +12,13 @@ from lowpolitics.cli import (
     brief_command,
     data_commands,
     demo,
+    documents_command,
     explore_commands,
+    queries_command,
     recommend_command,
+    refi_command,
+    reliability_command,
+    search_command,
     simulate_command,
     text_commands,
 )
@@ -73,6 +78,14 @@ app.command("brief")(brief_command.brief_command)
 app.command("classify")(text_commands.classify_command)
 app.command("train")(text_commands.train_command)
 app.command("evaluate")(text_commands.evaluate_command)
+app.command("reliability")(reliability_command.reliability_command)
+app.command("query")(queries_command.query_command)
+app.command("search")(search_command.search_command)
+data_commands.export_app.command("qdpx")(refi_command.export_qdpx_command)
+data_commands.export_app.command("qdc")(refi_command.export_qdc_command)
+data_commands.import_app.command("qdpx")(refi_command.import_qdpx_command)
+data_commands.import_app.command("qdc")(refi_command.import_qdc_command)
+data_commands.import_app.command("documents")(documents_command.import_documents_command)
 app.command("demo")(demo.demo)
 
 

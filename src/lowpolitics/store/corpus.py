@@ -8,8 +8,6 @@ that text: importing it twice stores it once.
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,18 +17,10 @@ from sqlalchemy.orm import Session
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import CellError, InputError, NotFoundError
 from lowpolitics.store.models import AuditEntry, Code, Coding, Document, Memo, Segment
+from lowpolitics.text.cleaning import clean_text, text_hash  # noqa: F401 (re-exported)
 from lowpolitics.text.segment import paragraphs, sentences
 
 AUTO_PREFIX = "auto:"
-
-
-def clean_text(text: str) -> str:
-    """NFC and LF line ends: the form every offset refers to."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(clean_text(text).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -242,12 +232,15 @@ def add_memo(
     *,
     document: Document | None = None,
     coding: Coding | None = None,
+    code: Code | None = None,
 ) -> Memo:
+    """A memo on a document, a coding or a code (or on the project when none is given)."""
     memo = Memo(
         text=text,
         author=author,
         document_id=document.id if document else None,
         coding_id=coding.id if coding else None,
+        code_id=code.id if code else None,
     )
     session.add(memo)
     session.flush()

@@ -3,6 +3,7 @@
 from alembic import context
 
 from lowpolitics.store.models import Base
+from lowpolitics.store.schema_filter import include_object
 
 config = context.config
 engine = config.attributes["engine"]
@@ -13,5 +14,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     context.run_migrations()
