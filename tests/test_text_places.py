@@ -142,3 +142,12 @@ def test_spans_slice_the_original_text(parts):
     for mention in extract_places(text, load_gazetteer()):
         assert text[mention.start : mention.end] == mention.text
         assert mention.text
+
+
+def test_everyday_words_that_are_also_village_names(gazetteer):
+    from lowpolitics.text.places import extract_places
+
+    text = "Баткенде кыргыз-тажик жаштарынын достук фестивалы өттү."
+    assert [p.name_en for p in extract_places(text, gazetteer, "ky")] == ["Batken"]
+    village = extract_places("Достук айылында жолугушуу болду.", gazetteer, "ky")
+    assert {p.name_en for p in village} == {"Dostuk"}

@@ -62,6 +62,9 @@ _COMMON_WORDS = frozenset(
     for w in (
         "Октябрь", "Восточный", "Центральное", "Майский", "Головной", "Интернационал",
         "Интернациональное", "Коргон", "Караван", "Kurgan",
+        # "friendship", "culture", "settlement" in Kyrgyz/Tajik news are also village and
+        # checkpoint names: lower case is the word, a capital is the place
+        "Достук", "Dostuk", "Маданият", "Madaniyat", "Шаҳрак", "Shahrak",
     )
 )  # fmt: skip
 # Whole words that look like a name plus a suffix, or are a name's everyday homograph, and are
