@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -21,6 +22,18 @@ AS_OF = typer.Option(None, "--as-of", help="YYYY-MM-DD taken as today (default: 
 FORMAT = typer.Option("table", "--format", "-f", help="table | json")
 
 
+def day_option(value: str | None, option: str, end: bool = False) -> date | None:
+    """A --from/--to/--as-of value as a day: a month or a year stands for its first (or, with
+    ``end``, last) day."""
+    if not value:
+        return None
+    try:
+        partial = PartialDate.parse(value)
+    except ValueError:
+        raise ConfigError(f"{option} '{value}': expected YYYY-MM-DD, YYYY-MM or YYYY") from None
+    return partial.end if end else partial.start
+
+
 def build_options(
     date_from: str | None,
     date_to: str | None,
@@ -28,15 +41,7 @@ def build_options(
     period_rule: Path | None,
     as_of: str | None = None,
 ) -> AnalysisOptions:
-    def parse(value: str | None, option: str, end: bool = False):
-        if not value:
-            return None
-        try:
-            partial = PartialDate.parse(value)
-        except ValueError:
-            raise ConfigError(f"{option} '{value}': expected YYYY-MM-DD, YYYY-MM or YYYY") from None
-        return partial.end if end else partial.start
-
+    parse = day_option
     if periods not in MODES:
         raise ConfigError(f"--periods '{periods}': use one of {', '.join(MODES)}")
     if as_of and len(as_of) != 10:

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import typer
 
-from lowpolitics.cli.analyse_options import FORMAT, FROM, TO, check_format
+from lowpolitics.cli.analyse_options import FORMAT, FROM, TO, check_format, day_option
 from lowpolitics.cli.output import err, print_json
 from lowpolitics.cli.state import State
-from lowpolitics.framework.dates import PartialDate
-from lowpolitics.framework.errors import ConfigError
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.search import SearchHit, search
 
 WINDOW = 60  # characters of context either side of a match
 SHOWN_PER_DOCUMENT = 5  # KWIC lines per document in the table; JSON has them all
-
-
-def _day(value: str | None, option: str, end: bool = False) -> date | None:
-    """A --from/--to value as a day: a month or a year stands for its first or last day."""
-    if not value:
-        return None
-    try:
-        partial = PartialDate.parse(value)
-    except ValueError:
-        raise ConfigError(f"{option} '{value}': expected YYYY-MM-DD, YYYY-MM or YYYY") from None
-    return partial.end if end else partial.start
 
 
 def _flat(value: str) -> str:
@@ -76,8 +62,8 @@ def search_command(
             session,
             query,
             lang=lang,
-            date_from=_day(date_from, "--from"),
-            date_to=_day(date_to, "--to", end=True),
+            date_from=day_option(date_from, "--from"),
+            date_to=day_option(date_to, "--to", end=True),
             limit=limit,
             window=WINDOW,
         )

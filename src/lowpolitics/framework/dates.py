@@ -88,3 +88,14 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+def first_day(text: str | None) -> date | None:
+    """The first day of the date that ``text`` begins with (``2022-09-14T…``, ``2022-09``),
+    or ``None`` when there is none — for lenient metadata such as a document's date."""
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text.strip()[:10]).start
+    except ValueError:
+        return None

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.dates import first_day
 from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.ingest.checks import RowChecker, check_header
 from lowpolitics.ingest.tables import read_table
@@ -169,19 +169,10 @@ def _read_html(path: Path, raw: bytes) -> ReadDocument:
             value = getattr(found, name, None)
             if value:
                 metadata[name] = str(value).strip()
-    published = _parse_day(metadata.get("date"))
+    published = first_day(metadata.get("date"))
     text = clean_text(text)
     title = metadata.get("title") or _first_line_title(text)
     return ReadDocument(path, "html", text, title, published, metadata.get("url"), metadata)
-
-
-def _parse_day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return PartialDate.parse(value[:10]).start
-    except ValueError:
-        return None
 
 
 def _read_docx(path: Path, raw: bytes) -> ReadDocument:

@@ -10,12 +10,11 @@ in the text when there are any, else from the model (full) or ``n/a`` (fast).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
 from lowpolitics.framework.codebook import Codebook, load_codebook
-from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.dates import first_day
 from lowpolitics.framework.gazetteer import load_gazetteer
 from lowpolitics.text.embeddings import embed
 from lowpolitics.text.langid import identify
@@ -29,15 +28,6 @@ class TextInput:
     text: str
     lang: str | None = None
     date: str | None = None
-
-
-def _reference(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return PartialDate.parse(value[:10]).start
-    except ValueError:
-        return None
 
 
 def lexicon_codes(codebook: Codebook) -> list[str]:
@@ -114,7 +104,7 @@ class Classifier:
                         int(np.argmax(probabilities["status"][i]))
                     ]
             cues = status_cues(item.text, lang)
-            when = event_date(item.text, lang, _reference(item.date))
+            when = event_date(item.text, lang, first_day(item.date))
             places = extract_places(item.text, self.gazetteer, lang)
             evidence = [
                 {"code": e.code, "term": e.term, "start": e.start, "end": e.end}
