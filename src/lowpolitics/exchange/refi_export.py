@@ -1,7 +1,7 @@
 """REFI-QDA export: the corpus as a ``.qdpx`` project and the code tree as a ``.qdc`` codebook.
 
 These are the files QualCoder, MAXQDA, ATLAS.ti and NVivo read, so an analyst can finish the
-work in the tool they know (docs: /work/shared/research/refi-qda-format.md). Choices:
+work in the tool they know (REFI-QDA 1.5; see docs/qda.md). Choices:
 
 * GUIDs are ``uuid5`` of a fixed namespace and the record's identity (document hash, code
   name, coding tuple, user name, memo id), never random: re-exporting gives the same GUIDs,
