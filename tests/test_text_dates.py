@@ -133,8 +133,65 @@ def test_event_date_prefers_the_most_specific_then_the_first():
     assert event_date("Вчера и в прошлом году", "ru", REF) == PartialDate(2022, 9, 20)
 
 
+@pytest.mark.parametrize(
+    "lang, sentence, span, first, last",
+    [
+        ("ru", "Учения прошли 14–16 сентября 2022 года в Оше.", "14–16 сентября 2022 года",
+         "2022-09-14", "2022-09-16"),
+        ("ru", "Учения прошли с 14 по 16 сентября 2022 г. в Оше.", "с 14 по 16 сентября 2022 г.",
+         "2022-09-14", "2022-09-16"),
+        ("ru", "Учения прошли 14-16 сентября в Оше.", "14-16 сентября", "2022-09-14",
+         "2022-09-16"),
+        ("en", "Talks were held 14–16 September 2022 in Osh.", "14–16 September 2022",
+         "2022-09-14", "2022-09-16"),
+        ("en", "Talks were held September 14–16, 2022 in Osh.", "September 14–16, 2022",
+         "2022-09-14", "2022-09-16"),
+        ("en", "Talks were held Sept. 14-16, 2022 in Osh.", "Sept. 14-16, 2022", "2022-09-14",
+         "2022-09-16"),
+        ("ky", "Фестиваль 2023-жылдын 17-21-май күндөрү өттү.", "2023-жылдын 17-21-май күндөрү",
+         "2023-05-17", "2023-05-21"),
+        ("ky", "Фестиваль 2015-жылдын 8–13-июлунда өттү.", "2015-жылдын 8–13-июлунда",
+         "2015-07-08", "2015-07-13"),
+        ("tg", "Машқҳо 4–5 августи соли 2022 гузаронида шуд.", "4–5 августи соли 2022",
+         "2022-08-04", "2022-08-05"),
+        ("tg", "Ҷашнвора аз 29 апрел то 1 майи 2021 баргузор шуд.", "аз 29 апрел то 1 майи 2021",
+         "2021-04-29", "2021-05-01"),
+        ("tg", "Ҷашнвора 29 апрел – 1 майи 2021 баргузор шуд.", "29 апрел – 1 майи 2021",
+         "2021-04-29", "2021-05-01"),
+        ("ru", "Учения 14 — 16 сентября 2022 года.", "14 — 16 сентября 2022 года", "2022-09-14",
+         "2022-09-16"),
+        ("en", "Talks ran December 30 – January 2, 2023.", "December 30 – January 2, 2023",
+         "2022-12-30", "2023-01-02"),
+    ],
+)  # fmt: skip
+def test_day_ranges_are_one_mention_from_first_to_last_day(lang, sentence, span, first, last):
+    for language in (lang, None):
+        (mention,) = extract_dates(sentence, language, reference=REF)
+        assert str(mention.date) == first and mention.date.precision == "day"
+        assert str(mention.end_date) == last
+        assert mention.text == span == sentence[mention.start : mention.end]
+        assert mention.relative is (span == "14-16 сентября")  # the only one without a year
+        assert event_date(sentence, language, REF) == mention.date
+
+
+def test_single_days_have_no_end_date_and_bad_ranges_are_not_dates():
+    (mention,) = extract_dates("17 сентября 2022 года", "ru")
+    assert mention.end_date is None
+    assert extract_dates("16–14 сентября 2022 года", "ru") == []
+    assert extract_dates("30–31 февраля 2022 года", "ru") == []
+    assert extract_dates("14–16 сентября", "ru") == []  # no reference, no year
+
+
 _PIECES = st.sampled_from(
     [
+        "14–16 сентября 2022 года",
+        "с 14 по 16 сентября",
+        "September 14–16, 2022",
+        "2023-жылдын 17-21-май күндөрү",
+        "аз 29 апрел то 1 майи 2021",
+        " – ",
+        "—",
+        "14-",
         "17 сентября 2022 года",
         "2022-жылдын 14-сентябрында",
         "моҳи апрели соли 2021",

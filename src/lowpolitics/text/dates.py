@@ -17,6 +17,12 @@ Relative rules (the reference day is R):
 * "в прошлом месяце" etc.: month precision; "в прошлом году", "быйыл", "соли гузашта": year;
 * a day and month without a year ("17 сентября") take R's year, or the year before when that
   would put the date more than 31 days after R (news reports the past); flagged ``relative``.
+
+A day range ("14–16 сентября 2022 года", "с 14 по 16 сентября", "September 14–16, 2022",
+"2023-жылдын 17-21-май күндөрү", "аз 29 апрел то 1 майи 2021") is one mention: its ``date`` is
+the first day, its ``end_date`` the last, and its span the whole range. The year written once
+belongs to the last day; the first day takes the year before when its month comes later
+("29 декабря – 2 января 2023"). A range without a year resolves its last day by the rule above.
 """
 
 from __future__ import annotations
@@ -53,7 +59,28 @@ _RU_YEAR_WORD = r"(?:\s*(?:года|году|год|г\.))"
 _KY_YEAR_WORD = r"\s*-?\s*(?:жылдын|жылы|жылга|жылда|жылдан|жылкы|жыл|ж\.)"
 _B, _E = r"(?<![\p{L}\p{N}])", r"(?![\p{L}\p{N}])"
 
-Kind = str  # "dmy" | "my" | "y" | a relative rule name
+# Day ranges: the first day (and its month, when it differs) in day1/month1, the last day in
+# day/month. Hyphen, en dash or em dash, with or without spaces.
+_DASH = r"\s*[\-–—]\s*"
+_DAY1 = r"(?P<day1>[0-3]?\d)"
+_CYR_ORD = r"(?:-?(?:уми|ум|го|е|ого))?"
+_EN_ORD = r"(?:st|nd|rd|th)?"
+_CYR_MONTH1 = _CYR_MONTH.replace("?P<month>", "?P<month1>")
+_EN_MONTH1 = _EN_MONTH.replace("?P<month>", "?P<month1>")
+_TO_MONTH = r"(?:\s*-\s*|\s+)(?:моҳи\s+)?"
+_CYR_FROM = rf"{_DAY1}{_CYR_ORD}(?:{_TO_MONTH}{_CYR_MONTH1})?"
+# 14–16 сентября · 17-21-май · 29 апрел – 1 майи · с 14 по 16 сентября · аз 29 апрел то 1 майи
+_CYR_RANGE = (
+    rf"(?:{_CYR_FROM}{_DASH}|(?:со|с|аз)\s+{_CYR_FROM}\s+(?:по|то)\s+)"
+    rf"{_DAY}{_CYR_ORD}{_TO_MONTH}{_CYR_MONTH}"
+)
+# 14–16 September · 29 April – 1 May · September 14–16 · April 29 – May 1
+_EN_RANGE_DMY = (
+    rf"{_DAY1}{_EN_ORD}(?:\s+{_EN_MONTH1})?{_DASH}{_DAY}{_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}"
+)
+_EN_RANGE_MDY = rf"{_EN_MONTH1}\s+{_DAY1}{_EN_ORD}{_DASH}(?:{_EN_MONTH}\s+)?{_DAY}{_EN_ORD}"
+
+Kind = str  # "dmy" | "my" | "y" | "range" | "rangedm" | a relative rule name
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,17 @@ def _p(langs: str, kind: Kind, body: str) -> _Pattern:
 
 
 _PATTERNS: tuple[_Pattern, ...] = (
+    # 14–16 сентября 2022 года · с 14 по 16 сентября 2022 г. · 4–5 августи соли 2022
+    _p(
+        "ru tg ky",
+        "range",
+        rf"{_CYR_RANGE}[\s,]+(?:соли\s+)?{_YEAR}(?:{_RU_YEAR_WORD}|{_KY_YEAR_WORD}|\s*с\.)?",
+    ),
+    # 2023-жылдын 17-21-май күндөрү · 2015-жылдын 8–13-июлунда
+    _p("ky", "range", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_RANGE}(?:\s+күндөрү{_L}*)?"),
+    # 14–16 September 2022 · September 14–16, 2022 · Sept. 14-16, 2022
+    _p("en", "range", rf"{_EN_RANGE_DMY},?\s+{_YEAR}"),
+    _p("en", "range", rf"{_EN_RANGE_MDY},?\s+{_YEAR}"),
     _p("ru ky tg en", "iso", r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"),
     _p("ru ky tg en", "dotted", r"(?P<day>\d\d?)\.(?P<month>\d\d?)\.(?P<year>\d{4})"),
     # 17 сентября 2022 года · 14 сентябри соли 2022 · 14-уми сентябри 2022
@@ -97,6 +135,10 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p("ru tg ky", "dm", rf"{_DAY}(?:-?(?:уми|ум|го|е|ого))?\s*-?\s*{_CYR_MONTH}"),
     _p("en", "dm", rf"{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?"),
     _p("en", "dm", rf"{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}"),
+    # day range, year from the reference: 14-16 сентября · September 14–16
+    _p("ru tg ky", "rangedm", _CYR_RANGE),
+    _p("en", "rangedm", _EN_RANGE_DMY),
+    _p("en", "rangedm", _EN_RANGE_MDY),
 )
 
 # Relative expressions: rule name -> phrases per language.
@@ -179,13 +221,18 @@ _REL_PATTERNS = _relative_patterns()
 
 @dataclass(frozen=True)
 class DateMention:
-    """One date in a text: the date at its precision and where it was written."""
+    """One date in a text: the date at its precision and where it was written.
+
+    For a day range ``date`` is the first day and ``end_date`` the last (``None`` otherwise);
+    ``start``/``end`` are the span of the whole mention in the text.
+    """
 
     date: PartialDate
     start: int
     end: int
     text: str
     relative: bool = False
+    end_date: PartialDate | None = None
 
 
 def _month_number(token: str) -> int:
@@ -257,6 +304,25 @@ def _build(kind: Kind, m: regex.Match[str], ref: date | None) -> PartialDate | N
 _REL_RULES = frozenset(_RELATIVE)
 
 
+def _build_range(
+    kind: Kind, m: regex.Match[str], ref: date | None
+) -> tuple[PartialDate, PartialDate] | None:
+    """First and last day of a range; ``None`` when either is no date or they are out of order."""
+    try:
+        last_month = _month_number(m["month"] or m["month1"])
+        first_month = _month_number(m["month1"] or m["month"])
+        if kind == "rangedm":
+            last = _day_month(int(m["day"]), last_month, ref) if ref else None
+            if last is None:
+                return None
+        else:
+            last = PartialDate(int(m["year"]), last_month, int(m["day"]))
+        first = PartialDate(last.year - (first_month > last_month), first_month, int(m["day1"]))
+    except ValueError:  # 30–31 февраля 2022: not a range
+        return None
+    return (first, last) if first < last else None
+
+
 def extract_dates(
     text: str, lang: str | None = None, reference: date | None = None
 ) -> list[DateMention]:
@@ -279,11 +345,16 @@ def extract_dates(
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken.append((start, end))  # even if void: "31 февраля 2022" is not February 2022
-        value = _build(kind, m, reference)
+        last = None
+        if kind in ("range", "rangedm"):
+            built = _build_range(kind, m, reference)
+            value, last = built if built else (None, None)
+        else:
+            value = _build(kind, m, reference)
         if value is None:
             continue
-        relative = kind in _REL_RULES or kind == "dm"
-        mentions.append(DateMention(value, start, end, text[start:end], relative))
+        relative = kind in _REL_RULES or kind in ("dm", "rangedm")
+        mentions.append(DateMention(value, start, end, text[start:end], relative, last))
     return sorted(mentions, key=lambda d: d.start)
 
 
