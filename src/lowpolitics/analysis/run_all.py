@@ -82,3 +82,17 @@ def analyse_all(
         "index": run_index(dataset, codebook, options, runs=index_runs),
         "timeline": timeline(dataset, codebook, options),
     }
+
+
+def analyse_database(
+    engine, codebook: Codebook, options: AnalysisOptions, horizon_days: int = 180
+) -> tuple[dict, Dataset]:
+    """Read the store once and run every analysis: the document and the dataset behind it."""
+    from lowpolitics.analysis.continuity import load_continuity_inputs
+    from lowpolitics.analysis.dataset import load_dataset
+    from lowpolitics.store.db import require_schema, session_scope
+
+    require_schema(engine)
+    with session_scope(engine) as session:
+        dataset, inputs = load_dataset(session), load_continuity_inputs(session)
+    return analyse_all(dataset, codebook, options, inputs, horizon_days), dataset

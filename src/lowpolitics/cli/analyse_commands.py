@@ -15,7 +15,7 @@ from lowpolitics.analysis.network import build_graph, network_metrics, write_gra
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
 from lowpolitics.analysis.resilience import disruption_by_mechanism
-from lowpolitics.analysis.run_all import analyse_all
+from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.cli.analyse_options import (
@@ -217,8 +217,7 @@ def all_command(
     state: State = ctx.obj
     check_format(fmt, ("json",))
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    dataset, inputs = _dataset_and_inputs(state)
-    result = analyse_all(dataset, state.codebook, options, inputs, horizon)
+    result, _ = analyse_database(state.engine, state.codebook, options, horizon)
     if out_file:
         out_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         out().print(f"wrote {out_file}", highlight=False)

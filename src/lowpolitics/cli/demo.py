@@ -12,9 +12,6 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.analysis.dataset import load_dataset
-from lowpolitics.analysis.options import AnalysisOptions
-from lowpolitics.analysis.run_all import analyse_all
 from lowpolitics.cli.analyse_commands import render_resilience
 from lowpolitics.cli.data_commands import _report, initialise
 from lowpolitics.cli.explore_commands import render_stats
@@ -86,15 +83,14 @@ def demo(
     )
     with session_scope(state.engine) as session:
         render_stats(compute_stats(session), lang, state.codebook)
-        dataset = load_dataset(session)
-    document = analyse_all(dataset, state.codebook, AnalysisOptions())
+    # the brief runs every analysis once; the same document is printed and saved
+    brief_lang = lang if lang in BRIEF_LANGUAGES else "en"
+    html, pdf, document = brief_from_store(state.engine, state.codebook, out_dir, lang=brief_lang)
     console.print("\n[bold]What holds when tension rises[/bold]\n", highlight=False)
     render_resilience(document["resilience"], state.codebook, lang)
     target = out_dir / "analysis.json"
     target.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"\nEvery analysis, with the ids behind each figure: {target}", highlight=False)
-    brief_lang = lang if lang in BRIEF_LANGUAGES else "en"
-    html, pdf, _ = brief_from_store(state.engine, state.codebook, out_dir, lang=brief_lang)
     console.print(f"Policy brief: {html} and {pdf}", highlight=False)
     console.print(
         f"\nExplore it: lowpolitics --db {out_dir / 'lowpolitics.db'} list activities "

@@ -8,9 +8,7 @@ import typer
 
 from lowpolitics.advise.render import to_markdown
 from lowpolitics.advise.rules import evaluate_rules, load_rules
-from lowpolitics.analysis.continuity import load_continuity_inputs
-from lowpolitics.analysis.dataset import load_dataset
-from lowpolitics.analysis.run_all import analyse_all
+from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.cli.analyse_options import (
     AS_OF,
     FROM,
@@ -22,7 +20,6 @@ from lowpolitics.cli.analyse_options import (
 )
 from lowpolitics.cli.output import print_json
 from lowpolitics.cli.state import State
-from lowpolitics.store.db import require_schema, session_scope
 
 
 def recommend_command(
@@ -41,10 +38,7 @@ def recommend_command(
     check_format(fmt, ("md", "json"))
     options = build_options(date_from, date_to, periods, period_rule, as_of)
     ruleset = load_rules(str(rules) if rules else None)
-    require_schema(state.engine)
-    with session_scope(state.engine) as session:
-        dataset, inputs = load_dataset(session), load_continuity_inputs(session)
-    document = analyse_all(dataset, state.codebook, options, inputs)
+    document, _ = analyse_database(state.engine, state.codebook, options)
     result = evaluate_rules(document, ruleset, lang)
     if fmt == "json":
         print_json(result)

@@ -7,15 +7,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from lowpolitics.advise.rules import evaluate_rules, load_rules
-from lowpolitics.analysis.continuity import load_continuity_inputs
-from lowpolitics.analysis.dataset import load_dataset
 from lowpolitics.analysis.options import AnalysisOptions
-from lowpolitics.analysis.run_all import analyse_all
+from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.report.brief import LANGUAGES, BriefInputs, write_brief
 from lowpolitics.report.chart_map import points_from_session
-from lowpolitics.store.db import require_schema, session_scope
+from lowpolitics.store.db import session_scope
 from lowpolitics.store.queries import source_urls
 
 
@@ -32,13 +30,10 @@ def brief_from_store(
     if lang not in LANGUAGES:
         raise ConfigError(f"--lang '{lang}': the brief is written in {', '.join(LANGUAGES)}")
     options = options or AnalysisOptions()
-    require_schema(engine)
+    document, dataset = analyse_database(engine, codebook, options)
     with session_scope(engine) as session:
-        dataset = load_dataset(session)
-        inputs = load_continuity_inputs(session)
         sources = source_urls(session)
         points = points_from_session(session) if with_charts else None
-    document = analyse_all(dataset, codebook, options, inputs)
     recommendations = evaluate_rules(document, load_rules(rules_file), lang)
     html, pdf = write_brief(
         BriefInputs(

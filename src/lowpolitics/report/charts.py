@@ -103,6 +103,26 @@ def _periods_layer(periods: list[dict], _: Translate) -> alt.Chart | None:
     )
 
 
+def _by_mechanism(codebook: Codebook, lang: str, _: Translate) -> dict[str, Any]:
+    """Colour by mechanism (codebook colours, legend below) and the per-year tooltip, shared
+    by the charts that split each year by mechanism."""
+    return {
+        "color": alt.Color(
+            "mechanism:N",
+            title=_("Mechanism"),
+            scale=_mechanism_scale(codebook, lang),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+        ),
+        "order": alt.Order("order:Q"),
+        "description": "description:N",
+        "tooltip": [
+            alt.Tooltip("year:O", title=_("Year")),
+            alt.Tooltip("mechanism:N", title=_("Mechanism")),
+            alt.Tooltip("count:Q", title=_("Activities")),
+        ],
+    }
+
+
 def _year_counts(rows: list[dict], codebook: Codebook, lang: str) -> list[dict]:
     out = []
     for row in rows:
@@ -144,19 +164,7 @@ def timeline(
             x=alt.X("start:T", title=_("Year"), axis=alt.Axis(format="%Y", labelAngle=0)),
             x2="end:T",
             y=alt.Y("sum(count):Q", title=_("Activities"), stack="zero"),
-            color=alt.Color(
-                "mechanism:N",
-                title=_("Mechanism"),
-                scale=_mechanism_scale(codebook, lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
-            ),
-            order=alt.Order("order:Q"),
-            description="description:N",
-            tooltip=[
-                alt.Tooltip("year:O", title=_("Year")),
-                alt.Tooltip("mechanism:N", title=_("Mechanism")),
-                alt.Tooltip("count:Q", title=_("Activities")),
-            ],
+            **_by_mechanism(codebook, lang, _),
         )
     )
     shade = _periods_layer(section.get("periods") or [], _)
@@ -184,19 +192,7 @@ def mechanism_mix(
                 title=_("Share of activities"),
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color(
-                "mechanism:N",
-                title=_("Mechanism"),
-                scale=_mechanism_scale(codebook, lang),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
-            ),
-            order=alt.Order("order:Q"),
-            description="description:N",
-            tooltip=[
-                alt.Tooltip("year:O", title=_("Year")),
-                alt.Tooltip("mechanism:N", title=_("Mechanism")),
-                alt.Tooltip("count:Q", title=_("Activities")),
-            ],
+            **_by_mechanism(codebook, lang, _),
         )
         .properties(width=WIDTH, height=HEIGHT)
     )

@@ -38,11 +38,11 @@ def _check_label(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
-class Pillar(_Strict):
+class _Coded(_Strict):
+    """A framework element with a code and a label in English and Russian."""
+
     code: str
     label: dict[str, str]
-    weight: float = Field(default=1.0, ge=0)
-    description: str | None = None
 
     @field_validator("code")
     @classmethod
@@ -55,9 +55,12 @@ class Pillar(_Strict):
         return _check_label(value)
 
 
-class Indicator(_Strict):
-    code: str
-    label: dict[str, str]
+class Pillar(_Coded):
+    weight: float = Field(default=1.0, ge=0)
+    description: str | None = None
+
+
+class Indicator(_Coded):
     pillar: str
     source: str
     direction: Literal[1, -1]
@@ -65,16 +68,6 @@ class Indicator(_Strict):
     rationale: str
     target: float | None = None
     weight: float = Field(default=1.0, ge=0)
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return _check_code(value)
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: dict[str, str]) -> dict[str, str]:
-        return _check_label(value)
 
 
 class Framework(_Strict):
