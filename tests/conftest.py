@@ -183,3 +183,72 @@ def write_registry(path: Path, rows: list[dict[str, str]], columns=REGISTRY_COLU
 @pytest.fixture
 def good_registry(tmp_path) -> Path:
     return write_registry(tmp_path / "registry.csv", GOOD_ROWS)
+
+
+# --- web app -------------------------------------------------------------------------------
+
+ROLES = ("viewer", "coder", "editor", "admin")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2 with small costs in tests (the app's defaults take ~50 ms a hash)."""
+    from argon2 import PasswordHasher
+
+    from lowpolitics.store import accounts
+
+    saved = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = saved
+
+
+class WebApp:
+    """The app over a test database with one user per role (named after the role)."""
+
+    def __init__(self, engine, codebook, gazetteer, work_dir):
+        from lowpolitics.store.accounts import add_user, issue_token
+        from lowpolitics.web import create_app
+
+        self.engine = engine
+        self.app = create_app(engine, codebook, gazetteer, work_dir=work_dir)
+        self.tokens = {}
+        with session_scope(engine) as session:
+            for role in ROLES:
+                add_user(session, role, role, PASSWORD, who="test")
+            session.flush()
+            for role in ROLES:
+                self.tokens[role] = issue_token(session, role, who="test")
+
+    def client(self, role: str | None = None, lang: str | None = None):
+        """A TestClient, logged in as ``role`` when given; ``client.csrf`` is its token."""
+        import re
+
+        from fastapi.testclient import TestClient
+
+        client = TestClient(self.app)
+        if lang:
+            client.cookies.set("lp_lang", lang)
+        client.csrf = None
+        if role is None:
+            return client
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = client.post(
+            "/login",
+            data={"name": role, "password": PASSWORD, "csrf_token": token, "next": "/healthz"},
+        )
+        assert response.status_code == 200, response.text
+        page = client.get("/activities")
+        client.csrf = re.search(r'<meta name="csrf-token" content="([^"]*)"', page.text).group(1)
+        return client
+
+    def bearer(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture
+def web(engine, codebook, gazetteer, tmp_path):
+    """The web app on SQLite and PostgreSQL, with users viewer, coder, editor, admin."""
+    return WebApp(engine, codebook, gazetteer, tmp_path / "web-work")

@@ -19,8 +19,10 @@ from lowpolitics.cli import (
     refi_command,
     reliability_command,
     search_command,
+    serve_command,
     simulate_command,
     text_commands,
+    users_command,
 )
 from lowpolitics.cli.output import report_error
 from lowpolitics.cli.state import State
@@ -87,6 +89,8 @@ data_commands.import_app.command("qdpx")(refi_command.import_qdpx_command)
 data_commands.import_app.command("qdc")(refi_command.import_qdc_command)
 data_commands.import_app.command("documents")(documents_command.import_documents_command)
 app.command("demo")(demo.demo)
+app.command("serve")(serve_command.serve_command)
+app.add_typer(users_command.users_app, name="users")
 
 
 def run(argv: list[str] | None = None) -> int:

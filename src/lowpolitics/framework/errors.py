@@ -79,3 +79,31 @@ class InputError(LowpoliticsError):
     @property
     def summary(self) -> str:
         return str(self.args[0])
+
+
+class ConflictError(LowpoliticsError):
+    """The record changed since the user read it, or the key is already taken."""
+
+    http_status = 409
+
+
+class AuthRequiredError(LowpoliticsError):
+    """No valid session or API token came with the request."""
+
+    http_status = 401
+
+
+class ForbiddenError(LowpoliticsError):
+    """The user is known, but their role does not allow this."""
+
+    http_status = 403
+
+
+class RateLimitedError(LowpoliticsError):
+    """Too many failed logins; try again after ``retry_after`` seconds."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

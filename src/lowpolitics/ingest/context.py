@@ -118,46 +118,13 @@ def parse_context(
     )
     if parsed.errors:
         return parsed
-    kinds = context_kinds(codebook)
     seen: dict[str, int] = {}
     for line, cells in table.rows:
         check = RowChecker(name, line, cells)
-        date = check.date("date", required=True)
-        end_date = check.date("end_date")
-        if date and end_date and end_date.end < date.start:
-            check.fail("end_date", f"a date on or after the start date {date}")
-        kind = check.code("kind", kinds, what="context kind", required=True)
-        if kind == TENSION_PERIOD and end_date is None and not check.raw("end_date"):
-            check.fail("end_date", "an end date: a tension period runs from date to end_date")
-        severity = check.integer("severity", minimum=0, allowed=codebook.severity_codes)
-        fatalities = check.count_range("fatalities")
-        region_code = resolve_region(check, "region", gazetteer)
-        place_id, place_text, region_code = resolve_place(
-            check, gazetteer, None, region_code, parsed.warnings, table.unit
-        )
-        summary = check.text("summary", max_len=5000)
-        urls = check.urls("source_url")
-        key = check.text("id", max_len=120)
-        if key is not None and key in seen:
-            check.fail("id", f"a unique id (already used on {table.unit} {seen[key]})")
-        if check.errors:
+        record = check_context_row(check, codebook, gazetteer, parsed.warnings, table.unit, seen)
+        if record is None:
             parsed.rejected.append(Rejected(line, cells, check.errors))
             continue
-        record = make_record(
-            key=key,
-            date=date,
-            end_date=end_date,
-            kind=kind,
-            severity=severity,
-            fatalities=fatalities,
-            region_code=region_code,
-            place_id=place_id,
-            place_text=place_text,
-            summary=summary,
-            source_urls=urls,
-            origin_format="own",
-            line=line,
-        )
         if record.key in seen:
             parsed.warnings.append(
                 f"{name}, {table.unit} {line}: same content as "
@@ -167,3 +134,52 @@ def parse_context(
         seen[record.key] = line
         parsed.records.append(record)
     return parsed
+
+
+def check_context_row(
+    check: RowChecker,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    warnings: list[str],
+    unit: str = "line",
+    seen: dict[str, int] | None = None,
+) -> ContextRecord | None:
+    """One context row → a record, or ``None`` with every bad cell in ``check.errors``
+    (shared by files, web forms and the API)."""
+    seen = {} if seen is None else seen
+    kinds = context_kinds(codebook)
+    date = check.date("date", required=True)
+    end_date = check.date("end_date")
+    if date and end_date and end_date.end < date.start:
+        check.fail("end_date", f"a date on or after the start date {date}")
+    kind = check.code("kind", kinds, what="context kind", required=True)
+    if kind == TENSION_PERIOD and end_date is None and not check.raw("end_date"):
+        check.fail("end_date", "an end date: a tension period runs from date to end_date")
+    severity = check.integer("severity", minimum=0, allowed=codebook.severity_codes)
+    fatalities = check.count_range("fatalities")
+    region_code = resolve_region(check, "region", gazetteer)
+    place_id, place_text, region_code = resolve_place(
+        check, gazetteer, None, region_code, warnings, unit
+    )
+    summary = check.text("summary", max_len=5000)
+    urls = check.urls("source_url")
+    key = check.text("id", max_len=120)
+    if key is not None and key in seen:
+        check.fail("id", f"a unique id (already used on {unit} {seen[key]})")
+    if check.errors:
+        return None
+    return make_record(
+        key=key,
+        date=date,
+        end_date=end_date,
+        kind=kind,
+        severity=severity,
+        fatalities=fatalities,
+        region_code=region_code,
+        place_id=place_id,
+        place_text=place_text,
+        summary=summary,
+        source_urls=urls,
+        origin_format="own",
+        line=check.line,
+    )

@@ -137,110 +137,131 @@ def parse_registry(
     )
     if parsed.errors:
         return parsed
-    families = codebook.mechanism_codes
     seen_keys: dict[str, int] = {}
     for line, cells in table.rows:
         check = RowChecker(name, line, cells)
-        date = check.date("date", required=True)
-        end_date = check.date("end_date")
-        if date and end_date and end_date.end < date.start:
-            check.fail("end_date", f"a date on or after the start date {date}")
-        title = check.text("title", required=True)
-        mechanism = check.code("mechanism", families, what="mechanism", required=True)
-        secondary = tuple(
-            m
-            for m in check.codes("mechanisms_secondary", families, what="mechanism")
-            if m != mechanism
+        record = check_registry_row(
+            check, codebook, gazetteer, parsed.warnings, table.unit, seen_keys
         )
-        activity_type = check.code(
-            "activity_type", codebook.activity_type_codes, what="activity type"
-        )
-        status = check.code("status", codebook.status_codes, what="status", required=True)
-        host = check.country("host_country")
-        partner = check.country("partner_country")
-        region_code = resolve_region(check, "region", gazetteer)
-        place_id, place_text, region_code = resolve_place(
-            check, gazetteer, host, region_code, parsed.warnings, table.unit
-        )
-        actors = check.actors("actors")
-        total = check.integer("participants_total")
-        women = check.integer("participants_women")
-        youth = check.integer("participants_youth")
-        for column, part in (("participants_women", women), ("participants_youth", youth)):
-            if total is not None and part is not None and part > total:
-                check.fail(column, f"at most participants_total ({total})")
-        urls = check.urls("source_url")
-        key = check.text("id", max_len=120)
-        if key is not None and key in seen_keys:
-            check.fail("id", f"a unique id (already used on {table.unit} {seen_keys[key]})")
-        if check.errors:
-            parsed.rejected.append(Rejected(line, cells, check.errors))
+        if record is None:
+            if check.errors:
+                parsed.rejected.append(Rejected(line, cells, check.errors))
             continue
-        content = {
-            "date": str(date),
-            "end_date": str(end_date) if end_date else None,
-            "title": title,
-            "initiative": check.text("initiative", max_len=300),
-            "mechanism": mechanism,
-            "mechanisms_secondary": list(secondary),
-            "activity_type": activity_type,
-            "status": status,
-            "status_reason": check.text("status_reason", max_len=2000),
-            "host_country": host,
-            "partner_country": partner,
-            "region_code": region_code,
-            "place_id": place_id,
-            "place_text": place_text,
-            "actors": [list(a) for a in actors],
-            "participants_total": total,
-            "participants_women": women,
-            "participants_youth": youth,
-            "source_urls": list(urls),
-            "notes": check.text("notes", max_len=5000),
-        }
-        digest = content_hash(content)
-        if key is None:
-            key = "row-" + digest[:16]
-            if key in seen_keys:
-                parsed.warnings.append(
-                    f"{name}, {table.unit} {line}: same content as "
-                    f"{table.unit} {seen_keys[key]}; counted once"
-                )
-                continue
-        seen_keys[key] = line
-        if not urls:
-            parsed.warnings.append(
-                f"{name}, {table.unit} {line}: no source_url — every fact "
-                "should cite where it is reported"
-            )
-        parsed.records.append(
-            ActivityRecord(
-                key=key,
-                date=date,
-                end_date=end_date,
-                title=title,
-                initiative=content["initiative"],
-                mechanism=mechanism,
-                mechanisms_secondary=secondary,
-                activity_type=activity_type,
-                status=status,
-                status_reason=content["status_reason"],
-                host_country=host,
-                partner_country=partner,
-                region_code=region_code,
-                place_id=place_id,
-                place_text=place_text,
-                actors=actors,
-                participants_total=total,
-                participants_women=women,
-                participants_youth=youth,
-                source_urls=urls,
-                notes=content["notes"],
-                line=line,
-                content_hash=digest,
-            )
-        )
+        seen_keys[record.key] = line
+        parsed.records.append(record)
     return parsed
+
+
+def check_registry_row(
+    check: RowChecker,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    warnings: list[str],
+    unit: str = "line",
+    seen_keys: dict[str, int] | None = None,
+) -> ActivityRecord | None:
+    """One registry row → a record, or ``None`` with every bad cell in ``check.errors``.
+
+    Files and the web app's forms and API go through this same function, so an activity
+    typed into a form is held to exactly the rules of one imported from a spreadsheet.
+    ``None`` with no errors means the row repeats an earlier one of the same file.
+    """
+    seen_keys = {} if seen_keys is None else seen_keys
+    families = codebook.mechanism_codes
+    date = check.date("date", required=True)
+    end_date = check.date("end_date")
+    if date and end_date and end_date.end < date.start:
+        check.fail("end_date", f"a date on or after the start date {date}")
+    title = check.text("title", required=True)
+    mechanism = check.code("mechanism", families, what="mechanism", required=True)
+    secondary = tuple(
+        m for m in check.codes("mechanisms_secondary", families, what="mechanism") if m != mechanism
+    )
+    activity_type = check.code("activity_type", codebook.activity_type_codes, what="activity type")
+    status = check.code("status", codebook.status_codes, what="status", required=True)
+    host = check.country("host_country")
+    partner = check.country("partner_country")
+    region_code = resolve_region(check, "region", gazetteer)
+    place_id, place_text, region_code = resolve_place(
+        check, gazetteer, host, region_code, warnings, unit
+    )
+    actors = check.actors("actors")
+    total = check.integer("participants_total")
+    women = check.integer("participants_women")
+    youth = check.integer("participants_youth")
+    for column, part in (("participants_women", women), ("participants_youth", youth)):
+        if total is not None and part is not None and part > total:
+            check.fail(column, f"at most participants_total ({total})")
+    urls = check.urls("source_url")
+    key = check.text("id", max_len=120)
+    if key is not None and key in seen_keys:
+        check.fail("id", f"a unique id (already used on {unit} {seen_keys[key]})")
+    initiative = check.text("initiative", max_len=300)
+    status_reason = check.text("status_reason", max_len=2000)
+    notes = check.text("notes", max_len=5000)
+    if check.errors:
+        return None
+    content = {
+        "date": str(date),
+        "end_date": str(end_date) if end_date else None,
+        "title": title,
+        "initiative": initiative,
+        "mechanism": mechanism,
+        "mechanisms_secondary": list(secondary),
+        "activity_type": activity_type,
+        "status": status,
+        "status_reason": status_reason,
+        "host_country": host,
+        "partner_country": partner,
+        "region_code": region_code,
+        "place_id": place_id,
+        "place_text": place_text,
+        "actors": [list(a) for a in actors],
+        "participants_total": total,
+        "participants_women": women,
+        "participants_youth": youth,
+        "source_urls": list(urls),
+        "notes": notes,
+    }
+    digest = content_hash(content)
+    if key is None:
+        key = "row-" + digest[:16]
+        if key in seen_keys:
+            warnings.append(
+                f"{check.file}, {unit} {check.line}: same content as "
+                f"{unit} {seen_keys[key]}; counted once"
+            )
+            return None
+    if not urls:
+        warnings.append(
+            f"{check.file}, {unit} {check.line}: no source_url — every fact "
+            "should cite where it is reported"
+        )
+    return ActivityRecord(
+        key=key,
+        date=date,
+        end_date=end_date,
+        title=title,
+        initiative=initiative,
+        mechanism=mechanism,
+        mechanisms_secondary=secondary,
+        activity_type=activity_type,
+        status=status,
+        status_reason=status_reason,
+        host_country=host,
+        partner_country=partner,
+        region_code=region_code,
+        place_id=place_id,
+        place_text=place_text,
+        actors=actors,
+        participants_total=total,
+        participants_women=women,
+        participants_youth=youth,
+        source_urls=urls,
+        notes=notes,
+        line=check.line,
+        content_hash=digest,
+    )
 
 
 def record_as_dict(record: ActivityRecord) -> dict:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -37,6 +38,12 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """A counter bumped on every edit, so that a stale form or API update is refused (409)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Timestamped:
@@ -66,7 +73,7 @@ class Region(Base):
     border: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Place(Base):
+class Place(Versioned, Base):
     __tablename__ = "places"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)  # gazetteer id
@@ -85,7 +92,7 @@ class Place(Base):
 # --- who -----------------------------------------------------------------------------------
 
 
-class Actor(Timestamped, Base):
+class Actor(Versioned, Timestamped, Base):
     __tablename__ = "actors"
     __table_args__ = (UniqueConstraint("name", "country_code", name="uq_actors_name_country"),)
 
@@ -108,7 +115,7 @@ class Source(Base):
 # --- frameworks and lines of work ---------------------------------------------------------
 
 
-class Instrument(Timestamped, Base):
+class Instrument(Versioned, Timestamped, Base):
     """An agreement, treaty, memorandum or programme, with its commitments."""
 
     __tablename__ = "instruments"
@@ -138,7 +145,7 @@ class InstrumentParty(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
 
 
-class Commitment(Base):
+class Commitment(Versioned, Base):
     """A priority area of an instrument (reciprocal exchanges, heritage protection …)."""
 
     __tablename__ = "commitments"
@@ -152,7 +159,7 @@ class Commitment(Base):
     instrument: Mapped[Instrument] = relationship(back_populates="commitments")
 
 
-class Body(Timestamped, Base):
+class Body(Versioned, Timestamped, Base):
     """A joint commission or working group and how often it is expected to meet."""
 
     __tablename__ = "bodies"
@@ -166,7 +173,7 @@ class Body(Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class Initiative(Timestamped, Base):
+class Initiative(Versioned, Timestamped, Base):
     """A line of work that recurs or runs for a while ("Days of Culture")."""
 
     __tablename__ = "initiatives"
@@ -283,7 +290,7 @@ class StatusChange(Base):
     origin: Mapped[str | None] = mapped_column(String(300))  # file or user that recorded it
 
 
-class ContextEvent(Timestamped, Base):
+class ContextEvent(Versioned, Timestamped, Base):
     """A security, political or economic event, or a declared tension period."""
 
     __tablename__ = "context_events"
@@ -326,7 +333,7 @@ class ContextSource(Base):
 # --- corpus --------------------------------------------------------------------------------
 
 
-class Document(Timestamped, Base):
+class Document(Versioned, Timestamped, Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -353,7 +360,7 @@ class Segment(Base):
     end: Mapped[int] = mapped_column(Integer)
 
 
-class Code(Base):
+class Code(Versioned, Base):
     __tablename__ = "codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -378,7 +385,7 @@ class Coding(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Memo(Base):
+class Memo(Versioned, Base):
     __tablename__ = "memos"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -393,13 +400,55 @@ class Memo(Base):
 # --- people and the record of what they did ----------------------------------------------
 
 
-class User(Timestamped, Base):
+class User(Versioned, Timestamped, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     role: Mapped[str] = mapped_column(String(20))  # viewer < coder < editor < admin
     password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class ApiToken(Base):
+    """A token a script sends as ``Authorization: Bearer``; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class WebSession(Base):
+    """A browser login. The cookie holds a random id; the table holds its SHA-256, so a leaked
+    database does not hand out live sessions. ``csrf`` is the token every form must echo."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """One login try, kept for rate limiting (shared by every server process)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class AuditEntry(Base):

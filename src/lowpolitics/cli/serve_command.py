@@ -1,0 +1,48 @@
+"""``lowpolitics serve``: the web app on one database, with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from lowpolitics.cli.output import out
+from lowpolitics.cli.state import State
+
+
+def serve_app(
+    state: State,
+    host: str,
+    port: int,
+    *,
+    work_dir: Path | None = None,
+    secure_cookies: bool = False,
+) -> None:
+    import uvicorn
+
+    from lowpolitics.web import create_app
+
+    app = create_app(
+        state.engine,
+        state.codebook,
+        state.gazetteer,
+        work_dir=work_dir,
+        secure_cookies=secure_cookies,
+    )
+    out().print(f"serving on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+    secure_cookies: bool = typer.Option(
+        False, "--secure-cookies", help="mark cookies Secure (when served behind HTTPS)"
+    ),
+    work_dir: Path | None = typer.Option(
+        None, "--work-dir", help="folder for uploads awaiting confirmation and built briefs"
+    ),
+) -> None:
+    """Serve the dashboard, pages and API (create users first: lowpolitics users add)."""
+    serve_app(ctx.obj, host, port, work_dir=work_dir, secure_cookies=secure_cookies)

@@ -1,0 +1,247 @@
+"""People who use a shared lowpolitics: accounts, roles, passwords, API tokens, logins.
+
+Roles are ordered — viewer < coder < editor < admin — and a role allows everything the roles
+below it allow: coders code documents, editors change the registry, admins manage users.
+Passwords are hashed with Argon2id (argon2-cffi); API tokens and session ids are random and
+only their SHA-256 is stored, so a copy of the database hands nobody a working credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from lowpolitics.framework.errors import (
+    AuthRequiredError,
+    ConfigError,
+    ConflictError,
+    NotFoundError,
+    RateLimitedError,
+)
+from lowpolitics.store.audit import record_change
+from lowpolitics.store.models import ApiToken, LoginAttempt, User, WebSession
+
+ROLES = ("viewer", "coder", "editor", "admin")
+MIN_PASSWORD = 10
+SESSION_HOURS = 12
+# failed logins allowed per account (and per address) in the window before a pause
+FAILURES_PER_NAME = 5
+FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def role_rank(role: str) -> int:
+    if role not in ROLES:
+        raise ConfigError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
+    return ROLES.index(role)
+
+
+def allows(role: str, needed: str) -> bool:
+    """Whether a user with ``role`` may do what needs ``needed``."""
+    return role_rank(role) >= role_rank(needed)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ConfigError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def user_dict(user: User) -> dict:
+    return {"name": user.name, "role": user.role, "active": user.active, "version": user.version}
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFoundError(f"no user named '{name}'")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.name)))
+
+
+def add_user(session: Session, name: str, role: str, password: str, *, who: str) -> User:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ConfigError("a user name needs 1 to 120 characters")
+    role_rank(role)
+    check_password_strength(password)
+    if session.scalars(select(User).where(User.name == name)).first() is not None:
+        raise ConflictError(f"a user named '{name}' already exists")
+    user = User(name=name, role=role, password_hash=_hasher.hash(password), active=True)
+    session.add(user)
+    session.flush()
+    record_change(session, who, "create", "user", name, None, user_dict(user))
+    return user
+
+
+def update_user(
+    session: Session,
+    name: str,
+    *,
+    who: str,
+    role: str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    version: int | None = None,
+) -> User:
+    user = get_user(session, name)
+    if version is not None and version != user.version:
+        raise ConflictError(
+            f"user '{name}' was changed by someone else (version {user.version}, "
+            f"yours {version}); reload and try again"
+        )
+    before = user_dict(user)
+    if role is not None:
+        role_rank(role)
+        user.role = role
+    if active is not None:
+        user.active = active
+    if password is not None:
+        check_password_strength(password)
+        user.password_hash = _hasher.hash(password)
+        end_sessions(session, user)
+    if active is False:
+        end_sessions(session, user)
+    user.version += 1
+    after = user_dict(user)
+    if password is not None:
+        after["password"] = "changed"
+    record_change(session, who, "update", "user", name, before, after)
+    return user
+
+
+def delete_user(session: Session, name: str, *, who: str) -> None:
+    user = get_user(session, name)
+    before = user_dict(user)
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    end_sessions(session, user)
+    session.delete(user)
+    record_change(session, who, "delete", "user", name, before, None)
+
+
+def set_password(session: Session, name: str, password: str, *, who: str) -> User:
+    return update_user(session, name, who=who, password=password)
+
+
+# --- logins --------------------------------------------------------------------------------
+
+
+def _check_rate(session: Session, name: str, address: str | None) -> None:
+    since = now() - FAILURE_WINDOW
+    failed = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
+    )
+    by_name = session.scalar(failed.where(LoginAttempt.name == name)) or 0
+    by_address = session.scalar(failed.where(LoginAttempt.address == address)) if address else 0
+    if by_name >= FAILURES_PER_NAME or (by_address or 0) >= FAILURES_PER_ADDRESS:
+        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+        raise RateLimitedError(
+            f"too many failed logins; wait {minutes} minutes and try again",
+            retry_after=int(FAILURE_WINDOW.total_seconds()),
+        )
+
+
+def authenticate(session: Session, name: str, password: str, address: str | None) -> User:
+    """The user if the password is right; every try is recorded for rate limiting.
+
+    The same message for an unknown name and a wrong password, so that the login form does
+    not tell a stranger which accounts exist.
+    """
+    name = name.strip()[:120]
+    _check_rate(session, name, address)
+    user = session.scalars(select(User).where(User.name == name)).first()
+    ok = False
+    if user is not None and user.active and user.password_hash:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # spend the same time as a real check
+    session.add(LoginAttempt(name=name, address=address, ok=ok, at=now()))
+    if not ok:
+        raise AuthRequiredError("wrong user name or password")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def start_session(session: Session, user: User) -> tuple[str, WebSession]:
+    """A new browser session: returns the cookie value (shown once) and the stored row."""
+    raw = secrets.token_urlsafe(32)
+    row = WebSession(
+        id_hash=digest(raw),
+        user_id=user.id,
+        csrf=secrets.token_urlsafe(32),
+        expires_at=now() + timedelta(hours=SESSION_HOURS),
+    )
+    session.add(row)
+    session.execute(delete(WebSession).where(WebSession.expires_at < now()))
+    return raw, row
+
+
+def session_for_cookie(session: Session, raw: str | None) -> WebSession | None:
+    if not raw:
+        return None
+    row = session.get(WebSession, digest(raw))
+    if row is None or _aware(row.expires_at) < now() or not row.user.active:
+        return None
+    return row
+
+
+def end_session(session: Session, raw: str | None) -> None:
+    if raw:
+        session.execute(delete(WebSession).where(WebSession.id_hash == digest(raw)))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def issue_token(session: Session, name: str, *, who: str) -> str:
+    """A new API token for ``name``; the caller shows it once, it is never stored in clear."""
+    user = get_user(session, name)
+    raw = "lp_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=digest(raw)))
+    record_change(session, who, "create", "api_token", name, None, {"user": name})
+    return raw
+
+
+def user_for_token(session: Session, raw: str) -> User | None:
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(raw))).first()
+    if token is None or not token.user.active:
+        return None
+    token.last_used_at = now()
+    return token.user
+
+
+def revoke_tokens(session: Session, name: str, *, who: str) -> int:
+    user = get_user(session, name)
+    count = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    record_change(session, who, "delete", "api_token", name, {"tokens": count}, None)
+    return count

@@ -1,0 +1,110 @@
+"""/api/v1/activities — the registry over HTTP, in the registry's own fields."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+
+from lowpolitics.store.editing import delete_activity, save_activity
+from lowpolitics.store.queries import get_activity
+from lowpolitics.web.activity_views import (
+    ActivityIn,
+    ActivityOut,
+    ActivityUpdate,
+    SavedActivity,
+    activity_json,
+    find_activities,
+)
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
+
+
+@router.get("", response_model=PageOut[ActivityOut])
+def list_(
+    request: Request,
+    mechanism: str | None = None,
+    status: str | None = None,
+    region: str | None = Query(None, description="ISO 3166-2 code, e.g. KG-B"),
+    date_from: str | None = Query(None, description="keeps activities ending on or after it"),
+    date_to: str | None = Query(None, description="keeps activities starting on or before it"),
+    q: str | None = Query(None, description="text in title, id, initiative, place or notes"),
+    sort: str = Query(
+        "date",
+        description="date, title, mechanism, status, region, "
+        "participants or id; prefix - to reverse",
+    ),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(VIEWER),
+) -> dict:
+    with web_context(request).session() as session:
+        rows = find_activities(
+            session,
+            mechanism=mechanism,
+            status=status,
+            region=region,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+            sort=sort,
+        )
+        chunk = paginate(rows, page, per_page)
+        return page_out(chunk, [activity_json(a) for a in chunk.items])
+
+
+@router.get("/{key}", response_model=ActivityOut)
+def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+    with web_context(request).session() as session:
+        return activity_json(get_activity(session, key))
+
+
+@router.post("", response_model=SavedActivity, status_code=201)
+def create(
+    request: Request, body: ActivityIn, response: Response, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        activity, warnings = save_activity(
+            session,
+            ctx.codebook,
+            ctx.gazetteer,
+            body.model_dump(),
+            who=who.name,
+            source="request body",
+        )
+        response.headers["Location"] = f"/api/v1/activities/{activity.key}"
+        return {"activity": activity_json(activity), "warnings": warnings}
+
+
+@router.put("/{key}", response_model=SavedActivity)
+def update(
+    request: Request, key: str, body: ActivityUpdate, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    data = body.model_dump(exclude={"version"})
+    with ctx.session() as session:
+        activity, warnings = save_activity(
+            session,
+            ctx.codebook,
+            ctx.gazetteer,
+            data,
+            who=who.name,
+            key=key,
+            version=body.version,
+            source="request body",
+        )
+        return {"activity": activity_json(activity), "warnings": warnings}
+
+
+@router.delete("/{key}", status_code=204)
+def delete(
+    request: Request,
+    key: str,
+    version: int | None = Query(None, description="refuse if the stored version differs"),
+    who: Principal = requires(EDITOR),
+) -> Response:
+    with web_context(request).session() as session:
+        delete_activity(session, key, who=who.name, version=version)
+    return Response(status_code=204)

@@ -1,0 +1,66 @@
+"""Build the FastAPI app for one database: pages, API, static files, error handlers."""
+
+from __future__ import annotations
+
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from lowpolitics import __version__
+from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.gazetteer import Gazetteer
+from lowpolitics.store.db import require_schema
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.errors import install_error_handlers
+from lowpolitics.web.routes import ROUTERS
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # scripts only from this server; inline styles are used by charts (SVG) and colour chips
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+}
+
+
+def create_app(
+    engine: Engine,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    *,
+    work_dir: Path | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The web app over ``engine``; the schema must be current (``lowpolitics init``)."""
+    require_schema(engine)
+    app = FastAPI(
+        title="lowpolitics",
+        version=__version__,
+        description="Cultural diplomacy observatory: registry, corpus, analyses and brief. "
+        "Authenticate with `Authorization: Bearer TOKEN` (`lowpolitics users token NAME`).",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    folder = work_dir or Path(tempfile.mkdtemp(prefix="lowpolitics-web-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies)
+    static = resources.files("lowpolitics.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,98 @@
+"""The one place errors become responses.
+
+The API answers every error with one JSON shape::
+
+    {"error": {"status": 422, "type": "input_error", "message": "...",
+               "fields": [{"field": "date", "value": "2023-13", "expected": "..."}]}}
+
+Pages answer with the error page in the reader's language, and an anonymous visitor asking
+for a page is sent to the login form. Anything that is not a :class:`LowpoliticsError` is a
+bug: it is logged with its traceback and the user sees a plain 500, never the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lowpolitics.framework.errors import AuthRequiredError, InputError, LowpoliticsError
+
+log = logging.getLogger("lowpolitics.web")
+
+
+def _type(exc: Exception) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+
+
+def error_body(status: int, kind: str, message: str, fields: list[dict] | None = None) -> dict:
+    return {"error": {"status": status, "type": kind, "message": message, "fields": fields or []}}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(request: Request, status: int, body: dict, headers: dict | None = None) -> Response:
+    if is_api(request):
+        return JSONResponse(body, status_code=status, headers=headers)
+    from lowpolitics.web.templating import render  # pages only; avoids an import cycle
+
+    return render(
+        request, "error.html.j2", {"error": body["error"]}, status_code=status, headers=headers
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LowpoliticsError)
+    async def lowpolitics_error(request: Request, exc: LowpoliticsError) -> Response:
+        if isinstance(exc, AuthRequiredError) and not is_api(request) and request.method == "GET":
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        fields = []
+        if isinstance(exc, InputError):
+            fields = [
+                {"field": e.column, "value": e.value, "expected": e.expected} for e in exc.errors
+            ]
+        headers = {}
+        retry = getattr(exc, "retry_after", None)
+        if retry:
+            headers["Retry-After"] = str(retry)
+        if isinstance(exc, AuthRequiredError) and is_api(request):
+            headers["WWW-Authenticate"] = "Bearer"
+        body = error_body(exc.http_status, _type(exc), str(exc), fields)
+        return _respond(request, exc.http_status, body, headers or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        fields = []
+        for err in exc.errors():
+            location = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+            value = err.get("input")
+            fields.append(
+                {
+                    "field": ".".join(location) or None,
+                    "value": value if isinstance(value, str | int | float | None) else None,
+                    "expected": err.get("msg", "a valid value"),
+                }
+            )
+        body = error_body(422, "validation_error", "the request does not validate", fields)
+        return _respond(request, 422, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "not found", 405: "method not allowed"}
+        message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
+        body = error_body(exc.status_code, "http_error", message or "error")
+        return _respond(request, exc.status_code, body, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        body = error_body(500, "server_error", "something went wrong on our side; it was logged")
+        return (
+            JSONResponse(body, status_code=500) if is_api(request) else _respond(request, 500, body)
+        )

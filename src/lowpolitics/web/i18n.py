@@ -1,0 +1,58 @@
+"""The reader's language: chosen from ``?lang=``, a cookie, or the browser's Accept-Language,
+and the locale-aware formatting of dates and numbers (Babel's CLDR data knows ru, ky, tg)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+
+from lowpolitics.framework.i18n import LANGUAGES, translator
+
+LANG_COOKIE = "lp_lang"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча", "tg": "Тоҷикӣ"}
+
+
+def request_language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+class Formatter:
+    """Dates and numbers for one language, as Jinja filters and for JSON-free page text."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.gettext = translator(lang)
+
+    def date(self, value: date | datetime | None, precision: str = "day") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, format="medium", locale=self.lang)
+        if precision == "year":
+            return str(value.year)
+        if precision == "month":
+            return format_skeleton("yMMMM", value, locale=self.lang)
+        return format_date(value, format="medium", locale=self.lang)
+
+    def number(self, value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return "—"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return "—"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(value, format=pattern, locale=self.lang)

@@ -1,0 +1,81 @@
+"""Jinja2 rendering with what every page needs: the user, the language, ``_``, formatting,
+codebook labels and the CSRF token. Autoescaping is on for every template, so text from the
+database (a title with ``<script>`` in it) is always shown as text."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from lowpolitics.framework.i18n import LANGUAGES
+from lowpolitics.web.auth import CSRF_FIELD, PRELOGIN_COOKIE, principal
+from lowpolitics.web.context import web_context
+from lowpolitics.web.i18n import LANGUAGE_NAMES, Formatter, request_language
+
+environment = Environment(
+    loader=PackageLoader("lowpolitics.web", "templates"),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def query_with(request: Request, **changes: Any) -> str:
+    """The current query string with some parameters changed (pagination and sort links)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    ctx = web_context(request)
+    lang = request_language(request)
+    fmt = Formatter(lang)
+    try:
+        who = principal(request)
+    except Exception:  # a bad bearer token on a page request: show the page as anonymous
+        who = None
+    csrf = who.csrf if who and who.csrf else request.cookies.get(PRELOGIN_COOKIE, "")
+
+    def label(section: str, code: Any) -> str:
+        if code is None or code == "":
+            return ""
+        return ctx.codebook.label(section, code, lang)
+
+    return {
+        "request": request,
+        "user": who,
+        "lang": lang,
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "_": fmt.gettext,
+        "fmt": fmt,
+        "label": label,
+        "colour": ctx.codebook.colour,
+        "codebook": ctx.codebook,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf,
+        "query_with": lambda **kw: query_with(request, **kw),
+        "path": request.url.path,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict | None = None,
+) -> HTMLResponse:
+    values = page_context(request)
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
