@@ -18,7 +18,7 @@ def test_demo_end_to_end(cli, tmp_path):
     assert stats["activities"] + stats["context_events"] >= 150
     assert stats["activities_with_source"] == stats["activities"]
     # running it again starts from a fresh database, not a doubled one
-    assert cli("demo", "--out", out).code == 0
+    assert cli("demo", "--out", out, "--no-serve").code == 0
     again = json.loads(
         cli("--db", f"sqlite:///{out / 'lowpolitics.db'}", "stats", "--format", "json").out
     )
@@ -26,7 +26,7 @@ def test_demo_end_to_end(cli, tmp_path):
 
 
 def test_demo_in_russian(tmp_path, cli):
-    result = cli("demo", "--out", tmp_path / "ru", "--lang", "ru")
+    result = cli("demo", "--out", tmp_path / "ru", "--lang", "ru", "--no-serve")
     assert result.code == 0 and "Общественный" in result.out
 
 

@@ -1,12 +1,12 @@
 """The main job on the bundled Kyrgyz–Tajik data: build a fresh database, summarise it, run
-every analysis and write the results next to the database.
-
-Later stages (brief, dashboard) join this chain as they land.
+every analysis, write the results and the brief next to the database, then serve the
+dashboard with a freshly made admin account whose password is printed once.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -16,9 +16,11 @@ from lowpolitics.cli.analyse_commands import render_resilience
 from lowpolitics.cli.data_commands import _report, initialise
 from lowpolitics.cli.explore_commands import render_stats
 from lowpolitics.cli.output import out, progress_factory
+from lowpolitics.cli.serve_command import serve_app
 from lowpolitics.cli.state import State
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
 from lowpolitics.report.build import brief_from_store
+from lowpolitics.store.accounts import add_user
 from lowpolitics.store.bundled_corpus import load_bundled_corpus
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.importing import import_file
@@ -66,14 +68,14 @@ def demo(
     ctx: typer.Context,
     out_dir: Path = typer.Option(Path("lowpolitics-demo"), "--out", help="Output folder"),
     no_serve: bool = typer.Option(
-        False,
-        "--no-serve",
-        help="Do not start the dashboard afterwards (the web app is not part of this version, "
-        "so nothing is served either way yet).",
+        False, "--no-serve", help="Stop after the brief instead of serving the dashboard."
     ),
+    host: str = typer.Option("127.0.0.1", help="address the dashboard listens on"),
+    port: int = typer.Option(8000, help="port the dashboard listens on"),
     lang: str = typer.Option("en", help="language of the labels in the summary"),
 ) -> None:
-    """Build a database from the bundled Kyrgyz–Tajik dataset and print its summary."""
+    """Build a database from the bundled Kyrgyz–Tajik dataset, print its summary, write the
+    brief and serve the dashboard (Ctrl+C stops it)."""
     parent: State = ctx.obj
     state = build_demo(out_dir, codebook_file=parent.codebook_file)
     console = out()
@@ -97,4 +99,19 @@ def demo(
         "--mechanism societal",
         highlight=False,
     )
-    state.close()
+    if no_serve:
+        state.close()
+        return
+    password = secrets.token_urlsafe(12)
+    with session_scope(state.engine) as session:
+        add_user(session, "admin", "admin", password, who="demo")
+    console.print(
+        f"\n[bold]Dashboard[/bold]: http://{host}:{port}/ — log in as [bold]admin[/bold] "
+        f"with password [bold]{password}[/bold] (made for this run; add people with "
+        f"'lowpolitics --db {out_dir / 'lowpolitics.db'} users add NAME --role editor')",
+        highlight=False,
+    )
+    try:
+        serve_app(state, host, port, work_dir=out_dir / "web")
+    finally:
+        state.close()

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import typer
 
 from lowpolitics.cli.output import out
 from lowpolitics.cli.state import State
+from lowpolitics.framework.errors import ConfigError
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Say so plainly when another program holds the port (uvicorn would only log it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port"
+            ) from None
 
 
 def serve_app(
@@ -20,6 +34,7 @@ def serve_app(
 ) -> None:
     import uvicorn
 
+    check_port_free(host, port)
     from lowpolitics.web import create_app
 
     app = create_app(

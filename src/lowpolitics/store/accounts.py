@@ -97,6 +97,24 @@ def add_user(session: Session, name: str, role: str, password: str, *, who: str)
     return user
 
 
+def _keep_an_admin(session: Session, user: User, role: str | None, active: bool | None) -> None:
+    """Refuse the change that would leave nobody able to manage users."""
+    loses_admin = (
+        user.role == "admin"
+        and user.active
+        and ((role is not None and role != "admin") or active is False)
+    )
+    if not loses_admin:
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise ConflictError(f"'{user.name}' is the last active admin; make another admin first")
+
+
 def update_user(
     session: Session,
     name: str,
@@ -113,9 +131,11 @@ def update_user(
             f"user '{name}' was changed by someone else (version {user.version}, "
             f"yours {version}); reload and try again"
         )
-    before = user_dict(user)
     if role is not None:
         role_rank(role)
+    _keep_an_admin(session, user, role, active)
+    before = user_dict(user)
+    if role is not None:
         user.role = role
     if active is not None:
         user.active = active
@@ -135,6 +155,7 @@ def update_user(
 
 def delete_user(session: Session, name: str, *, who: str) -> None:
     user = get_user(session, name)
+    _keep_an_admin(session, user, None, False)
     before = user_dict(user)
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     end_sessions(session, user)

@@ -22,6 +22,8 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# before/after values in the audit log are shown as JSON: keep Cyrillic readable
+environment.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
 
 
 def query_with(request: Request, **changes: Any) -> str:

@@ -1,0 +1,101 @@
+"""/api/v1/users and /api/v1/me — accounts, for admins; who am I, for everyone."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lowpolitics.store.accounts import add_user, delete_user, get_user, list_users, update_user
+from lowpolitics.web.auth import ADMIN, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+router = APIRouter(prefix="/api/v1", tags=["users"])
+
+ROLE_PATTERN = "^(viewer|coder|editor|admin)$"
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    active: bool
+    version: int
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    via: str
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=120)
+    role: str = Field(..., pattern=ROLE_PATTERN)
+    password: str = Field(..., min_length=10, max_length=500)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    role: str | None = Field(None, pattern=ROLE_PATTERN)
+    active: bool | None = None
+    password: str | None = Field(None, min_length=10, max_length=500)
+
+
+def _out(user) -> dict:
+    return {"name": user.name, "role": user.role, "active": user.active, "version": user.version}
+
+
+@router.get("/me", response_model=Me)
+def me(who: Principal = requires(VIEWER)) -> dict:
+    return {"name": who.name, "role": who.role, "via": who.via}
+
+
+@router.get("/users", response_model=PageOut[UserOut])
+def users(
+    request: Request, page: int = 1, per_page: int = 50, who: Principal = requires(ADMIN)
+) -> dict:
+    with web_context(request).session() as session:
+        chunk = paginate(list_users(session), page, per_page)
+        return page_out(chunk, [_out(u) for u in chunk.items])
+
+
+@router.get("/users/{name}", response_model=UserOut)
+def user(request: Request, name: str, who: Principal = requires(ADMIN)) -> dict:
+    with web_context(request).session() as session:
+        return _out(get_user(session, name))
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create(
+    request: Request, body: UserIn, response: Response, who: Principal = requires(ADMIN)
+) -> dict:
+    with web_context(request).session() as session:
+        created = add_user(session, body.name, body.role, body.password, who=who.name)
+        response.headers["Location"] = f"/api/v1/users/{created.name}"
+        return _out(created)
+
+
+@router.put("/users/{name}", response_model=UserOut)
+def update(request: Request, name: str, body: UserUpdate, who: Principal = requires(ADMIN)) -> dict:
+    with web_context(request).session() as session:
+        changed = update_user(
+            session,
+            name,
+            who=who.name,
+            role=body.role,
+            active=body.active,
+            password=body.password,
+            version=body.version,
+        )
+        return _out(changed)
+
+
+@router.delete("/users/{name}", status_code=204)
+def delete(request: Request, name: str, who: Principal = requires(ADMIN)) -> Response:
+    with web_context(request).session() as session:
+        delete_user(session, name, who=who.name)
+    return Response(status_code=204)
