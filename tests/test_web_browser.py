@@ -1,0 +1,177 @@
+"""The web app in a real browser: Debian's chromium driven by Playwright, as a new user would.
+
+Runs against uvicorn on a free local port over a SQLite database. When CI=true the browser
+must be there; elsewhere the tests skip with the reason when /usr/bin/chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD
+
+from lowpolitics.store.corpus import DocumentMeta, add_document
+from lowpolitics.store.db import make_engine, session_scope, upgrade
+from lowpolitics.store.reference import seed_reference
+
+CHROMIUM = Path("/usr/bin/chromium")
+DOC_TEXT = (
+    "Фестиваль дружбы прошёл в Баткене. Молодёжь из Исфары и Баткена вместе пела и "
+    "танцевала, а школы договорились об обмене учениками."
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, codebook, gazetteer):
+    if not CHROMIUM.exists():
+        reason = "Debian's chromium is not installed at /usr/bin/chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    import uvicorn
+    from argon2 import PasswordHasher
+
+    from lowpolitics.store import accounts
+    from lowpolitics.web import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    upgrade(engine)
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with session_scope(engine) as session:
+        seed_reference(session, gazetteer)
+        accounts.add_user(session, "editor", "editor", PASSWORD, who="test")
+        document, _ = add_document(
+            session,
+            DOC_TEXT,
+            DocumentMeta(key="festival-batken", title="Фестиваль в Баткене", language="ru"),
+            who="test",
+        )
+        document_id = document.id
+    app = create_app(engine, codebook, gazetteer, work_dir=folder / "work")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "document_id": document_id, "engine": engine}
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server["url"], locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a 4xx page is sometimes the point (a form with errors answers 422); a broken script,
+    # a missing asset or any 5xx is not
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text)
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}")
+        if r.status >= 500 or (r.status >= 400 and "/static/" in r.url)
+        else None,
+    )
+    yield page
+    context.close()
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def _log_in(page) -> None:
+    page.goto("/activities")
+    assert "/login" in page.url
+    page.get_by_label("User name").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_log_in_add_an_activity_and_find_it_in_the_list(page):
+    _log_in(page)
+    page.goto("/activities/new")
+    page.get_by_role("textbox", name="Title", exact=True).fill("Cross-border <b>choir</b> meeting in Isfara")
+    page.get_by_role("textbox", name="Date", exact=True).fill("2024-06-15")
+    page.get_by_role("combobox", name="Mechanism", exact=True).select_option("societal")
+    page.get_by_role("combobox", name="Status", exact=True).select_option("held")
+    page.get_by_label("Host country").fill("TJ")
+    page.get_by_label("Partner country").fill("KG")
+    page.get_by_role("spinbutton", name="Participants", exact=True).fill("45")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/activities/*?saved=1")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Cross-border <b>choir</b> meeting in Isfara"
+    )
+    page.goto("/activities")
+    page.get_by_label("Search").fill("choir")
+    page.get_by_role("button", name="Filter").click()
+    row = page.locator("#results tbody tr").first
+    row.wait_for()
+    assert "choir" in row.inner_text()
+    assert page.locator("#results tbody tr").count() == 1
+
+
+def test_a_bad_date_shows_the_error_next_to_the_field(page):
+    _log_in(page)
+    page.goto("/activities/new")
+    page.get_by_role("textbox", name="Title", exact=True).fill("Wrong date")
+    page.get_by_role("textbox", name="Date", exact=True).fill("2024-02-31")
+    page.get_by_role("combobox", name="Mechanism", exact=True).select_option("societal")
+    page.get_by_role("combobox", name="Status", exact=True).select_option("held")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator("#err-date")
+    error.wait_for()
+    assert "2024-02-31" in error.inner_text()
+
+
+def test_switch_to_russian(page):
+    _log_in(page)
+    page.goto("/activities")
+    page.get_by_role("link", name="Русский").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ru"
+    menu = page.get_by_role("navigation", name="Главное меню").inner_text()
+    assert "Мероприятия" in menu and "Activities" not in menu
+    assert page.get_by_role("heading", level=1).inner_text() == "Мероприятия"
