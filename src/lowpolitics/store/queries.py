@@ -40,6 +40,11 @@ class ActivityFilter:
     region: str | None = None  # ISO 3166-2 code
 
 
+def activity_query() -> Select:
+    """Activities with every relation a page or a row shows, loaded in a few queries."""
+    return _activity_query()
+
+
 def _activity_query() -> Select:
     return select(Activity).options(
         selectinload(Activity.secondary),

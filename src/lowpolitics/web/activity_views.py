@@ -6,16 +6,19 @@ text ``q`` over title, initiative, place and notes, and a sort on any listed col
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
-from lowpolitics.store.models import Activity
-from lowpolitics.store.queries import ActivityFilter, activity_end, list_activities
+from lowpolitics.store.models import Activity, Initiative
+from lowpolitics.store.queries import activity_end, activity_query, interval_end
 from lowpolitics.store.rows import activity_row
+from lowpolitics.web.paging import Page, paginate
 
 SORTS = {
     "date": lambda a: (a.date_start, a.key),
@@ -26,6 +29,24 @@ SORTS = {
     "participants": lambda a: (a.participants_total or -1, a.date_start),
     "id": lambda a: (a.key,),
 }
+# the columns a filter or a sort reads: fetched as plain rows, so that narrowing thousands of
+# activities costs one light query and only the page shown is loaded with its relations
+_LIGHT = (
+    Activity.id,
+    Activity.key,
+    Activity.date_start,
+    Activity.date_precision,
+    Activity.end_start,
+    Activity.end_precision,
+    Activity.title,
+    Activity.mechanism,
+    Activity.status,
+    Activity.region_code,
+    Activity.participants_total,
+    Activity.place_text,
+    Activity.notes,
+    Initiative.name.label("initiative_name"),
+)
 
 
 def parse_bound(value: str | None, name: str) -> PartialDate | None:
@@ -40,7 +61,7 @@ def parse_bound(value: str | None, name: str) -> PartialDate | None:
         ) from None
 
 
-def find_activities(
+def find_activity_ids(
     session: Session,
     *,
     mechanism: str | None = None,
@@ -50,31 +71,10 @@ def find_activities(
     date_to: str | None = None,
     q: str | None = None,
     sort: str = "date",
-) -> list[Activity]:
-    flt = ActivityFilter(
-        mechanism=mechanism or None,
-        status=status or None,
-        region=region or None,
-        date_from=parse_bound(date_from, "date_from"),
-        date_to=parse_bound(date_to, "date_to"),
-    )
-    rows = list_activities(session, flt)
-    if q:
-        needle = q.casefold()
-        rows = [
-            a
-            for a in rows
-            if any(
-                needle in (text or "").casefold()
-                for text in (
-                    a.title,
-                    a.key,
-                    a.initiative.name if a.initiative else None,
-                    a.place_text,
-                    a.notes,
-                )
-            )
-        ]
+) -> list[int]:
+    """Ids of the matching activities in display order. Filters mean what they mean in
+    ``store.queries.list_activities``; ``q`` matches title, id, initiative, place or notes
+    case-insensitively in any script (Python's casefold, which SQLite's LOWER is not)."""
     key = sort.lstrip("-")
     if key not in SORTS:
         raise InputError(
@@ -85,7 +85,58 @@ def find_activities(
             ],
             f"cannot sort by '{sort}'",
         )
-    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-"))
+    lower = parse_bound(date_from, "date_from")
+    upper = parse_bound(date_to, "date_to")
+    query = select(*_LIGHT).outerjoin(Initiative, Activity.initiative_id == Initiative.id)
+    if mechanism:
+        query = query.where(Activity.mechanism == mechanism)
+    if status:
+        query = query.where(Activity.status == status)
+    if region:
+        query = query.where(Activity.region_code == region.upper())
+    if upper:
+        query = query.where(Activity.date_start <= upper.end)
+    rows = list(session.execute(query))
+    if lower:
+        rows = [r for r in rows if _last_day(r) >= lower.start]
+    if q:
+        needle = q.casefold()
+        rows = [
+            r
+            for r in rows
+            if any(
+                needle in (text or "").casefold()
+                for text in (r.title, r.key, r.initiative_name, r.place_text, r.notes)
+            )
+        ]
+    rows.sort(key=SORTS[key], reverse=sort.startswith("-"))
+    return [r.id for r in rows]
+
+
+def _last_day(row) -> date:
+    if row.end_start is not None:
+        return interval_end(row.end_start, row.end_precision)
+    return interval_end(row.date_start, row.date_precision)
+
+
+def load_activities(session: Session, ids: list[int]) -> list[Activity]:
+    """The activities with these ids, with their relations, in the order given."""
+    if not ids:
+        return []
+    found = {a.id: a for a in session.scalars(activity_query().where(Activity.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def find_activities(session: Session, **filters) -> list[Activity]:
+    """Every matching activity, loaded (for exports and small lists)."""
+    return load_activities(session, find_activity_ids(session, **filters))
+
+
+def activity_page(session: Session, page: int, per_page: int, **filters) -> Page[Activity]:
+    """One page of matching activities: only that page is loaded with its relations."""
+    ids = find_activity_ids(session, **filters)
+    chunk = paginate(ids, page, per_page)
+    return Page(load_activities(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:

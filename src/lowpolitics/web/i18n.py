@@ -9,6 +9,7 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 
+from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.i18n import LANGUAGES, translator
 
 LANG_COOKIE = "lp_lang"
@@ -44,6 +45,17 @@ class Formatter:
         if precision == "month":
             return format_skeleton("yMMMM", value, locale=self.lang)
         return format_date(value, format="medium", locale=self.lang)
+
+    def partial(self, text: str | None) -> str:
+        """A registry date as written (YYYY, YYYY-MM or YYYY-MM-DD) in the reader's locale,
+        keeping its precision: '2023-05' is May 2023, never 1 May 2023."""
+        if not text:
+            return ""
+        try:
+            value = PartialDate.parse(text)
+        except ValueError:
+            return text
+        return self.date(value.start, value.precision)
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if value is None:

@@ -12,11 +12,11 @@ from lowpolitics.web.activity_views import (
     ActivityUpdate,
     SavedActivity,
     activity_json,
-    find_activities,
+    activity_page,
 )
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.paging import PageOut, page_out
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
 
@@ -40,8 +40,10 @@ def list_(
     who: Principal = requires(VIEWER),
 ) -> dict:
     with web_context(request).session() as session:
-        rows = find_activities(
+        chunk = activity_page(
             session,
+            page,
+            per_page,
             mechanism=mechanism,
             status=status,
             region=region,
@@ -50,7 +52,6 @@ def list_(
             q=q,
             sort=sort,
         )
-        chunk = paginate(rows, page, per_page)
         return page_out(chunk, [activity_json(a) for a in chunk.items])
 
 

@@ -10,11 +10,10 @@ from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
-from lowpolitics.web.activity_views import activity_json, find_activities
+from lowpolitics.web.activity_views import activity_json, activity_page
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.forms import field_errors, form_values, form_version
-from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -48,8 +47,10 @@ def activity_list(
     who: Principal = requires(VIEWER),
 ) -> Response:
     with web_context(request).session() as session:
-        rows = find_activities(
+        chunk = activity_page(
             session,
+            page,
+            per_page,
             mechanism=mechanism,
             status=status,
             region=region,
@@ -58,7 +59,6 @@ def activity_list(
             q=q,
             sort=sort,
         )
-        chunk = paginate(rows, page, per_page)
         context = {
             "page": chunk,
             "activities": [activity_json(a) for a in chunk.items],
