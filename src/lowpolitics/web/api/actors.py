@@ -1,0 +1,115 @@
+"""/api/v1/actors — who takes part: list, read, create, change, delete (refused while used)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lowpolitics.store.registry_entities import delete_actor, get_actor, save_actor
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.entity_views import actor_json, find_actors
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+
+class _In(BaseModel):
+    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ActorIn(_In):
+    """An actor as in the actors file: name and country are its identity."""
+
+    name: str = Field(..., examples=["Ministry of Culture of Kyrgyzstan"])
+    country: str = Field(..., description="ISO alpha-2 code or INT", examples=["KG"])
+    type: str | None = Field(None, description="a codebook actor type", examples=["ministry"])
+    notes: str | None = None
+
+
+class ActorUpdate(ActorIn):
+    version: int = Field(..., description="the version you read (GET returns it)")
+
+
+class ActorOut(BaseModel):
+    id: int
+    name: str
+    country: str
+    type: str | None
+    group: str | None
+    notes: str | None
+    version: int
+    activities: int
+    instruments: list[str]
+    initiatives_led: list[str]
+
+
+router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
+
+
+@router.get("", response_model=PageOut[ActorOut])
+def list_(
+    request: Request,
+    country: str | None = Query(None, description="ISO alpha-2 code or INT"),
+    type: str | None = Query(None, description="a codebook actor type"),
+    q: str | None = Query(None, description="text in the name or notes"),
+    sort: str = Query("name", description="name, country, type or activities; - to reverse"),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(VIEWER),
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        rows = find_actors(session, ctx.codebook, country=country, type=type, q=q, sort=sort)
+        chunk = paginate(rows, page, per_page)
+        return page_out(chunk, chunk.items)
+
+
+@router.get("/{actor_id}", response_model=ActorOut)
+def get(request: Request, actor_id: int, who: Principal = requires(VIEWER)) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        return actor_json(session, ctx.codebook, get_actor(session, actor_id))
+
+
+@router.post("", response_model=ActorOut, status_code=201)
+def create(
+    request: Request, body: ActorIn, response: Response, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        actor = save_actor(
+            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
+        )
+        response.headers["Location"] = f"/api/v1/actors/{actor.id}"
+        return actor_json(session, ctx.codebook, actor)
+
+
+@router.put("/{actor_id}", response_model=ActorOut)
+def update(
+    request: Request, actor_id: int, body: ActorUpdate, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        actor = save_actor(
+            session,
+            ctx.codebook,
+            body.model_dump(exclude={"version"}),
+            who=who.name,
+            actor_id=actor_id,
+            version=body.version,
+            source="request body",
+        )
+        return actor_json(session, ctx.codebook, actor)
+
+
+@router.delete("/{actor_id}", status_code=204)
+def delete(
+    request: Request,
+    actor_id: int,
+    version: int | None = Query(None, description="refuse if the stored version differs"),
+    who: Principal = requires(EDITOR),
+) -> Response:
+    with web_context(request).session() as session:
+        delete_actor(session, actor_id, who=who.name, version=version)
+    return Response(status_code=204)

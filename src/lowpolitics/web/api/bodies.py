@@ -1,0 +1,129 @@
+"""/api/v1/bodies — joint commissions and working groups, their rhythm and, for one body,
+the continuity analysis's figures (sessions, gaps against the rhythm)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lowpolitics.store.registry_frameworks import delete_body, get_body, save_body
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.entity_views import (
+    body_continuity,
+    body_json,
+    find_bodies,
+)
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+
+class _In(BaseModel):
+    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BodyIn(_In):
+    """A body as in a frameworks file; ``initiative`` is the one whose activities are its
+    sessions (after saving, only that initiative points at the body)."""
+
+    key: str = Field(..., examples=["igc"])
+    name: str
+    kind: str | None = Field(None, description="commission when empty", examples=["commission"])
+    rhythm_months: int | None = Field(None, description="expected months between sessions")
+    instrument: str | None = Field(None, description="an instrument's key")
+    initiative: str | None = Field(None, description="an initiative's name")
+    notes: str | None = None
+
+
+class BodyUpdate(BodyIn):
+    key: str | None = Field(None, description="if given, must be the key in the address")
+    version: int = Field(..., description="the version you read (GET returns it)")
+
+
+class BodyOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    rhythm_months: int | None
+    instrument: str | None
+    initiative: str | None
+    initiatives: list[str]
+    notes: str | None
+    version: int
+    activities: int = Field(..., description="activities of the linked initiatives")
+    continuity: dict[str, Any] | None = Field(
+        None, description="the continuity analysis's figures for the body (GET of one body)"
+    )
+
+
+router = APIRouter(prefix="/api/v1/bodies", tags=["bodies"])
+
+
+@router.get("", response_model=PageOut[BodyOut])
+def list_(
+    request: Request,
+    kind: str | None = Query(None, description="commission, working_group …"),
+    instrument: str | None = Query(None, description="an instrument's key"),
+    q: str | None = Query(None, description="text in the key, name or notes"),
+    sort: str = Query("key", description="key, name, kind or rhythm; - to reverse"),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(VIEWER),
+) -> dict:
+    with web_context(request).session() as session:
+        rows = find_bodies(session, kind=kind, instrument=instrument, q=q, sort=sort)
+        chunk = paginate(rows, page, per_page)
+        return page_out(chunk, chunk.items)
+
+
+@router.get("/{key}", response_model=BodyOut)
+def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        body = get_body(session, key)
+        analysis = body_continuity(ctx.cache, session, ctx.codebook, key)
+        return body_json(session, body, analysis=analysis)
+
+
+@router.post("", response_model=BodyOut, status_code=201)
+def create(
+    request: Request, body: BodyIn, response: Response, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        saved = save_body(
+            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
+        )
+        response.headers["Location"] = f"/api/v1/bodies/{saved.key}"
+        return body_json(session, saved)
+
+
+@router.put("/{key}", response_model=BodyOut)
+def update(request: Request, key: str, body: BodyUpdate, who: Principal = requires(EDITOR)) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        saved = save_body(
+            session,
+            ctx.codebook,
+            body.model_dump(exclude={"version"}),
+            who=who.name,
+            key=key,
+            version=body.version,
+            source="request body",
+        )
+        return body_json(session, saved)
+
+
+@router.delete("/{key}", status_code=204)
+def delete(
+    request: Request,
+    key: str,
+    version: int | None = Query(None, description="refuse if the stored version differs"),
+    who: Principal = requires(EDITOR),
+) -> Response:
+    with web_context(request).session() as session:
+        delete_body(session, key, who=who.name, version=version)
+    return Response(status_code=204)

@@ -1,0 +1,141 @@
+"""/api/v1/initiatives — lines of work and their links to instruments, commitments, bodies."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lowpolitics.store.registry_entities import delete_initiative, get_initiative, save_initiative
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.entity_views import (
+    find_initiatives,
+    initiative_json,
+)
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+
+class _In(BaseModel):
+    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InitiativeIn(_In):
+    """An initiative; links are named by key (instrument, body), code (the commitment, within
+    the instrument) and ``Name [CC]`` (the lead actor, created when new)."""
+
+    name: str = Field(..., examples=["Days of Culture"])
+    mechanism: str | None = Field(None, examples=["institutional"])
+    activity_type: str | None = Field(None, examples=["days_of_culture"])
+    rhythm_months: int | None = Field(None, description="expected months between occurrences")
+    instrument: str | None = Field(None, description="an instrument's key")
+    commitment: str | None = Field(None, description="a commitment's code in that instrument")
+    body: str | None = Field(None, description="a body's key")
+    lead_actor: str | None = Field(None, examples=["Ministry of Culture of Tajikistan [TJ]"])
+
+
+class InitiativeUpdate(InitiativeIn):
+    version: int = Field(..., description="the version you read (GET returns it)")
+
+
+class InitiativeOut(BaseModel):
+    id: int
+    name: str
+    mechanism: str | None
+    activity_type: str | None
+    rhythm_months: int | None
+    instrument: str | None
+    commitment: str | None
+    commitment_id: int | None
+    body: str | None
+    lead_actor: str | None
+    lead_actor_id: int | None
+    version: int
+    activities: int
+    first_date: str | None
+    last_date: str | None
+
+
+router = APIRouter(prefix="/api/v1/initiatives", tags=["initiatives"])
+
+
+@router.get("", response_model=PageOut[InitiativeOut])
+def list_(
+    request: Request,
+    mechanism: str | None = None,
+    activity_type: str | None = None,
+    instrument: str | None = Query(None, description="an instrument's key"),
+    body: str | None = Query(None, description="a body's key"),
+    q: str | None = Query(None, description="text in the name or the lead actor"),
+    sort: str = Query(
+        "name", description="name, mechanism, activities, first or last; - to reverse"
+    ),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(VIEWER),
+) -> dict:
+    with web_context(request).session() as session:
+        rows = find_initiatives(
+            session,
+            mechanism=mechanism,
+            activity_type=activity_type,
+            instrument=instrument,
+            body=body,
+            q=q,
+            sort=sort,
+        )
+        chunk = paginate(rows, page, per_page)
+        return page_out(chunk, chunk.items)
+
+
+@router.get("/{initiative_id}", response_model=InitiativeOut)
+def get(request: Request, initiative_id: int, who: Principal = requires(VIEWER)) -> dict:
+    with web_context(request).session() as session:
+        return initiative_json(session, get_initiative(session, initiative_id))
+
+
+@router.post("", response_model=InitiativeOut, status_code=201)
+def create(
+    request: Request, body: InitiativeIn, response: Response, who: Principal = requires(EDITOR)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        initiative = save_initiative(
+            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
+        )
+        response.headers["Location"] = f"/api/v1/initiatives/{initiative.id}"
+        return initiative_json(session, initiative)
+
+
+@router.put("/{initiative_id}", response_model=InitiativeOut)
+def update(
+    request: Request,
+    initiative_id: int,
+    body: InitiativeUpdate,
+    who: Principal = requires(EDITOR),
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        initiative = save_initiative(
+            session,
+            ctx.codebook,
+            body.model_dump(exclude={"version"}),
+            who=who.name,
+            initiative_id=initiative_id,
+            version=body.version,
+            source="request body",
+        )
+        return initiative_json(session, initiative)
+
+
+@router.delete("/{initiative_id}", status_code=204)
+def delete(
+    request: Request,
+    initiative_id: int,
+    version: int | None = Query(None, description="refuse if the stored version differs"),
+    who: Principal = requires(EDITOR),
+) -> Response:
+    with web_context(request).session() as session:
+        delete_initiative(session, initiative_id, who=who.name, version=version)
+    return Response(status_code=204)
