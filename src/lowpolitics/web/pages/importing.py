@@ -1,0 +1,476 @@
+"""The import page: upload a file, see what it would do, then import exactly that file.
+
+An upload is kept under the app's work folder as ``uploads/<token>/<clean name>`` with a
+``uploads/<token>.json`` note of who uploaded it, what kind of file it is and its SHA-256.
+The token is random and bound to the user: another user's token is refused, and the commit
+checks that the file is still the one that was previewed. The user's file name is only ever
+shown and used as the last part of a path inside the token's own folder, after cleaning, so
+it can never point anywhere else. The upload is deleted once imported (or discarded), and
+uploads left behind are swept after a day.
+
+The preview is the importer's own validation (``store.importing.parse_file``): every bad cell
+with its line, column, value and what was expected, the warnings, and how many rows would be
+added, updated or left unchanged. The commit runs ``store.importing.import_file``: one
+transaction, and nothing written when a row is bad unless the user chose to skip bad rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from lowpolitics.framework.errors import (
+    CellError,
+    ForbiddenError,
+    InputError,
+    LowpoliticsError,
+    NotFoundError,
+)
+from lowpolitics.ingest.results import Parsed
+from lowpolitics.ingest.tables import SUPPORTED
+from lowpolitics.store.importing import CONTEXT_FORMATS, ImportOutcome, import_file, parse_file
+from lowpolitics.store.models import Activity, Actor, ContextEvent
+from lowpolitics.web.auth import EDITOR, Principal, requires
+from lowpolitics.web.context import WebContext, web_context
+from lowpolitics.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields of the form
+UPLOAD_KINDS = ("registry", "context", "actors")
+UPLOAD_TTL_SECONDS = 24 * 3600
+CHUNK = 1024 * 1024
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_TRUE = {"1", "on", "yes", "true"}
+
+
+class UploadTooLargeError(LowpoliticsError):
+    """An upload over the size limit."""
+
+    http_status = 413
+
+
+def too_large() -> UploadTooLargeError:
+    megabytes = MAX_UPLOAD_BYTES // (1024 * 1024)
+    return UploadTooLargeError(
+        f"the file is larger than {megabytes} MB, the most the web import takes; split it "
+        "into smaller files, or import it with the command line (lowpolitics import)"
+    )
+
+
+async def upload_limit(request: Request) -> None:
+    """Refuse an oversized upload from its declared length, before the body is read."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        raise too_large()
+
+
+def safe_name(raw: str | None) -> str:
+    """The user's file name reduced to a harmless last path part with a known extension."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = _UNSAFE.sub("_", name).lstrip("._-")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    if "." + extension.lower() not in SUPPORTED:
+        raise InputError(
+            [
+                CellError(
+                    raw or "upload",
+                    None,
+                    "file",
+                    raw,
+                    f"a file ending in {', '.join(SUPPORTED)}",
+                )
+            ],
+            "this kind of file cannot be imported",
+        )
+    stem = stem[:80].rstrip("._-") or "upload"
+    return f"{stem}.{extension}"
+
+
+@dataclass
+class Upload:
+    token: str
+    owner: str
+    kind: str
+    fmt: str
+    ignore_extra: bool
+    name: str
+    size: int
+    sha256: str
+    created: float
+
+    def folder(self, ctx: WebContext) -> Path:
+        return uploads_dir(ctx) / self.token
+
+    def path(self, ctx: WebContext) -> Path:
+        return self.folder(ctx) / self.name
+
+
+def uploads_dir(ctx: WebContext) -> Path:
+    folder = ctx.work_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _note(ctx: WebContext, token: str) -> Path:
+    return uploads_dir(ctx) / f"{token}.json"
+
+
+def sweep(ctx: WebContext, now: float | None = None) -> None:
+    """Delete uploads nobody imported or discarded within a day (and any folder whose note
+    was never written)."""
+    now = now or time.time()
+    folder = uploads_dir(ctx)
+    for entry in folder.iterdir():
+        try:
+            if now - entry.stat().st_mtime <= UPLOAD_TTL_SECONDS:
+                continue
+            if entry.suffix == ".json":
+                shutil.rmtree(entry.with_suffix(""), ignore_errors=True)
+                entry.unlink(missing_ok=True)
+            elif entry.is_dir() and not _note(ctx, entry.name).exists():
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def check_choice(kind: str, fmt: str) -> tuple[str, str]:
+    errors = []
+    if kind not in UPLOAD_KINDS:
+        errors.append(CellError("form", None, "kind", kind, f"one of {', '.join(UPLOAD_KINDS)}"))
+    if kind != "context":
+        fmt = "own"
+    elif fmt not in CONTEXT_FORMATS:
+        errors.append(
+            CellError("form", None, "format", fmt, f"one of {', '.join(CONTEXT_FORMATS)}")
+        )
+    if errors:
+        raise InputError(errors, "choose what kind of file this is")
+    return kind, fmt
+
+
+async def receive(
+    ctx: WebContext,
+    who: Principal,
+    upload: Any,
+    *,
+    kind: str,
+    fmt: str,
+    ignore_extra: bool,
+) -> Upload:
+    """Keep an uploaded file under a fresh token; refuse it whole when it is too big."""
+    kind, fmt = check_choice(kind, fmt)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InputError(
+            [CellError("form", None, "file", None, "a file to import")], "choose a file"
+        )
+    name = safe_name(upload.filename)
+    token = secrets.token_urlsafe(24)
+    folder = uploads_dir(ctx) / token
+    folder.mkdir()
+    target = folder / name
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with target.open("wb") as handle:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    raise too_large()
+                digest.update(chunk)
+                handle.write(chunk)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if size == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(
+            [CellError(name, None, "file", None, "a file with a header and rows")],
+            "the file is empty",
+        )
+    record = Upload(
+        token, who.name, kind, fmt, ignore_extra, name, size, digest.hexdigest(), time.time()
+    )
+    _note(ctx, token).write_text(json.dumps(asdict(record)), encoding="utf-8")
+    return record
+
+
+def load_upload(ctx: WebContext, token: str, who: Principal) -> Upload:
+    """The upload behind ``token``, if it is this user's and still the file they checked."""
+    gone = NotFoundError("no such upload: it was imported, discarded or has expired")
+    if not _TOKEN.match(token):
+        raise gone
+    note = _note(ctx, token)
+    try:
+        record = Upload(**json.loads(note.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        raise gone from None
+    if record.token != token:
+        raise gone
+    if record.owner != who.name:
+        raise ForbiddenError("this upload belongs to another user; upload the file yourself")
+    path = record.path(ctx)
+    if path.parent != record.folder(ctx) or not path.is_file():
+        raise gone
+    if hashlib.sha256(path.read_bytes()).hexdigest() != record.sha256:
+        discard(ctx, token)
+        raise gone
+    return record
+
+
+def discard(ctx: WebContext, token: str) -> None:
+    if _TOKEN.match(token):
+        shutil.rmtree(uploads_dir(ctx) / token, ignore_errors=True)
+        _note(ctx, token).unlink(missing_ok=True)
+
+
+def would_change(session: Session, kind: str, records: list) -> dict[str, int]:
+    """How many parsed records an import would add, update or leave as they are."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    if kind in ("registry", "context"):
+        model = Activity if kind == "registry" else ContextEvent
+        keys = [r.key for r in records]
+        stored: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = select(model.key, model.content_hash).where(model.key.in_(chunk))
+            stored.update(dict(session.execute(query).all()))
+        for record in records:
+            if record.key not in stored:
+                counts["added"] += 1
+            elif stored[record.key] == record.content_hash:
+                counts["unchanged"] += 1
+            else:
+                counts["updated"] += 1
+        return counts
+    actors = {(a.name, a.country_code): (a.type, a.notes) for a in session.scalars(select(Actor))}
+    for record in records:
+        before = actors.get((record.name, record.country), (None, None))
+        if before == (record.type, record.notes):
+            counts["unchanged"] += 1
+        elif before == (None, None):
+            counts["added"] += 1
+        else:
+            counts["updated"] += 1
+    return counts
+
+
+def _error_dict(error: CellError) -> dict[str, Any]:
+    return {
+        "file": error.file,
+        "line": error.line,
+        "column": error.column,
+        "value": error.value,
+        "expected": error.expected,
+    }
+
+
+def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
+    """What importing the upload would do, without writing anything."""
+    try:
+        parsed: Parsed = parse_file(
+            record.kind,
+            record.path(ctx),
+            ctx.codebook,
+            ctx.gazetteer,
+            fmt=record.fmt,
+            ignore_extra=record.ignore_extra,
+        )
+    except InputError as exc:  # the file cannot be read at all
+        return {
+            "valid": 0,
+            "rejected": 0,
+            "skipped": 0,
+            "file_errors": [_error_dict(e) for e in exc.errors],
+            "errors": [_error_dict(e) for e in exc.errors],
+            "warnings": [],
+            "would": None,
+            "can_commit": False,
+        }
+    with ctx.session() as session:
+        would = would_change(session, record.kind, parsed.records)
+    return {
+        "valid": len(parsed.records),
+        "rejected": len(parsed.rejected),
+        "skipped": parsed.skipped,
+        "file_errors": [_error_dict(e) for e in parsed.errors],
+        "errors": [_error_dict(e) for e in parsed.all_errors],
+        "warnings": list(parsed.warnings),
+        "would": would,
+        # a bad header stops the whole file; bad rows can be skipped on request
+        "can_commit": not parsed.errors and bool(parsed.records),
+    }
+
+
+def outcome_dict(outcome: ImportOutcome) -> dict[str, Any]:
+    return {
+        "added": outcome.result.added,
+        "updated": outcome.result.updated,
+        "unchanged": outcome.result.unchanged,
+        "rejected": outcome.rejected,
+        "skipped": outcome.skipped,
+        "warnings": list(outcome.warnings),
+    }
+
+
+def run_import(
+    ctx: WebContext, record: Upload, who: Principal, *, skip_invalid: bool
+) -> ImportOutcome:
+    return import_file(
+        ctx.engine,
+        record.kind,
+        record.path(ctx),
+        ctx.codebook,
+        ctx.gazetteer,
+        fmt=record.fmt,
+        skip_invalid=skip_invalid,
+        ignore_extra=record.ignore_extra,
+        who=who.name,
+    )
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _upload_form(
+    request: Request, values: dict, errors: dict, *, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "importing/upload.html.j2",
+        {
+            "values": values,
+            "errors": errors,
+            "kinds": UPLOAD_KINDS,
+            "formats": CONTEXT_FORMATS,
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/import")
+def upload_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
+    return _upload_form(request, {"kind": "registry", "format": "own"}, {})
+
+
+@router.post("/import")
+async def upload(
+    request: Request,
+    _limit: None = Depends(upload_limit),
+    who: Principal = requires(EDITOR),
+) -> Response:
+    ctx = web_context(request)
+    form = await request.form()
+    values = {
+        "kind": str(form.get("kind") or ""),
+        "format": str(form.get("format") or "own"),
+        "ignore_extra": str(form.get("ignore_extra") or "").lower() in _TRUE,
+    }
+    await run_in_threadpool(sweep, ctx)
+    try:
+        record = await receive(
+            ctx,
+            who,
+            form.get("file"),
+            kind=values["kind"],
+            fmt=values["format"],
+            ignore_extra=values["ignore_extra"],
+        )
+    except InputError as exc:
+        errors: dict[str, list[str]] = {}
+        for cell in exc.errors:
+            errors.setdefault(cell.column or "_", []).append(cell.expected)
+        return _upload_form(request, values, errors, status_code=422)
+    except UploadTooLargeError as exc:
+        return _upload_form(request, values, {"file": [str(exc)]}, status_code=413)
+    return RedirectResponse(f"/import/{record.token}", status_code=303)
+
+
+def _preview_page(
+    request: Request,
+    record: Upload,
+    *,
+    status_code: int = 200,
+    failed: str | None = None,
+    skip_invalid: bool = False,
+) -> Response:
+    ctx = web_context(request)
+    return render(
+        request,
+        "importing/preview.html.j2",
+        {
+            "upload": record,
+            "preview": preview(ctx, record),
+            "failed": failed,
+            "skip_invalid": skip_invalid,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/import/{token}")
+def preview_page(request: Request, token: str, who: Principal = requires(EDITOR)) -> Response:
+    record = load_upload(web_context(request), token, who)
+    return _preview_page(request, record)
+
+
+@router.post("/import/{token}/commit")
+async def commit(request: Request, token: str, who: Principal = requires(EDITOR)) -> Response:
+    ctx = web_context(request)
+    form = await request.form()
+    skip_invalid = str(form.get("skip_invalid") or "").lower() in _TRUE
+    record = await run_in_threadpool(load_upload, ctx, token, who)
+    # Claim the upload so that a second click cannot import it twice.
+    note, claimed = _note(ctx, token), _note(ctx, token).with_suffix(".committing")
+    try:
+        note.rename(claimed)
+    except OSError:
+        raise NotFoundError("this upload is being imported or was imported already") from None
+    try:
+        outcome = await run_in_threadpool(run_import, ctx, record, who, skip_invalid=skip_invalid)
+    except InputError as exc:
+        claimed.rename(note)
+        return _preview_page(
+            request, record, status_code=422, failed=exc.summary, skip_invalid=skip_invalid
+        )
+    except BaseException:
+        claimed.rename(note)
+        raise
+    shutil.rmtree(record.folder(ctx), ignore_errors=True)
+    claimed.unlink(missing_ok=True)
+    return render(
+        request,
+        "importing/done.html.j2",
+        {"upload": record, "outcome": outcome_dict(outcome), "skip_invalid": skip_invalid},
+    )
+
+
+@router.post("/import/{token}/discard")
+async def discard_upload(
+    request: Request, token: str, who: Principal = requires(EDITOR)
+) -> Response:
+    ctx = web_context(request)
+    record = await run_in_threadpool(load_upload, ctx, token, who)
+    discard(ctx, record.token)
+    return RedirectResponse("/import?discarded=1", status_code=303)
