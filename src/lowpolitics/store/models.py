@@ -371,7 +371,7 @@ class Code(Versioned, Base):
     origin: Mapped[str] = mapped_column(String(20), default="user")  # codebook | user
 
 
-class Coding(Base):
+class Coding(Versioned, Base):
     __tablename__ = "codings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

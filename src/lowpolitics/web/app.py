@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from lowpolitics import __version__
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer
-from lowpolitics.store.db import require_schema
+from lowpolitics.store.corpus import framework_codes
+from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.web.context import WebContext
 from lowpolitics.web.errors import install_error_handlers
 from lowpolitics.web.routes import ROUTERS
@@ -47,6 +48,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    with session_scope(engine) as session:
+        # the codebook's codes exist before the first request, so that two coders opening
+        # their first coding screen at once do not both try to create them
+        framework_codes(session, codebook)
     folder = work_dir or Path(tempfile.mkdtemp(prefix="lowpolitics-web-"))
     folder.mkdir(parents=True, exist_ok=True)
     app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies)

@@ -28,6 +28,7 @@ VERSIONED = (
     "context_events",
     "documents",
     "codes",
+    "codings",
     "memos",
     "users",
 )

@@ -1,0 +1,137 @@
+"""/api/v1/memos — notes on a document, a coding, a code, or the whole project.
+
+Coders write memos and change or remove their own; editors and admins anyone's.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from lowpolitics.store.corpus import get_document
+from lowpolitics.store.corpus_edit import (
+    find_code,
+    get_coding,
+    usable_code,
+)
+from lowpolitics.store.memos_edit import (
+    delete_memo,
+    edit_memo,
+    get_memo,
+    list_memos,
+    write_memo,
+)
+from lowpolitics.store.models import Memo
+from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.paging import PageOut, page_out, paginate
+
+router = APIRouter(prefix="/api/v1/memos", tags=["memos"])
+
+
+class MemoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    document: str | None = Field(None, description="document id or key")
+    coding: int | None = Field(None, description="coding id")
+    code: str | None = Field(None, description="code name")
+
+
+class MemoUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    version: int = Field(..., description="the version you read (GET returns it)")
+
+
+class MemoOut(BaseModel):
+    id: int
+    text: str
+    author: str
+    document_id: int | None
+    coding_id: int | None
+    code_id: int | None
+    created_at: str | None
+    version: int
+
+
+def memo_json(memo: Memo) -> dict:
+    return {
+        "id": memo.id,
+        "text": memo.text,
+        "author": memo.author,
+        "document_id": memo.document_id,
+        "coding_id": memo.coding_id,
+        "code_id": memo.code_id,
+        "created_at": memo.created_at.isoformat() if memo.created_at else None,
+        "version": memo.version,
+    }
+
+
+@router.get("", response_model=PageOut[MemoOut])
+def list_(
+    request: Request,
+    document: str | None = Query(None, description="document id or key"),
+    coding: int | None = None,
+    code: str | None = Query(None, description="code name"),
+    author: str | None = None,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(VIEWER),
+) -> dict:
+    with web_context(request).session() as session:
+        rows = list_memos(
+            session,
+            document_id=get_document(session, document).id if document else None,
+            coding_id=coding,
+            code_id=find_code(session, code).id if code else None,
+            author=author or None,
+        )
+        chunk = paginate(rows, page, per_page)
+        return page_out(chunk, [memo_json(m) for m in chunk.items])
+
+
+@router.get("/{memo_id}", response_model=MemoOut)
+def get(request: Request, memo_id: int, who: Principal = requires(VIEWER)) -> dict:
+    with web_context(request).session() as session:
+        return memo_json(get_memo(session, memo_id))
+
+
+@router.post("", response_model=MemoOut, status_code=201)
+def create(
+    request: Request, body: MemoIn, response: Response, who: Principal = requires(CODER)
+) -> dict:
+    ctx = web_context(request)
+    with ctx.session() as session:
+        memo = write_memo(
+            session,
+            body.text,
+            who.name,
+            document=get_document(session, body.document) if body.document else None,
+            coding=get_coding(session, body.coding) if body.coding is not None else None,
+            code=usable_code(session, body.code, ctx.codebook) if body.code else None,
+        )
+        response.headers["Location"] = f"/api/v1/memos/{memo.id}"
+        return memo_json(memo)
+
+
+@router.put("/{memo_id}", response_model=MemoOut)
+def update(
+    request: Request, memo_id: int, body: MemoUpdate, who: Principal = requires(CODER)
+) -> dict:
+    with web_context(request).session() as session:
+        memo = edit_memo(session, memo_id, body.text, who.name, who.role, body.version)
+        return memo_json(memo)
+
+
+@router.delete("/{memo_id}", status_code=204)
+def delete(
+    request: Request,
+    memo_id: int,
+    version: int | None = Query(None, description="refuse if the stored version differs"),
+    who: Principal = requires(CODER),
+) -> Response:
+    with web_context(request).session() as session:
+        delete_memo(session, memo_id, who.name, who.role, version)
+    return Response(status_code=204)
