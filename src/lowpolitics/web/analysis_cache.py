@@ -1,0 +1,357 @@
+"""One analysis run per database state, shared by the dashboard, the analysis pages, the API
+and the brief download.
+
+``analyse_database`` reads the whole store and runs every analysis (the index alone draws a
+thousand Monte Carlo runs): about half a second on the bundled data, far too much to pay on
+each page view. Its result only changes when the data do, and every change leaves an audit
+entry, so results are keyed by the audit *generation* (``store.audit.generation``), the
+options and the day (at-risk lists and censoring depend on "today"). A write makes the next
+request compute afresh; nothing else does. When a newer generation is seen, entries of older
+ones (and of earlier days) are dropped, so the cache holds one database state at a time.
+
+Uvicorn runs sync routes in a thread pool, so two requests may ask for the same result at
+once: each key has its own lock and the second request waits for the first one's result
+instead of computing it again, while different keys (a chart, a brief in another language)
+compute in parallel.
+
+Charts are rendered to SVG with vl-convert exactly as the brief renders them
+(``report.charts.to_svg``). Briefs are built with ``report.build.brief_from_store`` into a
+folder under ``ctx.work_dir`` named after the generation and language, written to a temporary
+folder first and renamed into place, so a half-written file is never served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import Query
+
+from lowpolitics.advise.rules import LANGUAGES as ADVICE_LANGUAGES
+from lowpolitics.advise.rules import evaluate_rules, load_rules
+from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.periods import MODES
+from lowpolitics.analysis.run_all import analyse_database
+from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.errors import CellError, InputError
+from lowpolitics.framework.i18n import translator
+from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
+from lowpolitics.store.audit import generation
+from lowpolitics.store.queries import compute_stats
+from lowpolitics.web.context import WebContext
+
+T = TypeVar("T")
+CACHE_KEY = "lowpolitics.web.analysis_cache"
+DEFAULT_HORIZON = 180
+# the sections of the ``analyse all`` document, in the order the pages list them
+SECTIONS = (
+    "meta",
+    "resilience",
+    "survival",
+    "recovery",
+    "at_risk",
+    "continuity",
+    "reach",
+    "network",
+    "index",
+    "timeline",
+)
+CHARTS = ("timeline", "mechanism_mix", "disruption", "survival", "reach", "continuity", "network")
+
+_MISSING = object()
+
+
+@dataclass
+class _Slot:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    value: Any = _MISSING
+
+
+class Memo:
+    """Values computed once per (generation, day, key); older generations and days are
+    forgotten as soon as a newer one is asked for."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._slots: dict[tuple[tuple[int, date], Hashable], _Slot] = {}
+        self._newest: tuple[int, date] = (-1, date.min)
+
+    def get(self, gen: int, key: Hashable, compute: Callable[[], T]) -> T:
+        epoch = (gen, date.today())
+        with self._guard:
+            if epoch > self._newest:
+                self._newest = epoch
+                self._slots = {k: s for k, s in self._slots.items() if k[0] == epoch}
+            # a request that read the generation just before a write landed: answer it, but
+            # do not keep a result nobody will ask for again
+            slot = self._slots.setdefault((epoch, key), _Slot()) if epoch == self._newest else None
+        if slot is None:
+            return compute()
+        with slot.lock:
+            if slot.value is _MISSING:  # a failed computation leaves it missing: next one retries
+                slot.value = compute()
+            return slot.value
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+
+def memo(ctx: WebContext) -> Memo:
+    # dict.setdefault is atomic for a str key, so two first requests share one Memo
+    return ctx.cache.setdefault(CACHE_KEY, Memo())
+
+
+def current_generation(ctx: WebContext) -> int:
+    with ctx.session() as session:
+        return generation(session)
+
+
+# --- options from the query string ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The analysis options a request asked for, and the query values that gave them."""
+
+    options: AnalysisOptions = field(default_factory=AnalysisOptions)
+    horizon: int = DEFAULT_HORIZON
+    given: dict[str, str] = field(default_factory=dict)  # non-default values, for links
+
+    @property
+    def key(self) -> tuple:
+        """A hashable key: AnalysisOptions holds a dict (the period rule), so not itself."""
+        o = self.options
+        rule = o.rule
+        return (
+            o.date_from,
+            o.date_to,
+            o.periods_mode,
+            rule.min_severity,
+            tuple(sorted(rule.base_days.items())),
+            rule.days_per_fatality,
+            rule.max_days,
+            o.small_n,
+            o.today(),  # "today" moves at midnight, and with it at-risk and censoring
+            self.horizon,
+        )
+
+
+def _bad(name: str, value: str, expected: str) -> InputError:
+    return InputError([CellError("query", None, name, value, expected)], f"'{name}': {expected}")
+
+
+def _day(value: str | None, name: str, *, end: bool = False, exact: bool = False) -> date | None:
+    if not value:
+        return None
+    try:
+        partial = PartialDate.parse(value.strip())
+    except ValueError:
+        raise _bad(name, value, "a date YYYY-MM-DD, YYYY-MM or YYYY") from None
+    if exact and partial.precision != "day":
+        raise _bad(name, value, "a day, YYYY-MM-DD")
+    return partial.end if end else partial.start
+
+
+def selection(
+    date_from: str | None = Query(None, description="YYYY[-MM[-DD]]: first day of the window"),
+    date_to: str | None = Query(None, description="YYYY[-MM[-DD]]: last day of the window"),
+    periods: str = Query(
+        "auto",
+        description="tension periods: auto (declared, else derived) | declared | derived | both",
+    ),
+    as_of: str | None = Query(None, description="YYYY-MM-DD taken as today (default: today)"),
+    horizon: int = Query(
+        DEFAULT_HORIZON, ge=1, le=3650, description="days ahead for the at-risk list"
+    ),
+) -> Selection:
+    """The options ``lowpolitics analyse`` offers, as query parameters (a FastAPI dependency).
+    The period rule stays the default: a rule file on the server is not the caller's to pick."""
+    if periods not in MODES:
+        raise _bad("periods", periods, f"one of {', '.join(MODES)}")
+    options = AnalysisOptions(
+        date_from=_day(date_from, "date_from"),
+        date_to=_day(date_to, "date_to", end=True),
+        periods_mode=periods,
+        as_of=_day(as_of, "as_of", exact=True),
+    )
+    if options.date_from and options.date_to and options.date_from > options.date_to:
+        raise _bad("date_to", date_to or "", "a date on or after date_from")
+    given = {
+        name: value
+        for name, value in (
+            ("date_from", date_from),
+            ("date_to", date_to),
+            ("as_of", as_of),
+            ("periods", None if periods == "auto" else periods),
+            ("horizon", None if horizon == DEFAULT_HORIZON else str(horizon)),
+        )
+        if value
+    }
+    return Selection(options, horizon, given)
+
+
+# --- cached results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The ``analyse all`` document, the dataset behind it, and the state it describes."""
+
+    document: dict
+    dataset: Dataset
+    generation: int
+    activity_keys: frozenset[str]
+
+    def section(self, name: str) -> dict:
+        return self.document[name]
+
+
+def analysis(ctx: WebContext, chosen: Selection | None = None, gen: int | None = None) -> Analysis:
+    chosen = chosen or Selection()
+    gen = current_generation(ctx) if gen is None else gen
+
+    def compute() -> Analysis:
+        document, dataset = analyse_database(
+            ctx.engine, ctx.codebook, chosen.options, chosen.horizon
+        )
+        keys = frozenset(a.key for a in dataset.activities)
+        return Analysis(document, dataset, gen, keys)
+
+    return memo(ctx).get(gen, ("analysis", chosen.key), compute)
+
+
+def stats(ctx: WebContext, gen: int | None = None) -> dict:
+    """``compute_stats(...).as_dict()``: what ``lowpolitics stats`` prints."""
+    gen = current_generation(ctx) if gen is None else gen
+
+    def compute() -> dict:
+        with ctx.session() as session:
+            return compute_stats(session).as_dict()
+
+    return memo(ctx).get(gen, ("stats",), compute)
+
+
+def advice_language(lang: str) -> str:
+    """Recommendations are written in en and ru; other interface languages read English."""
+    return lang if lang in ADVICE_LANGUAGES else "en"
+
+
+def recommendations(
+    ctx: WebContext, lang: str, chosen: Selection | None = None, gen: int | None = None
+) -> dict:
+    """The bundled rules evaluated on the document, as ``lowpolitics recommend`` gives them."""
+    chosen = chosen or Selection()
+    result = analysis(ctx, chosen, gen)
+    lang = advice_language(lang)
+    return memo(ctx).get(
+        result.generation,
+        ("recommendations", chosen.key, lang),
+        lambda: evaluate_rules(result.document, load_rules(), lang),
+    )
+
+
+def _chart(name: str, result: Analysis, ctx: WebContext, lang: str, options: AnalysisOptions):
+    from lowpolitics.report import charts  # altair: imported when the first chart is drawn
+
+    _ = translator(lang)
+    if name == "network":
+        from lowpolitics.report.chart_network import network_chart
+
+        return network_chart(result.dataset, ctx.codebook, lang, _, options)
+    makers = {
+        "timeline": charts.timeline,
+        "mechanism_mix": charts.mechanism_mix,
+        "disruption": charts.disruption,
+        "survival": charts.survival,
+        "reach": charts.reach,
+        "continuity": charts.continuity,
+    }
+    return makers[name](result.document, ctx.codebook, lang, _)
+
+
+def chart_svg(
+    ctx: WebContext,
+    name: str,
+    lang: str,
+    chosen: Selection | None = None,
+    gen: int | None = None,
+) -> str:
+    """One of the brief's charts as inline SVG, drawn from the same cached document."""
+    if name not in CHARTS:
+        raise ValueError(f"no chart '{name}'")
+    chosen = chosen or Selection()
+    result = analysis(ctx, chosen, gen)
+
+    def compute() -> str:
+        from lowpolitics.report.charts import to_svg
+
+        return to_svg(_chart(name, result, ctx, lang, chosen.options), lang)
+
+    return memo(ctx).get(result.generation, ("chart", name, lang, chosen.key), compute)
+
+
+# --- the brief -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Both files of one brief, held in memory so that a newer build may replace the folder
+    while an older response is still being sent."""
+
+    html: bytes
+    pdf: bytes
+    generation: int
+    lang: str
+
+
+def brief_folder(ctx: WebContext) -> Path:
+    return ctx.work_dir / "briefs"
+
+
+def _folder_name(gen: int, lang: str, ctx: WebContext) -> str:
+    return f"g{gen}-{date.today().isoformat()}-{lang}-cb{ctx.codebook.version}"
+
+
+def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
+    from lowpolitics.report.build import brief_from_store  # weasyprint: loaded on first brief
+
+    root = brief_folder(ctx)
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / _folder_name(gen, lang, ctx)
+    if not (final / "brief.pdf").is_file():  # a folder from an earlier run of the app is kept
+        scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+        try:
+            brief_from_store(ctx.engine, ctx.codebook, scratch, lang=lang)
+            # another process may have finished the same brief first: then use theirs
+            with contextlib.suppress(OSError):
+                scratch.rename(final)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    brief = Brief(
+        (final / "brief.html").read_bytes(), (final / "brief.pdf").read_bytes(), gen, lang
+    )
+    for old in root.glob("g*"):  # briefs of older states or days are never asked for again
+        number, _, rest = old.name[1:].partition("-")
+        if not (old.is_dir() and number.isdigit()) or old == final:
+            continue
+        stale = int(number) < gen
+        superseded = int(number) == gen and rest[11:].startswith(f"{lang}-cb")  # another day
+        if stale or superseded:
+            shutil.rmtree(old, ignore_errors=True)
+    return brief
+
+
+def brief(ctx: WebContext, lang: str, gen: int | None = None) -> Brief:
+    """The brief in ``lang`` (en or ru) for the current state, built once."""
+    if lang not in BRIEF_LANGUAGES:
+        raise _bad("lang", lang, f"one of {', '.join(BRIEF_LANGUAGES)}: the brief's languages")
+    gen = current_generation(ctx) if gen is None else gen
+    return memo(ctx).get(gen, ("brief", lang), lambda: _build_brief(ctx, gen, lang))

@@ -1,0 +1,72 @@
+"""The policy brief for download: ``/brief`` to choose the language, ``/brief/brief.pdf`` and
+``/brief/brief.html`` for the files, built by ``report.build.brief_from_store`` once per
+database state and language (``web.analysis_cache.brief``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
+from lowpolitics.web import analysis_cache as cache
+from lowpolitics.web.auth import VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.i18n import LANGUAGE_NAMES, request_language
+from lowpolitics.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+LANG = Query(None, description="en or ru; the reader's language when it is one of them")
+
+
+def _language(request: Request, lang: str | None) -> str:
+    if lang:
+        return lang  # checked by cache.brief, which names the languages it knows
+    chosen = request_language(request)
+    return chosen if chosen in BRIEF_LANGUAGES else "en"
+
+
+@router.get("/brief")
+def brief_page(request: Request, who: Principal = requires(VIEWER)) -> Response:
+    ctx = web_context(request)
+    stats = cache.stats(ctx)
+    return render(
+        request,
+        "brief/index.html.j2",
+        {
+            "brief_languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in BRIEF_LANGUAGES],
+            "chosen": _language(request, None),
+            "stats": stats,
+        },
+    )
+
+
+def _download(content: bytes, media_type: str, disposition: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "private, no-cache",
+        },
+    )
+
+
+@router.get("/brief/brief.pdf")
+def brief_pdf(
+    request: Request, lang: str | None = LANG, who: Principal = requires(VIEWER)
+) -> Response:
+    made = cache.brief(web_context(request), _language(request, lang))
+    return _download(
+        made.pdf, "application/pdf", "attachment", f"lowpolitics-brief-{made.lang}.pdf"
+    )
+
+
+@router.get("/brief/brief.html")
+def brief_html(
+    request: Request, lang: str | None = LANG, who: Principal = requires(VIEWER)
+) -> Response:
+    made = cache.brief(web_context(request), _language(request, lang))
+    return _download(
+        made.html, "text/html; charset=utf-8", "inline", f"lowpolitics-brief-{made.lang}.html"
+    )

@@ -1,0 +1,65 @@
+"""The dashboard at ``/``: what the database holds, the timeline, the latest activities, the
+at-risk list, the recommendations that speak and the warnings that come with small samples.
+
+Everything shown comes from the cached analysis run (``web.analysis_cache``) and from
+``compute_stats``, so the dashboard quotes the same numbers as the CLI and the brief.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from lowpolitics.web import analysis_cache as cache
+from lowpolitics.web.auth import VIEWER, Principal, requires
+from lowpolitics.web.context import web_context
+from lowpolitics.web.i18n import request_language
+from lowpolitics.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+LATEST = 10
+# analyses whose warnings the dashboard lists, in the order of the analysis pages
+WARNED = (
+    "resilience",
+    "survival",
+    "recovery",
+    "at_risk",
+    "continuity",
+    "reach",
+    "network",
+    "index",
+)
+
+
+@router.get("/")
+def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
+    ctx = web_context(request)
+    lang = request_language(request)
+    gen = cache.current_generation(ctx)
+    stats = cache.stats(ctx, gen)
+    result = cache.analysis(ctx, None, gen)
+    empty = stats["activities"] == 0
+    latest = sorted(result.dataset.activities, key=lambda a: (a.date.start, a.key), reverse=True)[
+        :LATEST
+    ]
+    return render(
+        request,
+        "dashboard.html.j2",
+        {
+            "empty": empty,
+            "stats": stats,
+            "sourced_share": stats["activities_with_source"] / stats["activities"]
+            if stats["activities"]
+            else None,
+            "document": result.document,
+            "resilience": result.document["resilience"],
+            "at_risk": result.document["at_risk"],
+            "keys": result.activity_keys,
+            "latest": latest,
+            "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, None, gen),
+            "recs": cache.recommendations(ctx, lang, None, gen),
+            "advice_note": cache.advice_language(lang) != lang,
+            "warned": WARNED,
+        },
+    )
