@@ -140,7 +140,7 @@ class RowChecker:
         value = self.raw(column)
         if not value:
             return None, None
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return int(value), int(value)
         match = _RANGE.match(value)
         if match and int(match.group(1)) <= int(match.group(2)):

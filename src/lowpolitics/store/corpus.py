@@ -88,7 +88,7 @@ def add_document(
 def get_document(session: Session, ref: str | int) -> Document:
     """A document by id, key or the name of the file it was imported from."""
     query = select(Document)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdigit()):
         found = session.get(Document, int(ref))
     else:
         found = (

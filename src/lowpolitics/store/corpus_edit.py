@@ -242,7 +242,7 @@ def delete_document(session: Session, ref: str | int, who: str, version: int | N
 def find_code(session: Session, ref: str | int) -> Code:
     """A code by name, or by id when ``ref`` is a number."""
     code = None
-    if isinstance(ref, int) or str(ref).isdigit():
+    if isinstance(ref, int) or (str(ref).isascii() and str(ref).isdigit()):
         code = session.get(Code, int(ref))
     if code is None:
         code = session.scalars(select(Code).where(Code.name == str(ref))).first()

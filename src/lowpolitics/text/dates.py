@@ -237,7 +237,7 @@ class DateMention:
 
 def _month_number(token: str) -> int:
     low = token.casefold().rstrip(".")
-    if low.isdigit():
+    if low.isascii() and low.isdigit():
         return int(low)
     for i, stem in enumerate(_CYR_MONTHS, start=1):
         if regex.match(stem, low):

@@ -340,7 +340,7 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
     )
     for old in root.glob("g*"):  # briefs of older states or days are never asked for again
         number, _, rest = old.name[1:].partition("-")
-        if not (old.is_dir() and number.isdigit()) or old == final:
+        if not (old.is_dir() and number.isascii() and number.isdigit()) or old == final:
             continue
         stale = int(number) < gen
         superseded = int(number) == gen and rest[11:].startswith(f"{lang}-cb")  # another day

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -26,6 +27,71 @@ SECURITY_HEADERS = {
     # scripts only from this server; inline styles are used by charts (SVG) and colour chips
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
     "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+}
+
+
+ERROR_RESPONSES = {
+    "400": "an option or parameter makes no sense here (the message says why)",
+    "401": "not logged in, or the bearer token is not valid",
+    "403": "the role does not allow this, or the CSRF token is missing",
+    "404": "no such record",
+    "409": "the record changed since it was read (stale version), or the key is taken",
+    "422": "the request does not validate; every bad field is listed",
+    "429": "too many failed logins",
+}
+
+
+def document_errors_and_auth(app: FastAPI) -> dict:
+    """The OpenAPI document with what every operation may answer besides success — all in
+    the one error shape — and the bearer-token scheme scripts use."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})["ErrorResponse"] = ERROR_SCHEMA
+    components["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "lowpolitics users token"}
+    }
+    schema["security"] = [{"bearer": []}]
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, text in ERROR_RESPONSES.items():
+                responses[status] = {"description": text, "content": reference}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components["schemas"].pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "type", "message", "fields"],
+            "properties": {
+                "status": {"type": "integer"},
+                "type": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "field": {"type": ["string", "null"]},
+                            "value": {},
+                            "expected": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
 }
 
 
@@ -60,6 +126,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
+    app.openapi = lambda: document_errors_and_auth(app)
 
     @app.middleware("http")
     async def security_headers(request, call_next):

@@ -18,6 +18,8 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lowpolitics.framework.errors import AuthRequiredError, InputError, LowpoliticsError
@@ -45,6 +47,19 @@ def _respond(request: Request, status: int, body: dict, headers: dict | None = N
     return render(
         request, "error.html.j2", {"error": body["error"]}, status_code=status, headers=headers
     )
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method some route serves at ``path`` — Starlette's 405 names only the first
+    route's, though FastAPI keeps one route per method."""
+    from lowpolitics.web.routes import ROUTERS  # the routers import this module's users
+
+    methods: set[str] = set()
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.path_regex.match(path):
+                methods |= route.methods or set()
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -87,7 +102,20 @@ def install_error_handlers(app: FastAPI) -> None:
         messages = {404: "not found", 405: "method not allowed"}
         message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
         body = error_body(exc.status_code, "http_error", message or "error")
-        return _respond(request, exc.status_code, body, getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+        return _respond(request, exc.status_code, body, headers or None)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        """A number too large for the database (an id of 25 digits): the user's input, not
+        our bug — SQLite raises OverflowError, PostgreSQL a DataError."""
+        body = error_body(
+            422, "input_error", "a value in the request is out of the range the database stores"
+        )
+        return _respond(request, 422, body)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:

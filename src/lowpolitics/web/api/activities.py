@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 
 from lowpolitics.store.editing import delete_activity, save_activity
@@ -75,7 +77,7 @@ def create(
             who=who.name,
             source="request body",
         )
-        response.headers["Location"] = f"/api/v1/activities/{activity.key}"
+        response.headers["Location"] = quote(f"/api/v1/activities/{activity.key}")
         return {"activity": activity_json(activity), "warnings": warnings}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,7 +83,7 @@ def create(
         actor = save_actor(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = f"/api/v1/actors/{actor.id}"
+        response.headers["Location"] = quote(f"/api/v1/actors/{actor.id}")
         return actor_json(session, ctx.codebook, actor)
 
 

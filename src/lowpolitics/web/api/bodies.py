@@ -4,6 +4,7 @@ the continuity analysis's figures (sessions, gaps against the rhythm)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,7 +98,7 @@ def create(
         saved = save_body(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = f"/api/v1/bodies/{saved.key}"
+        response.headers["Location"] = quote(f"/api/v1/bodies/{saved.key}")
         return body_json(session, saved)
 
 

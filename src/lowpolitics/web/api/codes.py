@@ -7,6 +7,8 @@ coding, or with child codes, is not removed.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -106,7 +108,7 @@ def create(
     ctx = web_context(request)
     with ctx.session() as session:
         code = save_user_code(session, ctx.codebook, body.model_dump(), who.name)
-        response.headers["Location"] = f"/api/v1/codes/{code.id}"
+        response.headers["Location"] = quote(f"/api/v1/codes/{code.id}")
         return code_json(session, request, code, 0)
 
 

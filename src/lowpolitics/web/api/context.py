@@ -296,7 +296,7 @@ def create(
             who=who.name,
             source="request body",
         )
-        response.headers["Location"] = f"/api/v1/context-events/{quote(event.key)}"
+        response.headers["Location"] = quote(f"/api/v1/context-events/{quote(event.key)}")
         return {"event": event_json(event), "warnings": warnings}
 
 

@@ -7,6 +7,7 @@ into it by code-point offsets); PUT changes the metadata only.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -167,7 +168,7 @@ def create(
 ) -> dict:
     with web_context(request).session() as session:
         document = create_document(session, body.model_dump(), who.name)
-        response.headers["Location"] = f"/api/v1/documents/{document.id}"
+        response.headers["Location"] = quote(f"/api/v1/documents/{document.id}")
         return document_json(document, with_text=True)
 
 
@@ -230,7 +231,7 @@ def code(
         coding = code_span(
             session, document, body.code, body.start, body.end, who.name, body.memo, ctx.codebook
         )
-        response.headers["Location"] = f"/api/v1/codings/{coding.id}"
+        response.headers["Location"] = quote(f"/api/v1/codings/{coding.id}")
         return coding_json(session, coding, 1)
 
 

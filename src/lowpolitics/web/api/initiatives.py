@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,7 +106,7 @@ def create(
         initiative = save_initiative(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = f"/api/v1/initiatives/{initiative.id}"
+        response.headers["Location"] = quote(f"/api/v1/initiatives/{initiative.id}")
         return initiative_json(session, initiative)
 
 

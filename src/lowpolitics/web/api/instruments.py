@@ -3,6 +3,8 @@ commitments (nested in the instrument; each also editable on its own)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -128,7 +130,7 @@ def create(
         instrument = save_instrument(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = f"/api/v1/instruments/{instrument.key}"
+        response.headers["Location"] = quote(f"/api/v1/instruments/{instrument.key}")
         return instrument_json(session, instrument)
 
 
@@ -180,7 +182,7 @@ def add_commitment(
             instrument_key=key,
             source="request body",
         )
-        response.headers["Location"] = f"/api/v1/commitments/{commitment.id}"
+        response.headers["Location"] = quote(f"/api/v1/commitments/{commitment.id}")
         return commitment_json(commitment, commitment_links(session))
 
 

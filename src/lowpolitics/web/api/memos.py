@@ -5,6 +5,8 @@ Coders write memos and change or remove their own; editors and admins anyone's.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -112,7 +114,7 @@ def create(
             coding=get_coding(session, body.coding) if body.coding is not None else None,
             code=usable_code(session, body.code, ctx.codebook) if body.code else None,
         )
-        response.headers["Location"] = f"/api/v1/memos/{memo.id}"
+        response.headers["Location"] = quote(f"/api/v1/memos/{memo.id}")
         return memo_json(memo)
 
 

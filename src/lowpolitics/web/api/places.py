@@ -213,7 +213,7 @@ def create(
             kinds=place_kinds(ctx.gazetteer),
             source="request body",
         )
-        response.headers["Location"] = f"/api/v1/places/{quote(place.id)}"
+        response.headers["Location"] = quote(f"/api/v1/places/{quote(place.id)}")
         return place_json(place, PlaceUse(), ctx.gazetteer)
 
 

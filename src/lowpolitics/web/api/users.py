@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lowpolitics.store.accounts import add_user, delete_user, get_user, list_users, update_user
 from lowpolitics.web.auth import ADMIN, VIEWER, Principal, requires
@@ -41,7 +43,7 @@ class UserUpdate(BaseModel):
 
     version: int
     role: str | None = Field(None, pattern=ROLE_PATTERN)
-    active: bool | None = None
+    active: StrictBool | None = None
     password: str | None = Field(None, min_length=10, max_length=500)
 
 
@@ -75,7 +77,7 @@ def create(
 ) -> dict:
     with web_context(request).session() as session:
         created = add_user(session, body.name, body.role, body.password, who=who.name)
-        response.headers["Location"] = f"/api/v1/users/{created.name}"
+        response.headers["Location"] = quote(f"/api/v1/users/{created.name}")
         return _out(created)
 
 

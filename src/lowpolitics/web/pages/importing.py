@@ -78,7 +78,7 @@ def too_large() -> UploadTooLargeError:
 async def upload_limit(request: Request) -> None:
     """Refuse an oversized upload from its declared length, before the body is read."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+    if length.isascii() and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
         raise too_large()
 
 
