@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
 
+from conftest import PASSWORD
 from lowpolitics.store.corpus import DocumentMeta, add_document
 from lowpolitics.store.db import make_engine, session_scope, upgrade
 from lowpolitics.store.reference import seed_reference
@@ -105,15 +105,19 @@ def page(browser, live_server):
     # a missing asset or any 5xx is not
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     page.on(
         "response",
-        lambda r: errors.append(f"{r.status} {r.url}")
-        if r.status >= 500 or (r.status >= 400 and "/static/" in r.url)
-        else None,
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 500 or (r.status >= 400 and "/static/" in r.url)
+            else None
+        ),
     )
     yield page
     context.close()
@@ -132,7 +136,9 @@ def _log_in(page) -> None:
 def test_log_in_add_an_activity_and_find_it_in_the_list(page):
     _log_in(page)
     page.goto("/activities/new")
-    page.get_by_role("textbox", name="Title", exact=True).fill("Cross-border <b>choir</b> meeting in Isfara")
+    page.get_by_role("textbox", name="Title", exact=True).fill(
+        "Cross-border <b>choir</b> meeting in Isfara"
+    )
     page.get_by_role("textbox", name="Date", exact=True).fill("2024-06-15")
     page.get_by_role("combobox", name="Mechanism", exact=True).select_option("societal")
     page.get_by_role("combobox", name="Status", exact=True).select_option("held")
@@ -175,3 +181,45 @@ def test_switch_to_russian(page):
     menu = page.get_by_role("navigation", name="Главное меню").inner_text()
     assert "Мероприятия" in menu and "Activities" not in menu
     assert page.get_by_role("heading", level=1).inner_text() == "Мероприятия"
+
+
+def test_code_a_span_by_selecting_it_with_the_mouse(page, live_server):
+    _log_in(page)
+    page.goto(f"/documents/{live_server['document_id']}/code")
+    words = "Фестиваль дружбы"
+    # where the words are on screen, then a real drag across them with the mouse
+    box = page.evaluate(
+        """(words) => {
+            const root = document.getElementById('doc-text');
+            const node = root.firstChild;
+            const at = node.textContent.indexOf(words);
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            const rects = range.getClientRects();
+            const first = rects[0], last = rects[rects.length - 1];
+            return {x0: first.left + 1, y0: first.top + first.height / 2,
+                    x1: last.right - 1, y1: last.top + last.height / 2};
+        }""",
+        words,
+    )
+    page.mouse.move(box["x0"], box["y0"])
+    page.mouse.down()
+    page.mouse.move(box["x1"], box["y1"], steps=8)
+    page.mouse.up()
+    assert page.locator("#f-start").input_value() == "0"
+    assert page.locator("#f-end").input_value() == str(len(words))
+    page.get_by_label("Code", exact=True).select_option("societal")
+    page.get_by_role("button", name="Code selection").click()
+    mark = page.locator("#doc-text mark").first
+    mark.wait_for()
+    assert mark.inner_text() == words
+    assert page.locator("#panel").get_by_text("Coded.").is_visible()
+    # the coding is stored in code points, by the logged-in user
+    from sqlalchemy import select
+
+    from lowpolitics.store.models import Coding
+
+    with session_scope(live_server["engine"]) as session:
+        coding = session.scalars(select(Coding).where(Coding.coder == "editor")).one()
+        assert (coding.start, coding.end) == (0, len(words))
