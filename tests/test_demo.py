@@ -36,3 +36,33 @@ def test_build_demo_returns_usable_state(tmp_path):
         assert state.url.endswith("lowpolitics.db")
     finally:
         state.close()
+
+
+def test_demo_serves_the_dashboard_with_the_admin_it_prints(tmp_path, cli, monkeypatch):
+    """Without --no-serve the demo ends by serving; the printed password logs in."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from lowpolitics.web import create_app
+
+    served = {}
+
+    def fake_serve(state, host, port, **options):  # uvicorn would block the test
+        app = create_app(state.engine, state.codebook, state.gazetteer, **options)
+        served.update(host=host, port=port, client=TestClient(app))
+        client = served["client"]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        served["login"] = lambda password: client.post(
+            "/login",
+            data={"name": "admin", "password": password, "csrf_token": token.group(1)},
+        )
+
+    monkeypatch.setattr("lowpolitics.cli.demo.serve_app", fake_serve)
+    result = cli("demo", "--out", tmp_path / "d", "--port", "8123")
+    assert result.code == 0, result
+    assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
+    password = re.search(r"password: (\S+)", result.out).group(1)
+    dashboard = served["login"](password)
+    assert dashboard.status_code == 200 and "140" in dashboard.text
+    assert served["login"]("not the password").status_code == 401

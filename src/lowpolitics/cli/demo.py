@@ -105,10 +105,13 @@ def demo(
     password = secrets.token_urlsafe(12)
     with session_scope(state.engine) as session:
         add_user(session, "admin", "admin", password, who="demo")
+    # each on a line of its own, so that a narrow terminal never breaks the password
+    console.print(f"\n[bold]Dashboard[/bold]: http://{host}:{port}/", highlight=False)
+    console.print("  user:     admin", highlight=False)
+    console.print(f"  password: {password}   (made for this run)", highlight=False)
     console.print(
-        f"\n[bold]Dashboard[/bold]: http://{host}:{port}/ — log in as [bold]admin[/bold] "
-        f"with password [bold]{password}[/bold] (made for this run; add people with "
-        f"'lowpolitics --db {out_dir / 'lowpolitics.db'} users add NAME --role editor')",
+        f"Add people with: lowpolitics --db {out_dir / 'lowpolitics.db'} users add NAME "
+        "--role editor",
         highlight=False,
     )
     try:
