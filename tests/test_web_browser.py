@@ -223,3 +223,23 @@ def test_code_a_span_by_selecting_it_with_the_mouse(page, live_server):
     with session_scope(live_server["engine"]) as session:
         coding = session.scalars(select(Coding).where(Coding.coder == "editor")).one()
         assert (coding.start, coding.end) == (0, len(words))
+
+
+def test_deleting_asks_first(page, live_server):
+    _log_in(page)
+    page.goto("/activities/new")
+    page.get_by_role("textbox", name="Title", exact=True).fill("Temporary record")
+    page.get_by_role("textbox", name="Date", exact=True).fill("2020")
+    page.get_by_role("combobox", name="Mechanism", exact=True).select_option("discursive")
+    page.get_by_role("combobox", name="Status", exact=True).select_option("planned")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/activities/*?saved=1")
+    detail = page.url.split("?")[0]
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_timeout(300)
+    assert page.url.startswith(detail)  # dismissed: nothing sent
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_url("**/activities?deleted=*")
+    assert page.goto(detail).status == 404

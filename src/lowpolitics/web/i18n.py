@@ -57,6 +57,16 @@ class Formatter:
             return text
         return self.date(value.start, value.precision)
 
+    def moment(self, text: str | None) -> str:
+        """An ISO timestamp (as the API gives it; stored in UTC) as a date and time in the
+        reader's locale, marked UTC so that Bishkek (+6) and Dushanbe (+5) read it right."""
+        if not text:
+            return ""
+        try:
+            return self.date(datetime.fromisoformat(text).replace(tzinfo=None)) + " UTC"
+        except ValueError:
+            return text
+
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if value is None:
             return "—"
