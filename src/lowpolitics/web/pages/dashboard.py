@@ -10,6 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from lowpolitics.framework.i18n import translator
+from lowpolitics.report.findings import caveats
 from lowpolitics.web import analysis_cache as cache
 from lowpolitics.web.auth import VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
@@ -40,6 +42,7 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
     stats = cache.stats(ctx, gen)
     result = cache.analysis(ctx, None, gen)
     empty = stats["activities"] == 0
+    recs = cache.recommendations(ctx, lang, None, gen)
     latest = sorted(result.dataset.activities, key=lambda a: (a.date.start, a.key), reverse=True)[
         :LATEST
     ]
@@ -58,7 +61,10 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
             "keys": result.activity_keys,
             "latest": latest,
             "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, None, gen),
-            "recs": cache.recommendations(ctx, lang, None, gen),
+            "recs": recs,
+            # the brief's plain statements of where data are thin, in the reader's language;
+            # the analyses' own notes (English, technical) follow them
+            "caveats": [] if empty else caveats(result.document, recs, lang, translator(lang)),
             "advice_note": cache.advice_language(lang) != lang,
             "warned": WARNED,
         },
