@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
 
 from lowpolitics.store.editing import delete_activity, save_activity
@@ -18,6 +16,7 @@ from lowpolitics.web.activity_views import (
 )
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.paging import PageOut, page_out
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
@@ -77,8 +76,8 @@ def create(
             who=who.name,
             source="request body",
         )
-        response.headers["Location"] = quote(f"/api/v1/activities/{activity.key}")
-        return {"activity": activity_json(activity), "warnings": warnings}
+        out = {"activity": activity_json(activity), "warnings": warnings}
+        return created(response, f"/api/v1/activities/{activity.key}", out)
 
 
 @router.put("/{key}", response_model=SavedActivity)
@@ -105,9 +104,7 @@ def update(
 def delete(
     request: Request,
     key: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_activity(session, key, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_activity(s, key, who=who.name, version=version))

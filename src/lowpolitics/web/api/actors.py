@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_entities import delete_actor, get_actor, save_actor
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import actor_json, find_actors
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 
-class _In(BaseModel):
-    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class ActorIn(_In):
+class ActorIn(StrictIn):
     """An actor as in the actors file: name and country are its identity."""
 
     name: str = Field(..., examples=["Ministry of Culture of Kyrgyzstan"])
@@ -83,8 +76,9 @@ def create(
         actor = save_actor(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = quote(f"/api/v1/actors/{actor.id}")
-        return actor_json(session, ctx.codebook, actor)
+        return created(
+            response, f"/api/v1/actors/{actor.id}", actor_json(session, ctx.codebook, actor)
+        )
 
 
 @router.put("/{actor_id}", response_model=ActorOut)
@@ -109,9 +103,7 @@ def update(
 def delete(
     request: Request,
     actor_id: int,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_actor(session, actor_id, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_actor(s, actor_id, who=who.name, version=version))

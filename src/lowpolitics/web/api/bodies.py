@@ -4,14 +4,14 @@ the continuity analysis's figures (sessions, gaps against the rhythm)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_frameworks import delete_body, get_body, save_body
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
     body_continuity,
     body_json,
@@ -20,13 +20,7 @@ from lowpolitics.web.entity_views import (
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 
-class _In(BaseModel):
-    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class BodyIn(_In):
+class BodyIn(StrictIn):
     """A body as in a frameworks file; ``initiative`` is the one whose activities are its
     sessions (after saving, only that initiative points at the body)."""
 
@@ -98,8 +92,7 @@ def create(
         saved = save_body(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = quote(f"/api/v1/bodies/{saved.key}")
-        return body_json(session, saved)
+        return created(response, f"/api/v1/bodies/{saved.key}", body_json(session, saved))
 
 
 @router.put("/{key}", response_model=BodyOut)
@@ -122,9 +115,7 @@ def update(request: Request, key: str, body: BodyUpdate, who: Principal = requir
 def delete(
     request: Request,
     key: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_body(session, key, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_body(s, key, who=who.name, version=version))

@@ -7,8 +7,6 @@ coding, or with child codes, is not removed.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -25,6 +23,7 @@ from lowpolitics.store.models import Code
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import code_colour, code_label, code_section
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.i18n import request_language
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
@@ -108,8 +107,7 @@ def create(
     ctx = web_context(request)
     with ctx.session() as session:
         code = save_user_code(session, ctx.codebook, body.model_dump(), who.name)
-        response.headers["Location"] = quote(f"/api/v1/codes/{code.id}")
-        return code_json(session, request, code, 0)
+        return created(response, f"/api/v1/codes/{code.id}", code_json(session, request, code, 0))
 
 
 @router.put("/{ref}", response_model=CodeOut)
@@ -131,9 +129,7 @@ def update(request: Request, ref: str, body: CodeUpdate, who: Principal = requir
 def delete(
     request: Request,
     ref: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_user_code(session, ref, who.name, version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_user_code(s, ref, who.name, version))

@@ -17,6 +17,7 @@ from lowpolitics.store.models import Coding
 from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import agreement, coding_json
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import deleted
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 codings_router = APIRouter(prefix="/api/v1/codings", tags=["codings"])
@@ -124,9 +125,7 @@ def delete(
     version: int | None = Query(None, description="refuse if the coding changed since"),
     who: Principal = requires(CODER),
 ) -> Response:
-    with web_context(request).session() as session:
-        uncode(session, coding_id, who.name, who.role, version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: uncode(s, coding_id, who.name, who.role, version))
 
 
 @reliability_router.get("", response_model=ReliabilityOut)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +23,7 @@ from lowpolitics.store.rows import context_row
 from lowpolitics.web.activity_views import parse_bound
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.paging import Page, PageOut, page_out, paginate
 
 router = APIRouter(prefix="/api/v1/context-events", tags=["context events"])
@@ -296,8 +296,8 @@ def create(
             who=who.name,
             source="request body",
         )
-        response.headers["Location"] = quote(f"/api/v1/context-events/{quote(event.key)}")
-        return {"event": event_json(event), "warnings": warnings}
+        out = {"event": event_json(event), "warnings": warnings}
+        return created(response, f"/api/v1/context-events/{event.key}", out)
 
 
 @router.put("/{key}", response_model=SavedContextEvent)
@@ -323,9 +323,7 @@ def update(
 def delete(
     request: Request,
     key: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_context_event(session, key, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_context_event(s, key, who=who.name, version=version))

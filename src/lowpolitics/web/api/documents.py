@@ -7,7 +7,6 @@ into it by code-point offsets); PUT changes the metadata only.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +28,7 @@ from lowpolitics.web.api.codings import CodingOut
 from lowpolitics.web.auth import CODER, EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import coding_json, document_json
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 SEARCH_LIMIT = 100_000  # search() ranks every match anyway; pages cut the list
@@ -168,8 +168,8 @@ def create(
 ) -> dict:
     with web_context(request).session() as session:
         document = create_document(session, body.model_dump(), who.name)
-        response.headers["Location"] = quote(f"/api/v1/documents/{document.id}")
-        return document_json(document, with_text=True)
+        out = document_json(document, with_text=True)
+        return created(response, f"/api/v1/documents/{document.id}", out)
 
 
 @documents.put("/{ref}", response_model=DocumentOut)
@@ -187,12 +187,10 @@ def update(
 def delete(
     request: Request,
     ref: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_document(session, ref, who.name, version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_document(s, ref, who.name, version))
 
 
 @documents.get("/{ref}/codings", response_model=PageOut[CodingOut])
@@ -231,8 +229,7 @@ def code(
         coding = code_span(
             session, document, body.code, body.start, body.end, who.name, body.memo, ctx.codebook
         )
-        response.headers["Location"] = quote(f"/api/v1/codings/{coding.id}")
-        return coding_json(session, coding, 1)
+        return created(response, f"/api/v1/codings/{coding.id}", coding_json(session, coding, 1))
 
 
 @searching.get("", response_model=PageOut[SearchHitOut])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_entities import delete_initiative, get_initiative, save_initiative
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
     find_initiatives,
     initiative_json,
@@ -17,13 +16,7 @@ from lowpolitics.web.entity_views import (
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 
-class _In(BaseModel):
-    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class InitiativeIn(_In):
+class InitiativeIn(StrictIn):
     """An initiative; links are named by key (instrument, body), code (the commitment, within
     the instrument) and ``Name [CC]`` (the lead actor, created when new)."""
 
@@ -106,8 +99,8 @@ def create(
         initiative = save_initiative(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = quote(f"/api/v1/initiatives/{initiative.id}")
-        return initiative_json(session, initiative)
+        out = initiative_json(session, initiative)
+        return created(response, f"/api/v1/initiatives/{initiative.id}", out)
 
 
 @router.put("/{initiative_id}", response_model=InitiativeOut)
@@ -135,9 +128,10 @@ def update(
 def delete(
     request: Request,
     initiative_id: int,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_initiative(session, initiative_id, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(
+        request,
+        lambda s: delete_initiative(s, initiative_id, who=who.name, version=version),
+    )

@@ -3,10 +3,8 @@ commitments (nested in the instrument; each also editable on its own)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_frameworks import (
     delete_commitment,
@@ -18,6 +16,7 @@ from lowpolitics.store.registry_frameworks import (
 )
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
     commitment_json,
     commitment_links,
@@ -27,13 +26,7 @@ from lowpolitics.web.entity_views import (
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 
-class _In(BaseModel):
-    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class InstrumentIn(_In):
+class InstrumentIn(StrictIn):
     """An instrument as in a frameworks file, without commitments (they have their routes)."""
 
     key: str = Field(..., examples=["prog-2025"])
@@ -53,7 +46,7 @@ class InstrumentUpdate(InstrumentIn):
     version: int = Field(..., description="the version you read (GET returns it)")
 
 
-class CommitmentIn(_In):
+class CommitmentIn(StrictIn):
     code: str = Field(..., examples=["heritage"])
     title: str = Field(..., examples=["Documenting shared heritage"])
     mechanism: str | None = Field(None, examples=["societal"])
@@ -130,8 +123,8 @@ def create(
         instrument = save_instrument(
             session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
         )
-        response.headers["Location"] = quote(f"/api/v1/instruments/{instrument.key}")
-        return instrument_json(session, instrument)
+        out = instrument_json(session, instrument)
+        return created(response, f"/api/v1/instruments/{instrument.key}", out)
 
 
 @router.put("/instruments/{key}", response_model=InstrumentOut)
@@ -156,12 +149,10 @@ def update(
 def delete(
     request: Request,
     key: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_instrument(session, key, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_instrument(s, key, who=who.name, version=version))
 
 
 @router.post("/instruments/{key}/commitments", response_model=CommitmentOut, status_code=201)
@@ -182,8 +173,8 @@ def add_commitment(
             instrument_key=key,
             source="request body",
         )
-        response.headers["Location"] = quote(f"/api/v1/commitments/{commitment.id}")
-        return commitment_json(commitment, commitment_links(session))
+        out = commitment_json(commitment, commitment_links(session))
+        return created(response, f"/api/v1/commitments/{commitment.id}", out)
 
 
 @router.get("/commitments/{commitment_id}", response_model=CommitmentOut)
@@ -217,9 +208,10 @@ def update_commitment(
 def remove_commitment(
     request: Request,
     commitment_id: int,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_commitment(session, commitment_id, who=who.name, version=version)
-    return Response(status_code=204)
+    return deleted(
+        request,
+        lambda s: delete_commitment(s, commitment_id, who=who.name, version=version),
+    )

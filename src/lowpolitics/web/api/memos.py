@@ -5,8 +5,6 @@ Coders write memos and change or remove their own; editors and admins anyone's.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +24,7 @@ from lowpolitics.store.memos_edit import (
 from lowpolitics.store.models import Memo
 from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 router = APIRouter(prefix="/api/v1/memos", tags=["memos"])
@@ -114,8 +113,7 @@ def create(
             coding=get_coding(session, body.coding) if body.coding is not None else None,
             code=usable_code(session, body.code, ctx.codebook) if body.code else None,
         )
-        response.headers["Location"] = quote(f"/api/v1/memos/{memo.id}")
-        return memo_json(memo)
+        return created(response, f"/api/v1/memos/{memo.id}", memo_json(memo))
 
 
 @router.put("/{memo_id}", response_model=MemoOut)
@@ -131,9 +129,7 @@ def update(
 def delete(
     request: Request,
     memo_id: int,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(CODER),
 ) -> Response:
-    with web_context(request).session() as session:
-        delete_memo(session, memo_id, who.name, who.role, version)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_memo(s, memo_id, who.name, who.role, version))

@@ -9,7 +9,6 @@ with the place pages (``web.pages.places``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +32,7 @@ from lowpolitics.store.places_edit import (
 )
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import VersionQuery, created, deleted
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 router = APIRouter(prefix="/api/v1/places", tags=["places"])
@@ -213,8 +213,8 @@ def create(
             kinds=place_kinds(ctx.gazetteer),
             source="request body",
         )
-        response.headers["Location"] = quote(f"/api/v1/places/{quote(place.id)}")
-        return place_json(place, PlaceUse(), ctx.gazetteer)
+        out = place_json(place, PlaceUse(), ctx.gazetteer)
+        return created(response, f"/api/v1/places/{place.id}", out)
 
 
 @router.put("/{key}", response_model=PlaceOut)
@@ -239,12 +239,10 @@ def update(
 def delete(
     request: Request,
     key: str,
-    version: int | None = Query(None, description="refuse if the stored version differs"),
+    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
 ) -> Response:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        delete_place(
-            session, key, who=who.name, version=version, protected=ctx.gazetteer.by_id.keys()
-        )
-    return Response(status_code=204)
+    protected = web_context(request).gazetteer.by_id.keys()
+    return deleted(
+        request, lambda s: delete_place(s, key, who=who.name, version=version, protected=protected)
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lowpolitics.store.accounts import add_user, delete_user, get_user, list_users, update_user
 from lowpolitics.web.auth import ADMIN, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.crud import created, deleted
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
@@ -76,9 +75,8 @@ def create(
     request: Request, body: UserIn, response: Response, who: Principal = requires(ADMIN)
 ) -> dict:
     with web_context(request).session() as session:
-        created = add_user(session, body.name, body.role, body.password, who=who.name)
-        response.headers["Location"] = quote(f"/api/v1/users/{created.name}")
-        return _out(created)
+        user = add_user(session, body.name, body.role, body.password, who=who.name)
+        return created(response, f"/api/v1/users/{user.name}", _out(user))
 
 
 @router.put("/users/{name}", response_model=UserOut)
@@ -98,6 +96,4 @@ def update(request: Request, name: str, body: UserUpdate, who: Principal = requi
 
 @router.delete("/users/{name}", status_code=204)
 def delete(request: Request, name: str, who: Principal = requires(ADMIN)) -> Response:
-    with web_context(request).session() as session:
-        delete_user(session, name, who=who.name)
-    return Response(status_code=204)
+    return deleted(request, lambda s: delete_user(s, name, who=who.name))

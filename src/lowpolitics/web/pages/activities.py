@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from functools import partial
 
-from lowpolitics.framework.errors import ConflictError, InputError
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
+from lowpolitics.web import crud
 from lowpolitics.web.activity_views import activity_json, activity_page
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -73,37 +74,13 @@ def activity_list(
             "sort": sort,
             **_choices(request),
         }
-    template = (
-        "activities/_table.html.j2"
-        if request.headers.get("hx-request") and request.headers.get("hx-target") == "results"
-        else "activities/list.html.j2"
-    )
+    template = crud.list_template(request, "activities/list.html.j2", "activities/_table.html.j2")
     return render(request, template, context)
 
 
-def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    key: str | None,
-    version=None,
-    status_code: int = 200,
-    conflict: str | None = None,
-) -> Response:
-    return render(
-        request,
-        "activities/form.html.j2",
-        {
-            "values": values,
-            "errors": errors,
-            "key": key,
-            "version": version,
-            "conflict": conflict,
-            **_choices(request),
-        },
-        status_code=status_code,
-    )
+def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
+    context = {"key": key, **_choices(request)}
+    return crud.form_page(request, "activities/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/activities/new")
@@ -114,16 +91,19 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 @router.post("/activities/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
     ctx = web_context(request)
-    values = await form_values(request, REGISTRY_COLUMNS)
-    try:
-        with ctx.session() as session:
-            activity, _ = save_activity(session, ctx.codebook, ctx.gazetteer, values, who=who.name)
-            key = activity.key
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"id": [str(exc)]}, key=None, status_code=409)
-    return RedirectResponse(f"/activities/{key}?saved=1", status_code=303)
+
+    def save(session, values):
+        activity, _ = save_activity(session, ctx.codebook, ctx.gazetteer, values, who=who.name)
+        return activity.key
+
+    return await crud.create_from_form(
+        request,
+        REGISTRY_COLUMNS,
+        save=save,
+        show_form=partial(_form, request, key=None),
+        detail_url=lambda key: f"/activities/{key}?saved=1",
+        conflict_field="id",
+    )
 
 
 @router.get("/activities/{key}")
@@ -149,33 +129,22 @@ def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> 
 @router.post("/activities/{key}/edit")
 async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
     ctx = web_context(request)
-    values = await form_values(request, (*REGISTRY_COLUMNS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_activity(
-                session,
-                ctx.codebook,
-                ctx.gazetteer,
-                values,
-                who=who.name,
-                key=key,
-                version=version,
-            )
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=key, version=version, status_code=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_activity(session, key).version
-        return _form(
-            request, values, {}, key=key, version=current, status_code=409, conflict=str(exc)
-        )
-    return RedirectResponse(f"/activities/{key}?saved=1", status_code=303)
+    return await crud.update_from_form(
+        request,
+        REGISTRY_COLUMNS,
+        save=lambda s, values, version: save_activity(
+            s, ctx.codebook, ctx.gazetteer, values, who=who.name, key=key, version=version
+        ),
+        show_form=partial(_form, request, key=key),
+        detail_url=f"/activities/{key}?saved=1",
+        current_version=lambda s: get_activity(s, key).version,
+    )
 
 
 @router.post("/activities/{key}/delete")
 async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
-        delete_activity(session, key, who=who.name, version=form_version(values.get("version")))
-    return RedirectResponse("/activities?deleted=" + key, status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_activity(s, key, who=who.name, version=version),
+        list_url="/activities?deleted=" + key,
+    )

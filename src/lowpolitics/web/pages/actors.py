@@ -4,11 +4,12 @@ be deleted: the refusal says by how many."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
-from lowpolitics.framework.errors import ConflictError, InputError
 from lowpolitics.ingest.actors import ACTOR_COLUMNS
 from lowpolitics.store.models import Activity, ActivityActor, Initiative, Instrument
 from lowpolitics.store.models import InstrumentParty as Party
@@ -19,18 +20,14 @@ from lowpolitics.store.registry_entities import (
     get_actor,
     save_actor,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.entity_views import activities_where, actor_countries, actor_json, find_actors
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
 
 
 @router.get("/actors")
@@ -56,29 +53,18 @@ def actor_list(
             "countries": actor_countries(session),
             "actor_types": ctx.codebook.actor_type_codes,
         }
-    template = "actors/_table.html.j2" if _partial(request) else "actors/list.html.j2"
+    template = crud.list_template(request, "actors/list.html.j2", "actors/_table.html.j2")
     return render(request, template, context)
 
 
 def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    actor_id: int | None,
-    version: int | None = None,
-    status_code: int = 200,
-    conflict: str | None = None,
+    request: Request, values: dict, errors: dict, *, actor_id: int | None, **shown
 ) -> Response:
     context = {
-        "values": values,
-        "errors": errors,
         "actor_id": actor_id,
-        "version": version,
-        "conflict": conflict,
         "actor_types": web_context(request).codebook.actor_type_codes,
     }
-    return render(request, "actors/form.html.j2", context, status_code=status_code)
+    return crud.form_page(request, "actors/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/actors/new")
@@ -88,16 +74,15 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 
 @router.post("/actors/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, ACTOR_COLUMNS)
-    try:
-        with ctx.session() as session:
-            actor_id = save_actor(session, ctx.codebook, values, who=who.name).id
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), actor_id=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"name": [str(exc)]}, actor_id=None, status_code=409)
-    return RedirectResponse(f"/actors/{actor_id}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.create_from_form(
+        request,
+        ACTOR_COLUMNS,
+        save=lambda s, values: save_actor(s, codebook, values, who=who.name).id,
+        show_form=partial(_form, request, actor_id=None),
+        detail_url=lambda actor_id: f"/actors/{actor_id}?saved=1",
+        conflict_field="name",
+    )
 
 
 @router.get("/actors/{actor_id}")
@@ -124,55 +109,34 @@ def detail(request: Request, actor_id: int, who: Principal = requires(VIEWER)) -
     return render(request, "actors/detail.html.j2", context)
 
 
-def _values(record: dict) -> dict:
-    return {k: "" if v is None else str(v) for k, v in record.items()}
-
-
 @router.get("/actors/{actor_id}/edit")
 def edit_form(request: Request, actor_id: int, who: Principal = requires(EDITOR)) -> Response:
     with web_context(request).session() as session:
         actor = get_actor(session, actor_id)
-        values, version = _values(actor_record(actor)), actor.version
+        values, version = crud.form_text(actor_record(actor)), actor.version
     return _form(request, values, {}, actor_id=actor_id, version=version)
 
 
 @router.post("/actors/{actor_id}/edit")
 async def update(request: Request, actor_id: int, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*ACTOR_COLUMNS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_actor(
-                session, ctx.codebook, values, who=who.name, actor_id=actor_id, version=version
-            )
-    except InputError as exc:
-        return _form(
-            request, values, field_errors(exc), actor_id=actor_id, version=version, status_code=422
-        )
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_actor(session, actor_id).version
-        if current == version:  # not stale: the new name and country belong to another actor
-            errors = {"name": [str(exc)]}
-            return _form(
-                request, values, errors, actor_id=actor_id, version=version, status_code=409
-            )
-        return _form(
-            request,
-            values,
-            {},
-            actor_id=actor_id,
-            version=current,
-            status_code=409,
-            conflict=str(exc),
-        )
-    return RedirectResponse(f"/actors/{actor_id}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.update_from_form(
+        request,
+        ACTOR_COLUMNS,
+        save=lambda s, values, version: save_actor(
+            s, codebook, values, who=who.name, actor_id=actor_id, version=version
+        ),
+        show_form=partial(_form, request, actor_id=actor_id),
+        detail_url=f"/actors/{actor_id}?saved=1",
+        current_version=lambda s: get_actor(s, actor_id).version,
+        taken_field="name",  # not stale: the new name and country belong to another actor
+    )
 
 
 @router.post("/actors/{actor_id}/delete")
 async def delete(request: Request, actor_id: int, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
-        delete_actor(session, actor_id, who=who.name, version=form_version(values.get("version")))
-    return RedirectResponse(f"/actors?deleted={actor_id}", status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_actor(s, actor_id, who=who.name, version=version),
+        list_url=f"/actors?deleted={actor_id}",
+    )

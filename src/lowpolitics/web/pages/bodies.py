@@ -4,12 +4,13 @@ inferred, sessions per year, gaps against the rhythm), and the forms."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from lowpolitics.analysis.continuity import MONTH_DAYS
-from lowpolitics.framework.errors import ConflictError, InputError
 from lowpolitics.store.models import Activity, Initiative, Instrument
 from lowpolitics.store.registry_frameworks import (
     BODY_FIELDS,
@@ -18,6 +19,7 @@ from lowpolitics.store.registry_frameworks import (
     get_body,
     save_body,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.entity_views import (
@@ -27,15 +29,10 @@ from lowpolitics.web.entity_views import (
     body_kinds,
     find_bodies,
 )
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
 
 
 def _choices(request: Request) -> dict:
@@ -74,29 +71,13 @@ def body_list(
         "sort": sort,
         **_choices(request),
     }
-    template = "bodies/_table.html.j2" if _partial(request) else "bodies/list.html.j2"
+    template = crud.list_template(request, "bodies/list.html.j2", "bodies/_table.html.j2")
     return render(request, template, context)
 
 
-def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    key: str | None,
-    version: int | None = None,
-    status_code: int = 200,
-    conflict: str | None = None,
-) -> Response:
-    context = {
-        "values": values,
-        "errors": errors,
-        "key": key,
-        "version": version,
-        "conflict": conflict,
-        **_choices(request),
-    }
-    return render(request, "bodies/form.html.j2", context, status_code=status_code)
+def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
+    context = {"key": key, **_choices(request)}
+    return crud.form_page(request, "bodies/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/bodies/new")
@@ -106,16 +87,15 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 
 @router.post("/bodies/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, BODY_FIELDS)
-    try:
-        with ctx.session() as session:
-            key = save_body(session, ctx.codebook, values, who=who.name).key
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"key": [str(exc)]}, key=None, status_code=409)
-    return RedirectResponse(f"/bodies/{key}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.create_from_form(
+        request,
+        BODY_FIELDS,
+        save=lambda s, values: save_body(s, codebook, values, who=who.name).key,
+        show_form=partial(_form, request, key=None),
+        detail_url=lambda key: f"/bodies/{key}?saved=1",
+        conflict_field="key",
+    )
 
 
 @router.get("/bodies/{key}")
@@ -162,27 +142,23 @@ def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> 
 
 @router.post("/bodies/{key}/edit")
 async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*BODY_FIELDS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_body(session, ctx.codebook, values, who=who.name, key=key, version=version)
-    except InputError as exc:
-        errors = field_errors(exc)
-        return _form(request, values, errors, key=key, version=version, status_code=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_body(session, key).version
-        return _form(
-            request, values, {}, key=key, version=current, status_code=409, conflict=str(exc)
-        )
-    return RedirectResponse(f"/bodies/{key}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.update_from_form(
+        request,
+        BODY_FIELDS,
+        save=lambda s, values, version: save_body(
+            s, codebook, values, who=who.name, key=key, version=version
+        ),
+        show_form=partial(_form, request, key=key),
+        detail_url=f"/bodies/{key}?saved=1",
+        current_version=lambda s: get_body(s, key).version,
+    )
 
 
 @router.post("/bodies/{key}/delete")
 async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
-        delete_body(session, key, who=who.name, version=form_version(values.get("version")))
-    return RedirectResponse(f"/bodies?deleted={key}", status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_body(s, key, who=who.name, version=version),
+        list_url=f"/bodies?deleted={key}",
+    )

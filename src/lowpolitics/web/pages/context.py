@@ -4,20 +4,20 @@ delete one (the same row checks as a file import, and the version check)."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
-from lowpolitics.framework.errors import ConflictError, InputError
 from lowpolitics.framework.i18n import translator
 from lowpolitics.ingest.context import CONTEXT_COLUMNS, TENSION_PERIOD, context_kinds
 from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.rows import context_row
+from lowpolitics.web import crud
 from lowpolitics.web.api.context import event_json, event_page, get_event
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.i18n import request_language
 from lowpolitics.web.templating import render
 
@@ -49,10 +49,6 @@ def _choices(request: Request) -> dict:
         ],
         "regions": sorted({p.region for p in ctx.gazetteer.places if p.region}),
     }
-
-
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
 
 
 @router.get("/context")
@@ -93,33 +89,13 @@ def context_list(
             "sort": sort,
             **_choices(request),
         }
-    template = "context/_table.html.j2" if _partial(request) else "context/list.html.j2"
+    template = crud.list_template(request, "context/list.html.j2", "context/_table.html.j2")
     return render(request, template, context)
 
 
-def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    key: str | None,
-    version=None,
-    status_code: int = 200,
-    conflict: str | None = None,
-) -> Response:
-    return render(
-        request,
-        "context/form.html.j2",
-        {
-            "values": values,
-            "errors": errors,
-            "key": key,
-            "version": version,
-            "conflict": conflict,
-            **_choices(request),
-        },
-        status_code=status_code,
-    )
+def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
+    context = {"key": key, **_choices(request)}
+    return crud.form_page(request, "context/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/context/new")
@@ -130,18 +106,19 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 @router.post("/context/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
     ctx = web_context(request)
-    values = await form_values(request, CONTEXT_COLUMNS)
-    try:
-        with ctx.session() as session:
-            event, _ = save_context_event(
-                session, ctx.codebook, ctx.gazetteer, values, who=who.name
-            )
-            key = event.key
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"id": [str(exc)]}, key=None, status_code=409)
-    return RedirectResponse(f"/context/{quote(key)}?saved=1", status_code=303)
+
+    def save(session, values):
+        event, _ = save_context_event(session, ctx.codebook, ctx.gazetteer, values, who=who.name)
+        return event.key
+
+    return await crud.create_from_form(
+        request,
+        CONTEXT_COLUMNS,
+        save=save,
+        show_form=partial(_form, request, key=None),
+        detail_url=lambda key: f"/context/{quote(key)}?saved=1",
+        conflict_field="id",
+    )
 
 
 @router.get("/context/{key}")
@@ -179,35 +156,22 @@ def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> 
 @router.post("/context/{key}/edit")
 async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
     ctx = web_context(request)
-    values = await form_values(request, (*CONTEXT_COLUMNS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_context_event(
-                session,
-                ctx.codebook,
-                ctx.gazetteer,
-                values,
-                who=who.name,
-                key=key,
-                version=version,
-            )
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=key, version=version, status_code=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_event(session, key).version
-        return _form(
-            request, values, {}, key=key, version=current, status_code=409, conflict=str(exc)
-        )
-    return RedirectResponse(f"/context/{quote(key)}?saved=1", status_code=303)
+    return await crud.update_from_form(
+        request,
+        CONTEXT_COLUMNS,
+        save=lambda s, values, version: save_context_event(
+            s, ctx.codebook, ctx.gazetteer, values, who=who.name, key=key, version=version
+        ),
+        show_form=partial(_form, request, key=key),
+        detail_url=f"/context/{quote(key)}?saved=1",
+        current_version=lambda s: get_event(s, key).version,
+    )
 
 
 @router.post("/context/{key}/delete")
 async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
-        delete_context_event(
-            session, key, who=who.name, version=form_version(values.get("version"))
-        )
-    return RedirectResponse("/context?deleted=" + quote(key), status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_context_event(s, key, who=who.name, version=version),
+        list_url="/context?deleted=" + quote(key),
+    )

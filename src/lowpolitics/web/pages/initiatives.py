@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lowpolitics.framework.errors import ConflictError, InputError
 from lowpolitics.store.models import Activity, Body, Commitment, Instrument
 from lowpolitics.store.registry_entities import (
     INITIATIVE_FIELDS,
@@ -19,18 +19,14 @@ from lowpolitics.store.registry_entities import (
     initiative_record,
     save_initiative,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.entity_views import activities_where, find_initiatives, initiative_json
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
 
 
 def _choices(request: Request) -> dict:
@@ -84,29 +80,15 @@ def initiative_list(
         "sort": sort,
         **_choices(request),
     }
-    template = "initiatives/_table.html.j2" if _partial(request) else "initiatives/list.html.j2"
+    template = crud.list_template(request, "initiatives/list.html.j2", "initiatives/_table.html.j2")
     return render(request, template, context)
 
 
 def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    initiative_id: int | None,
-    version: int | None = None,
-    status_code: int = 200,
-    conflict: str | None = None,
+    request: Request, values: dict, errors: dict, *, initiative_id: int | None, **shown
 ) -> Response:
-    context = {
-        "values": values,
-        "errors": errors,
-        "initiative_id": initiative_id,
-        "version": version,
-        "conflict": conflict,
-        **_choices(request),
-    }
-    return render(request, "initiatives/form.html.j2", context, status_code=status_code)
+    context = {"initiative_id": initiative_id, **_choices(request)}
+    return crud.form_page(request, "initiatives/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/initiatives/new")
@@ -116,16 +98,15 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 
 @router.post("/initiatives/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, INITIATIVE_FIELDS)
-    try:
-        with ctx.session() as session:
-            new_id = save_initiative(session, ctx.codebook, values, who=who.name).id
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), initiative_id=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"name": [str(exc)]}, initiative_id=None, status_code=409)
-    return RedirectResponse(f"/initiatives/{new_id}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.create_from_form(
+        request,
+        INITIATIVE_FIELDS,
+        save=lambda s, values: save_initiative(s, codebook, values, who=who.name).id,
+        show_form=partial(_form, request, initiative_id=None),
+        detail_url=lambda new_id: f"/initiatives/{new_id}?saved=1",
+        conflict_field="name",
+    )
 
 
 @router.get("/initiatives/{initiative_id}")
@@ -158,15 +139,11 @@ def detail(request: Request, initiative_id: int, who: Principal = requires(VIEWE
     return render(request, "initiatives/detail.html.j2", context)
 
 
-def _values(record: dict) -> dict:
-    return {k: "" if v is None else str(v) for k, v in record.items()}
-
-
 @router.get("/initiatives/{initiative_id}/edit")
 def edit_form(request: Request, initiative_id: int, who: Principal = requires(EDITOR)) -> Response:
     with web_context(request).session() as session:
         initiative = get_initiative(session, initiative_id)
-        values = _values(initiative_record(session, initiative))
+        values = crud.form_text(initiative_record(session, initiative))
         version = initiative.version
     return _form(request, values, {}, initiative_id=initiative_id, version=version)
 
@@ -175,54 +152,28 @@ def edit_form(request: Request, initiative_id: int, who: Principal = requires(ED
 async def update(
     request: Request, initiative_id: int, who: Principal = requires(EDITOR)
 ) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*INITIATIVE_FIELDS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_initiative(
-                session,
-                ctx.codebook,
-                values,
-                who=who.name,
-                initiative_id=initiative_id,
-                version=version,
-            )
-    except InputError as exc:
-        errors = field_errors(exc)
-        return _form(
-            request, values, errors, initiative_id=initiative_id, version=version, status_code=422
-        )
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_initiative(session, initiative_id).version
-        if current == version:  # not stale: the name belongs to another initiative
-            return _form(
-                request,
-                values,
-                {"name": [str(exc)]},
-                initiative_id=initiative_id,
-                version=version,
-                status_code=409,
-            )
-        return _form(
-            request,
-            values,
-            {},
-            initiative_id=initiative_id,
-            version=current,
-            status_code=409,
-            conflict=str(exc),
-        )
-    return RedirectResponse(f"/initiatives/{initiative_id}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.update_from_form(
+        request,
+        INITIATIVE_FIELDS,
+        save=lambda s, values, version: save_initiative(
+            s, codebook, values, who=who.name, initiative_id=initiative_id, version=version
+        ),
+        show_form=partial(_form, request, initiative_id=initiative_id),
+        detail_url=f"/initiatives/{initiative_id}?saved=1",
+        current_version=lambda s: get_initiative(s, initiative_id).version,
+        taken_field="name",  # not stale: the name belongs to another initiative
+    )
 
 
 @router.post("/initiatives/{initiative_id}/delete")
 async def delete(
     request: Request, initiative_id: int, who: Principal = requires(EDITOR)
 ) -> Response:
-    values = await form_values(request, ("version",))
-    version = form_version(values.get("version"))
-    with web_context(request).session() as session:
-        delete_initiative(session, initiative_id, who=who.name, version=version)
-    return RedirectResponse(f"/initiatives?deleted={initiative_id}", status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_initiative(
+            s, initiative_id, who=who.name, version=version
+        ),
+        list_url=f"/initiatives?deleted={initiative_id}",
+    )

@@ -4,11 +4,13 @@ flagged), the instrument forms and the forms adding, changing and removing commi
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
-from lowpolitics.framework.errors import ConflictError, InputError, NotFoundError
+from lowpolitics.framework.errors import NotFoundError
 from lowpolitics.store.models import Initiative
 from lowpolitics.store.registry_entities import actor_label
 from lowpolitics.store.registry_frameworks import (
@@ -24,26 +26,14 @@ from lowpolitics.store.registry_frameworks import (
     save_commitment,
     save_instrument,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.entity_views import find_instruments, instrument_json, instrument_kinds
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
-
-
-def _text(record: dict) -> dict:
-    """A record as form values: lists joined with ';' as in the CSV layouts."""
-    return {
-        k: ";".join(v) if isinstance(v, list) else ("" if v is None else str(v))
-        for k, v in record.items()
-    }
 
 
 @router.get("/instruments")
@@ -70,33 +60,16 @@ def instrument_list(
         "statuses": ctx.codebook.status_codes,
         "kinds": kinds,
     }
-    template = "instruments/_table.html.j2" if _partial(request) else "instruments/list.html.j2"
+    template = crud.list_template(request, "instruments/list.html.j2", "instruments/_table.html.j2")
     return render(request, template, context)
 
 
-def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    key: str | None,
-    version: int | None = None,
-    status_code: int = 200,
-    conflict: str | None = None,
-) -> Response:
+def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
     ctx = web_context(request)
     with ctx.session() as session:
         kinds = instrument_kinds(session)
-    context = {
-        "values": values,
-        "errors": errors,
-        "key": key,
-        "version": version,
-        "conflict": conflict,
-        "statuses": ctx.codebook.status_codes,
-        "kinds": kinds,
-    }
-    return render(request, "instruments/form.html.j2", context, status_code=status_code)
+    context = {"key": key, "statuses": ctx.codebook.status_codes, "kinds": kinds}
+    return crud.form_page(request, "instruments/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/instruments/new")
@@ -106,16 +79,15 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 
 @router.post("/instruments/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, INSTRUMENT_FIELDS)
-    try:
-        with ctx.session() as session:
-            key = save_instrument(session, ctx.codebook, values, who=who.name).key
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"key": [str(exc)]}, key=None, status_code=409)
-    return RedirectResponse(f"/instruments/{key}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.create_from_form(
+        request,
+        INSTRUMENT_FIELDS,
+        save=lambda s, values: save_instrument(s, codebook, values, who=who.name).key,
+        show_form=partial(_form, request, key=None),
+        detail_url=lambda key: f"/instruments/{key}?saved=1",
+        conflict_field="key",
+    )
 
 
 @router.get("/instruments/{key}")
@@ -144,62 +116,47 @@ def detail(request: Request, key: str, who: Principal = requires(VIEWER)) -> Res
 def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
     with web_context(request).session() as session:
         instrument = get_instrument(session, key)
-        values, version = _text(instrument_record(session, instrument)), instrument.version
+        values, version = crud.form_text(instrument_record(session, instrument)), instrument.version
     return _form(request, values, {}, key=key, version=version)
 
 
 @router.post("/instruments/{key}/edit")
 async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*INSTRUMENT_FIELDS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_instrument(session, ctx.codebook, values, who=who.name, key=key, version=version)
-    except InputError as exc:
-        errors = field_errors(exc)
-        return _form(request, values, errors, key=key, version=version, status_code=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_instrument(session, key).version
-        return _form(
-            request, values, {}, key=key, version=current, status_code=409, conflict=str(exc)
-        )
-    return RedirectResponse(f"/instruments/{key}?saved=1", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.update_from_form(
+        request,
+        INSTRUMENT_FIELDS,
+        save=lambda s, values, version: save_instrument(
+            s, codebook, values, who=who.name, key=key, version=version
+        ),
+        show_form=partial(_form, request, key=key),
+        detail_url=f"/instruments/{key}?saved=1",
+        current_version=lambda s: get_instrument(s, key).version,
+    )
 
 
 @router.post("/instruments/{key}/delete")
 async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
-        delete_instrument(session, key, who=who.name, version=form_version(values.get("version")))
-    return RedirectResponse(f"/instruments?deleted={key}", status_code=303)
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_instrument(s, key, who=who.name, version=version),
+        list_url=f"/instruments?deleted={key}",
+    )
 
 
 # --- commitments ---------------------------------------------------------------------------
 
 
 def _commitment_form(
-    request: Request,
-    key: str,
-    values: dict,
-    errors: dict,
-    *,
-    commitment_id: int | None,
-    version: int | None = None,
-    status_code: int = 200,
-    conflict: str | None = None,
+    request: Request, key: str, values: dict, errors: dict, *, commitment_id: int | None, **shown
 ) -> Response:
     context = {
         "key": key,
-        "values": values,
-        "errors": errors,
         "commitment_id": commitment_id,
-        "version": version,
-        "conflict": conflict,
         "mechanisms": web_context(request).codebook.mechanism_codes,
     }
-    return render(request, "instruments/commitment_form.html.j2", context, status_code=status_code)
+    template = "instruments/commitment_form.html.j2"
+    return crud.form_page(request, template, values, errors, context, **shown)
 
 
 def _commitment_of(session, key: str, commitment_id: int):
@@ -218,19 +175,17 @@ def new_commitment(request: Request, key: str, who: Principal = requires(EDITOR)
 
 @router.post("/instruments/{key}/commitments/new")
 async def add_commitment(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, COMMITMENT_FIELDS)
-    try:
-        with ctx.session() as session:
-            save_commitment(session, ctx.codebook, values, who=who.name, instrument_key=key)
-    except InputError as exc:
-        return _commitment_form(
-            request, key, values, field_errors(exc), commitment_id=None, status_code=422
-        )
-    except ConflictError as exc:
-        errors = {"code": [str(exc)]}
-        return _commitment_form(request, key, values, errors, commitment_id=None, status_code=409)
-    return RedirectResponse(f"/instruments/{key}?saved=1#commitments", status_code=303)
+    codebook = web_context(request).codebook
+    return await crud.create_from_form(
+        request,
+        COMMITMENT_FIELDS,
+        save=lambda s, values: save_commitment(
+            s, codebook, values, who=who.name, instrument_key=key
+        ),
+        show_form=partial(_commitment_form, request, key, commitment_id=None),
+        detail_url=f"/instruments/{key}?saved=1#commitments",
+        conflict_field="code",
+    )
 
 
 @router.get("/instruments/{key}/commitments/{commitment_id}/edit")
@@ -239,7 +194,7 @@ def edit_commitment_form(
 ) -> Response:
     with web_context(request).session() as session:
         commitment = _commitment_of(session, key, commitment_id)
-        values, version = _text(commitment_record(commitment)), commitment.version
+        values, version = crud.form_text(commitment_record(commitment)), commitment.version
     return _commitment_form(request, key, values, {}, commitment_id=commitment_id, version=version)
 
 
@@ -247,54 +202,33 @@ def edit_commitment_form(
 async def update_commitment(
     request: Request, key: str, commitment_id: int, who: Principal = requires(EDITOR)
 ) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*COMMITMENT_FIELDS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            _commitment_of(session, key, commitment_id)
-            save_commitment(
-                session,
-                ctx.codebook,
-                values,
-                who=who.name,
-                commitment_id=commitment_id,
-                version=version,
-            )
-    except InputError as exc:
-        return _commitment_form(
-            request,
-            key,
-            values,
-            field_errors(exc),
-            commitment_id=commitment_id,
-            version=version,
-            status_code=422,
+    codebook = web_context(request).codebook
+
+    def save(session, values, version):
+        _commitment_of(session, key, commitment_id)
+        save_commitment(
+            session, codebook, values, who=who.name, commitment_id=commitment_id, version=version
         )
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_commitment(session, commitment_id).version
-        stale = current != version
-        return _commitment_form(
-            request,
-            key,
-            values,
-            {} if stale else {"code": [str(exc)]},
-            commitment_id=commitment_id,
-            version=current,
-            status_code=409,
-            conflict=str(exc) if stale else None,
-        )
-    return RedirectResponse(f"/instruments/{key}?saved=1#commitments", status_code=303)
+
+    return await crud.update_from_form(
+        request,
+        COMMITMENT_FIELDS,
+        save=save,
+        show_form=partial(_commitment_form, request, key, commitment_id=commitment_id),
+        detail_url=f"/instruments/{key}?saved=1#commitments",
+        current_version=lambda s: get_commitment(s, commitment_id).version,
+        taken_field="code",
+    )
 
 
 @router.post("/instruments/{key}/commitments/{commitment_id}/delete")
 async def remove_commitment(
     request: Request, key: str, commitment_id: int, who: Principal = requires(EDITOR)
 ) -> Response:
-    values = await form_values(request, ("version",))
-    version = form_version(values.get("version"))
-    with web_context(request).session() as session:
+    def remove(session, version):
         _commitment_of(session, key, commitment_id)
         delete_commitment(session, commitment_id, who=who.name, version=version)
-    return RedirectResponse(f"/instruments/{key}?saved=1#commitments", status_code=303)
+
+    return await crud.delete_from_form(
+        request, delete=remove, list_url=f"/instruments/{key}?saved=1#commitments"
+    )

@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 import altair as alt
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.dates import PartialDate
-from lowpolitics.framework.errors import ConflictError, InputError
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.framework.i18n import translator
 from lowpolitics.report.chart_map import TOPOLOGIES, load_regions, load_topology
@@ -38,11 +38,11 @@ from lowpolitics.store.places_edit import (
     save_place,
     use_of,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.api.context import event_json, find_events
 from lowpolitics.web.api.places import find_places, place_json, place_kinds
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.forms import field_errors, form_values, form_version
 from lowpolitics.web.i18n import request_language
 from lowpolitics.web.pages.context import kind_labels
 from lowpolitics.web.paging import paginate
@@ -229,10 +229,6 @@ def _choices(request: Request, session: Session) -> dict:
     }
 
 
-def _partial(request: Request) -> bool:
-    return bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
-
-
 @router.get("/places")
 def place_list(
     request: Request,
@@ -273,43 +269,24 @@ def place_list(
             "sort": sort,
             **_choices(request, session),
         }
-    template = "places/_results.html.j2" if _partial(request) else "places/list.html.j2"
+    template = crud.list_template(request, "places/list.html.j2", "places/_results.html.j2")
     return render(request, template, context)
 
 
 def _form_values(place: Place) -> dict[str, str]:
     data = place_dict(place)
-    values = {k: "" if v is None else str(v) for k, v in data.items()}
-    values["border_area"] = "yes" if data["border_area"] else ""
-    return values
+    return {**crud.form_text(data), "border_area": "yes" if data["border_area"] else ""}
 
 
-def _form(
-    request: Request,
-    values: dict,
-    errors: dict,
-    *,
-    key: str | None,
-    version=None,
-    status_code: int = 200,
-    conflict: str | None = None,
-) -> Response:
+def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
     ctx = web_context(request)
-    return render(
-        request,
-        "places/form.html.j2",
-        {
-            "values": values,
-            "errors": errors,
-            "key": key,
-            "version": version,
-            "conflict": conflict,
-            "kinds": place_kinds(ctx.gazetteer),
-            "kind_names": kind_names(request_language(request)),
-            "in_gazetteer": key is not None and key in ctx.gazetteer.by_id,
-        },
-        status_code=status_code,
-    )
+    context = {
+        "key": key,
+        "kinds": place_kinds(ctx.gazetteer),
+        "kind_names": kind_names(request_language(request)),
+        "in_gazetteer": key is not None and key in ctx.gazetteer.by_id,
+    }
+    return crud.form_page(request, "places/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/places/new")
@@ -319,17 +296,15 @@ def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
 
 @router.post("/places/new")
 async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, PLACE_COLUMNS)
-    try:
-        with ctx.session() as session:
-            place = save_place(session, values, who=who.name, kinds=place_kinds(ctx.gazetteer))
-            key = place.id
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=None, status_code=422)
-    except ConflictError as exc:
-        return _form(request, values, {"id": [str(exc)]}, key=None, status_code=409)
-    return RedirectResponse(f"/places/{quote(key)}?saved=1", status_code=303)
+    kinds = place_kinds(web_context(request).gazetteer)
+    return await crud.create_from_form(
+        request,
+        PLACE_COLUMNS,
+        save=lambda s, values: save_place(s, values, who=who.name, kinds=kinds).id,
+        show_form=partial(_form, request, key=None),
+        detail_url=lambda key: f"/places/{quote(key)}?saved=1",
+        conflict_field="id",
+    )
 
 
 @router.get("/places/{key}")
@@ -397,40 +372,26 @@ def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> 
 
 @router.post("/places/{key}/edit")
 async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*PLACE_COLUMNS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            save_place(
-                session,
-                values,
-                who=who.name,
-                key=key,
-                version=version,
-                kinds=place_kinds(ctx.gazetteer),
-            )
-    except InputError as exc:
-        return _form(request, values, field_errors(exc), key=key, version=version, status_code=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_place(session, key).version
-        return _form(
-            request, values, {}, key=key, version=current, status_code=409, conflict=str(exc)
-        )
-    return RedirectResponse(f"/places/{quote(key)}?saved=1", status_code=303)
+    kinds = place_kinds(web_context(request).gazetteer)
+    return await crud.update_from_form(
+        request,
+        PLACE_COLUMNS,
+        save=lambda s, values, version: save_place(
+            s, values, who=who.name, key=key, version=version, kinds=kinds
+        ),
+        show_form=partial(_form, request, key=key),
+        detail_url=f"/places/{quote(key)}?saved=1",
+        current_version=lambda s: get_place(s, key).version,
+    )
 
 
 @router.post("/places/{key}/delete")
 async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, ("version",))
-    with ctx.session() as session:
-        delete_place(
-            session,
-            key,
-            who=who.name,
-            version=form_version(values.get("version")),
-            protected=ctx.gazetteer.by_id.keys(),
-        )
-    return RedirectResponse("/places?deleted=" + quote(key), status_code=303)
+    protected = web_context(request).gazetteer.by_id.keys()
+    return await crud.delete_from_form(
+        request,
+        delete=lambda s, version: delete_place(
+            s, key, who=who.name, version=version, protected=protected
+        ),
+        list_url="/places?deleted=" + quote(key),
+    )

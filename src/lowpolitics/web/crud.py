@@ -1,0 +1,172 @@
+"""The steps every entity's pages and API routes take alike.
+
+Pages: the entity's form (:func:`form_page`, values from a record with :func:`form_text`);
+saving a "new" or "edit" form in one transaction — refused values back on the form with
+422, a conflict with 409 (on the key's field, or with the stored version when the form was
+stale), else a 303 to the saved record; deleting from a form; the list template htmx asks
+for. API: strict request bodies, a DELETE's ``?version=``, a 201's ``Location``, a 204.
+
+What differs per entity — the store call, the form's own context, the field a conflict is
+shown on, where to go next — is passed in. Routes keep their own paths and signatures, so
+each still declares its role with ``who: Principal = requires(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from lowpolitics.framework.errors import ConflictError, InputError
+from lowpolitics.web.context import web_context
+from lowpolitics.web.forms import field_errors, form_values, form_version
+from lowpolitics.web.templating import render
+
+T = TypeVar("T")
+
+ShowForm = Callable[..., Response]
+"""``show_form(values, errors, *, version=None, status_code=200, conflict=None)``: the
+entity's form page (usually its ``_form`` with the request and the record's key bound)."""
+
+Address = str | Callable[[Any], str]
+"""Where to go next: an address, or a function of what the store call returned."""
+
+
+def _address(target: Address, result: Any) -> str:
+    return target(result) if callable(target) else target
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def list_template(request: Request, full: str, partial: str) -> str:
+    """The results alone when htmx refreshes them (``hx-target: results``), else the page."""
+    wanted = (
+        bool(request.headers.get("hx-request")) and request.headers.get("hx-target") == "results"
+    )
+    return partial if wanted else full
+
+
+def form_page(
+    request: Request,
+    template: str,
+    values: dict,
+    errors: dict,
+    context: dict[str, Any],
+    *,
+    version: int | None = None,
+    status_code: int = 200,
+    conflict: str | None = None,
+) -> Response:
+    """An entity's form: the values and the errors on them, the version being edited, a
+    conflict's message, and the entity's own ``context`` (its key, the choices it offers)."""
+    shown = {"values": values, "errors": errors, "version": version, "conflict": conflict}
+    return render(request, template, {**shown, **context}, status_code=status_code)
+
+
+def form_text(record: dict) -> dict[str, str]:
+    """A stored record as form values: None as empty, lists joined with ';' as in the CSVs."""
+    return {
+        k: ";".join(v) if isinstance(v, list) else ("" if v is None else str(v))
+        for k, v in record.items()
+    }
+
+
+async def create_from_form(
+    request: Request,
+    columns: Iterable[str],
+    *,
+    save: Callable[[Session, dict[str, str]], Any],
+    show_form: ShowForm,
+    detail_url: Address,
+    conflict_field: str,
+) -> Response:
+    """POST of a "new" form: ``save(session, values)`` in one transaction, then 303 to
+    ``detail_url`` (given what ``save`` returned: the new record's key). Refused values come
+    back on the form (422); a conflict — the key or name is taken — on ``conflict_field``
+    (409)."""
+    values = await form_values(request, columns)
+    try:
+        with web_context(request).session() as session:
+            saved = save(session, values)
+    except InputError as exc:
+        return show_form(values, field_errors(exc, request), status_code=422)
+    except ConflictError as exc:
+        return show_form(values, {conflict_field: [str(exc)]}, status_code=409)
+    return RedirectResponse(_address(detail_url, saved), status_code=303)
+
+
+async def update_from_form(
+    request: Request,
+    columns: Iterable[str],
+    *,
+    save: Callable[[Session, dict[str, str], int | None], Any],
+    show_form: ShowForm,
+    detail_url: Address,
+    current_version: Callable[[Session], int],
+    taken_field: str | None = None,
+) -> Response:
+    """POST of an "edit" form (its columns and ``version``): ``save(session, values,
+    version)`` in one transaction, then 303 to ``detail_url``. Refused values come back on
+    the form (422). A conflict (409) shows the form again with the stored version
+    (``current_version(session)``) and the conflict's message, so that saving again
+    overwrites knowingly — unless ``taken_field`` is given and the stored version is still
+    the one edited: then the form was not stale, the new value is taken by another record,
+    and the message goes on that field."""
+    values = await form_values(request, (*columns, "version"))
+    version = form_version(values.pop("version", None))
+    ctx = web_context(request)
+    try:
+        with ctx.session() as session:
+            saved = save(session, values, version)
+    except InputError as exc:
+        return show_form(values, field_errors(exc, request), version=version, status_code=422)
+    except ConflictError as exc:
+        with ctx.session() as session:
+            current = current_version(session)
+        if taken_field is not None and current == version:
+            return show_form(values, {taken_field: [str(exc)]}, version=version, status_code=409)
+        return show_form(values, {}, version=current, status_code=409, conflict=str(exc))
+    return RedirectResponse(_address(detail_url, saved), status_code=303)
+
+
+async def delete_from_form(
+    request: Request, *, delete: Callable[[Session, int | None], Any], list_url: Address
+) -> Response:
+    """POST of a delete button: ``delete(session, version)`` with the form's ``version`` in
+    one transaction, then 303 to ``list_url`` (given what ``delete`` returned)."""
+    values = await form_values(request, ("version",))
+    with web_context(request).session() as session:
+        result = delete(session, form_version(values.get("version")))
+    return RedirectResponse(_address(list_url, result), status_code=303)
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+class StrictIn(BaseModel):
+    """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+VersionQuery = Annotated[int | None, Query(description="refuse if the stored version differs")]
+"""A DELETE's optional ``?version=``: refused (409) when the record changed since."""
+
+
+def created(response: Response, location: str, body: T) -> T:
+    """The body of a 201, with ``Location`` set to ``location`` (quoted for the header)."""
+    response.headers["Location"] = quote(location)
+    return body
+
+
+def deleted(request: Request, delete: Callable[[Session], Any]) -> Response:
+    """A DELETE: ``delete(session)`` in one transaction, then 204 with no body."""
+    with web_context(request).session() as session:
+        delete(session)
+    return Response(status_code=204)
