@@ -7,7 +7,10 @@ from collections import defaultdict
 from fastapi import Request
 
 from lowpolitics.framework.errors import InputError
+from lowpolitics.framework.i18n import translator
 from lowpolitics.web.auth import CSRF_FIELD
+from lowpolitics.web.field_messages import translate_expected
+from lowpolitics.web.i18n import request_language
 
 
 async def form_values(request: Request, columns) -> dict[str, str]:
@@ -19,12 +22,15 @@ async def form_values(request: Request, columns) -> dict[str, str]:
     }
 
 
-def field_errors(error: InputError) -> dict[str, list[str]]:
-    """column → messages, for the form macro; errors without a column go under ``_``."""
+def field_errors(error: InputError, request: Request | None = None) -> dict[str, list[str]]:
+    """column → messages, for the form macro; errors without a column go under ``_``.
+    With the request, what was expected is said in the reader's language."""
+    gettext = translator(request_language(request)) if request is not None else None
     found: dict[str, list[str]] = defaultdict(list)
     for cell in error.errors:
         shown = f"“{cell.value}” — " if cell.value else ""
-        found[cell.column or "_"].append(f"{shown}{cell.expected}")
+        expected = translate_expected(cell.expected, gettext) if gettext else cell.expected
+        found[cell.column or "_"].append(f"{shown}{expected}")
     return dict(found)
 
 

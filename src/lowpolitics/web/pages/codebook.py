@@ -93,7 +93,7 @@ async def add_code(request: Request, who: Principal = requires(EDITOR)) -> Respo
         with ctx.session() as session:
             save_user_code(session, ctx.codebook, values, who.name)
     except InputError as exc:
-        return _page(request, values, field_errors(exc), status=422)
+        return _page(request, values, field_errors(exc, request), status=422)
     except ConflictError as exc:
         return _page(request, values, {"name": [str(exc)]}, status=409)
     return RedirectResponse("/codebook?saved=1#user-codes", status_code=303)

@@ -14,14 +14,15 @@ import re
 import secrets
 import unicodedata
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from lowpolitics.framework.errors import ConfigError, ConflictError, InputError
+from lowpolitics.framework.errors import ConfigError, InputError
 from lowpolitics.ingest.documents import LANGUAGES as DOCUMENT_LANGUAGES
 from lowpolitics.ingest.documents import SUPPORTED_SUFFIXES
 from lowpolitics.store.corpus import get_document
@@ -39,10 +40,11 @@ from lowpolitics.store.memos_edit import (
     list_memos,
 )
 from lowpolitics.store.search import search
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import document_json
 from lowpolitics.web.context import web_context
-from lowpolitics.web.forms import field_errors, form_values, form_version
+from lowpolitics.web.forms import field_errors
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
@@ -100,10 +102,7 @@ def document_list(
                 "q": q,
             },
         }
-    wants_table = (
-        request.headers.get("hx-request") and request.headers.get("hx-target") == "results"
-    )
-    template = "documents/_table.html.j2" if wants_table else "documents/list.html.j2"
+    template = crud.list_template(request, "documents/list.html.j2", "documents/_table.html.j2")
     return render(request, template, context)
 
 
@@ -173,7 +172,7 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
     try:
         check_document_fields(values, "form")
     except InputError as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc, request)
     if not files:
         errors.setdefault("files", []).append("choose one or more files")
     elif len(files) > MAX_FILES:
@@ -238,20 +237,9 @@ def detail(request: Request, ref: str, who: Principal = requires(VIEWER)) -> Res
     )
 
 
-def _form(request, ref, values, errors, version, *, status=200, conflict=None) -> Response:
-    return render(
-        request,
-        "documents/form.html.j2",
-        {
-            "ref": ref,
-            "values": values,
-            "errors": errors,
-            "version": version,
-            "conflict": conflict,
-            "doc_languages": DOCUMENT_LANGUAGES,
-        },
-        status_code=status,
-    )
+def _form(request: Request, values: dict, errors: dict, *, ref: str, **shown) -> Response:
+    context = {"ref": ref, "doc_languages": DOCUMENT_LANGUAGES}
+    return crud.form_page(request, "documents/form.html.j2", values, errors, context, **shown)
 
 
 @router.get("/documents/{ref}/edit")
@@ -260,32 +248,29 @@ def edit_form(request: Request, ref: str, who: Principal = requires(EDITOR)) -> 
         document = get_document(session, ref)
         data = document_json(document)
     values = {k: data[k] or "" for k in META_FIELDS}
-    return _form(request, data["id"], values, {}, data["version"])
+    return _form(request, values, {}, ref=data["id"], version=data["version"])
 
 
 @router.post("/documents/{ref}/edit")
 async def update(request: Request, ref: str, who: Principal = requires(EDITOR)) -> Response:
-    ctx = web_context(request)
-    values = await form_values(request, (*META_FIELDS, "version"))
-    version = form_version(values.pop("version", None))
-    try:
-        with ctx.session() as session:
-            document = update_document(session, ref, values, who.name, version)
-            doc_id = document.id
-    except InputError as exc:
-        return _form(request, ref, values, field_errors(exc), version, status=422)
-    except ConflictError as exc:
-        with ctx.session() as session:
-            current = get_document(session, ref).version
-        return _form(request, ref, values, {}, current, status=409, conflict=str(exc))
-    return RedirectResponse(f"/documents/{doc_id}?saved=1", status_code=303)
+    return await crud.update_from_form(
+        request,
+        META_FIELDS,
+        save=lambda s, values, version: update_document(s, ref, values, who.name, version).id,
+        show_form=partial(_form, request, ref=ref),
+        detail_url=lambda doc_id: f"/documents/{doc_id}?saved=1",
+        current_version=lambda s: get_document(s, ref).version,
+    )
 
 
 @router.post("/documents/{ref}/delete")
 async def delete(request: Request, ref: str, who: Principal = requires(EDITOR)) -> Response:
-    values = await form_values(request, ("version",))
-    with web_context(request).session() as session:
+    def remove(session, version):
         document = get_document(session, ref)
         key = document.key
-        delete_document(session, document.id, who.name, form_version(values.get("version")))
-    return RedirectResponse("/documents?deleted=" + key, status_code=303)
+        delete_document(session, document.id, who.name, version)
+        return key
+
+    return await crud.delete_from_form(
+        request, delete=remove, list_url=lambda key: "/documents?deleted=" + key
+    )
