@@ -243,3 +243,41 @@ def test_deleting_asks_first(page, live_server):
     page.get_by_role("button", name="Delete").click()
     page.wait_for_url("**/activities?deleted=*")
     assert page.goto(detail).status == 404
+
+
+def test_import_a_file_after_seeing_its_errors(page, live_server, tmp_path):
+    import csv
+
+    from conftest import registry_row
+
+    rows = [
+        registry_row(
+            id="imp-1",
+            date="2022-09",
+            title="Joint concert in Isfara",
+            mechanism="societal",
+            status="held",
+            host_country="TJ",
+        ),
+        registry_row(
+            id="imp-2", date="2022-13", title="Broken date", mechanism="societal", status="held"
+        ),
+    ]
+    path = tmp_path / "registry.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    _log_in(page)
+    page.goto("/import")
+    page.get_by_role("button", name="File", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    error = page.locator("tr.error-row")
+    error.first.wait_for()
+    assert error.count() == 1
+    assert "2022-13" in error.first.inner_text() and "3" in error.first.inner_text()
+    page.get_by_label("Skip invalid rows", exact=False).check()
+    page.get_by_role("button", name="Import the valid rows").click()
+    page.get_by_role("heading", level=1).filter(has_text="Import done").wait_for()
+    page.goto("/activities?q=Joint concert")
+    assert page.locator("#results tbody tr").count() == 1

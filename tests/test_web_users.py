@@ -154,3 +154,19 @@ def test_users_cli(cli, tmp_path, monkeypatch):
     weak = cli("--db", url, "users", "add", "y", "--role", "viewer", "--password-stdin")
     assert weak.code == 2 and "10 characters" in weak.err
     assert cli("--db", url, "users", "token", "nobody").code == 2
+
+
+def test_serve_refuses_a_busy_port_and_warns_without_users(cli, tmp_path, monkeypatch):
+    import socket
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert cli("--db", url, "init").code == 0
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)  # do not block the test
+    started = cli("--db", url, "serve", "--port", "0")
+    assert started.code == 0 and "no users yet" in started.err
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        busy = cli("--db", url, "serve", "--port", str(port))
+    assert busy.code == 2 and "choose another with --port" in busy.err

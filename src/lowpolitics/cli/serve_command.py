@@ -7,9 +7,11 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.cli.output import out
+from lowpolitics.cli.output import err, out
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.store.accounts import list_users
+from lowpolitics.store.db import session_scope
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -44,6 +46,14 @@ def serve_app(
         work_dir=work_dir,
         secure_cookies=secure_cookies,
     )
+    with session_scope(state.engine) as session:
+        nobody = not list_users(session)
+    if nobody:
+        err().print(
+            "[yellow]warning:[/yellow] this database has no users yet, so nobody can log in; "
+            "create one with: lowpolitics users add NAME --role admin",
+            highlight=False,
+        )
     out().print(f"serving on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

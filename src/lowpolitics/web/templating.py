@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lowpolitics.framework.i18n import LANGUAGES
 from lowpolitics.web.auth import CSRF_FIELD, PRELOGIN_COOKIE, principal
 from lowpolitics.web.context import web_context
+from lowpolitics.web.field_messages import translate_expected
 from lowpolitics.web.i18n import LANGUAGE_NAMES, Formatter, request_language
 
 environment = Environment(
@@ -65,6 +66,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf,
         "query_with": lambda **kw: query_with(request, **kw),
+        "expected": lambda text: translate_expected(text or "", fmt.gettext),
         "path": request.url.path,
     }
 
