@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from lowpolitics.store.accounts import add_user, delete_user, get_user, list_users, update_user
@@ -57,7 +57,10 @@ def me(who: Principal = requires(VIEWER)) -> dict:
 
 @router.get("/users", response_model=PageOut[UserOut])
 def users(
-    request: Request, page: int = 1, per_page: int = 50, who: Principal = requires(ADMIN)
+    request: Request,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    who: Principal = requires(ADMIN),
 ) -> dict:
     with web_context(request).session() as session:
         chunk = paginate(list_users(session), page, per_page)
