@@ -13,6 +13,7 @@ each still declares its role with ``who: Principal = requires(...)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -170,3 +171,9 @@ def deleted(request: Request, delete: Callable[[Session], Any]) -> Response:
     with web_context(request).session() as session:
         delete(session)
     return Response(status_code=204)
+
+
+def sort_pattern(keys: Iterable[str]) -> str:
+    """The pattern OpenAPI publishes for a list's ``sort``: a known key, ``-`` to reverse —
+    so that a client (or a fuzzer) reading the document knows the valid values."""
+    return "^-?(" + "|".join(re.escape(k) for k in keys) + ")$"

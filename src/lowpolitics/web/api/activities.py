@@ -6,7 +6,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
+from lowpolitics.web import crud
 from lowpolitics.web.activity_views import (
+    SORTS,
     ActivityIn,
     ActivityOut,
     ActivityUpdate,
@@ -35,6 +37,7 @@ def list_(
         "date",
         description="date, title, mechanism, status, region, "
         "participants or id; prefix - to reverse",
+        pattern=crud.sort_pattern(SORTS),
     ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),

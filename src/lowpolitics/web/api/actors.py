@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_entities import delete_actor, get_actor, save_actor
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
-from lowpolitics.web.entity_views import actor_json, find_actors
+from lowpolitics.web.entity_views import ACTOR_SORTS, actor_json, find_actors
 from lowpolitics.web.paging import PageOut, page_out, paginate
 
 
@@ -48,7 +49,11 @@ def list_(
     country: str | None = Query(None, description="ISO alpha-2 code or INT"),
     type: str | None = Query(None, description="a codebook actor type"),
     q: str | None = Query(None, description="text in the name or notes"),
-    sort: str = Query("name", description="name, country, type or activities; - to reverse"),
+    sort: str = Query(
+        "name",
+        description="name, country, type or activities; - to reverse",
+        pattern=crud.sort_pattern(ACTOR_SORTS),
+    ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),
     who: Principal = requires(VIEWER),

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_frameworks import delete_body, get_body, save_body
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
+    BODY_SORTS,
     body_continuity,
     body_json,
     find_bodies,
@@ -63,7 +65,11 @@ def list_(
     kind: str | None = Query(None, description="commission, working_group …"),
     instrument: str | None = Query(None, description="an instrument's key"),
     q: str | None = Query(None, description="text in the key, name or notes"),
-    sort: str = Query("key", description="key, name, kind or rhythm; - to reverse"),
+    sort: str = Query(
+        "key",
+        description="key, name, kind or rhythm; - to reverse",
+        pattern=crud.sort_pattern(BODY_SORTS),
+    ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),
     who: Principal = requires(VIEWER),

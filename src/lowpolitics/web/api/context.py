@@ -20,6 +20,7 @@ from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.models import ContextEvent, ContextSource
 from lowpolitics.store.queries import interval_end
 from lowpolitics.store.rows import context_row
+from lowpolitics.web import crud
 from lowpolitics.web.activity_views import parse_bound
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
@@ -252,6 +253,7 @@ def list_(
     sort: str = Query(
         "date",
         description="date, kind, severity, fatalities, region, place or id; prefix - to reverse",
+        pattern=crud.sort_pattern(SORTS),
     ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),

@@ -6,10 +6,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lowpolitics.store.registry_entities import delete_initiative, get_initiative, save_initiative
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
+    INITIATIVE_SORTS,
     find_initiatives,
     initiative_json,
 )
@@ -64,7 +66,9 @@ def list_(
     body: str | None = Query(None, description="a body's key"),
     q: str | None = Query(None, description="text in the name or the lead actor"),
     sort: str = Query(
-        "name", description="name, mechanism, activities, first or last; - to reverse"
+        "name",
+        description="name, mechanism, activities, first or last; - to reverse",
+        pattern=crud.sort_pattern(INITIATIVE_SORTS),
     ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),

@@ -14,10 +14,12 @@ from lowpolitics.store.registry_frameworks import (
     save_commitment,
     save_instrument,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
 from lowpolitics.web.entity_views import (
+    INSTRUMENT_SORTS,
     commitment_json,
     commitment_links,
     find_instruments,
@@ -97,7 +99,11 @@ def list_(
     status: str | None = Query(None, description="a codebook status"),
     kind: str | None = Query(None, description="agreement, programme …"),
     q: str | None = Query(None, description="text in the key, title or notes"),
-    sort: str = Query("key", description="key, title, signed, status or idle; - to reverse"),
+    sort: str = Query(
+        "key",
+        description="key, title, signed, status or idle; - to reverse",
+        pattern=crud.sort_pattern(INSTRUMENT_SORTS),
+    ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),
     who: Principal = requires(VIEWER),

@@ -30,6 +30,7 @@ from lowpolitics.store.places_edit import (
     save_place,
     use_of,
 )
+from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import VersionQuery, created, deleted
@@ -175,6 +176,7 @@ def list_(
     sort: str = Query(
         "country",
         description="country, name, region, kind, activities, events or id; prefix - to reverse",
+        pattern=crud.sort_pattern(SORTS),
     ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),
