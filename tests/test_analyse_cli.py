@@ -61,7 +61,7 @@ def test_reach_and_timeline(cli, demo_db):
     assert reach["overall"]["activities"] > 100
     assert "bootstrap" in reach["methods"]["participant_shares"]
     timeline = json.loads(cli("--db", demo_db, "analyse", "timeline", "--format", "json").out)
-    assert sum(r["total"] for r in timeline["by_year"]) == 140
+    assert sum(r["total"] for r in timeline["by_year"]) == 142
     assert cli("--db", demo_db, "analyse", "reach").code == 0
     assert cli("--db", demo_db, "analyse", "timeline").code == 0
 
@@ -159,6 +159,9 @@ def test_analyse_all_has_every_section(cli, demo_db):
     assert set(data) == {
         "meta",
         "resilience",
+        "sensitivity",
+        "held_broken",
+        "restart",
         "survival",
         "recovery",
         "at_risk",
@@ -196,3 +199,64 @@ def test_index_command(cli, demo_db):
     assert again["years"] == years
     assert data["warnings"]  # coverage is reported honestly on thin data
     assert cli("--db", demo_db, "analyse", "index", "--runs", "50").code == 0
+
+
+def test_honest_resilience_on_bundled_data(cli, demo_db):
+    """The acceptance points of the honest-analysis issue, on the bundled record."""
+    data = json.loads(cli("--db", demo_db, "analyse", "resilience", "--format", "json").out)
+    counting = data["counting"]
+    assert {"kgtj-a-0084", "kgtj-a-0104"} <= set(counting["statements_set_aside"])
+    for block in data["by_mechanism"].values():
+        for side in ("in_tension", "outside"):
+            assert not {"kgtj-a-0084", "kgtj-a-0104"} & set(block[side]["ids"])
+    assert counting["merged_reports"]["kgtj-a-0081"] == [
+        "kgtj-a-0081",
+        "kgtj-a-0082",
+        "kgtj-a-0093",
+    ]
+    # every recorded disruption is placed at year resolution
+    years = data["all_mechanisms"]["year_resolution"]
+    placed = set(years["tension_years"]["disrupted_ids"]) | set(
+        years["calm_years"]["disrupted_ids"]
+    )
+    assert {"kgtj-a-0081", "kgtj-a-0089", "kgtj-a-0097", "kgtj-a-0106"} <= placed
+    assert (
+        data["all_mechanisms"]["in_tension"]["bounds"]["if_unknown_disrupted"]["n"]
+        >= (data["all_mechanisms"]["in_tension"]["n"])
+    )
+    sens = json.loads(
+        cli("--db", demo_db, "analyse", "resilience", "--sensitivity", "--format", "json").out
+    )
+    names = [d["name"] for d in sens["definitions"]]
+    assert {"declared", "derived", "to_ceasefire", "to_restored_contact", "end+90"} <= set(names)
+    assert "set:closure_2021_2025" in names
+    for block in sens["by_mechanism"].values():
+        assert [r["definition"] for r in block["rows"]] == names
+        assert block["verdict"] in {
+            "holds under every definition",
+            "depends on the definition",
+            "the data cannot tell",
+        }
+    held = json.loads(cli("--db", demo_db, "analyse", "held-broken", "--format", "json").out)
+    p2021 = next(p for p in held["periods"] if p["start"] == "2021-04-28")
+    inst = [a["id"] for a in p2021["by_mechanism"]["institutional"]["held"]]
+    assert "kgtj-a-0087" in inst  # the youth-policy memorandum of June 2021
+    broke = [a["id"] for m in p2021["by_mechanism"].values() for a in m["disrupted"]]
+    assert {"kgtj-a-0081", "kgtj-a-0089"} <= set(broke)
+    assert any(p["start"] == "2022-09-14" for p in held["periods"])
+    restart = json.loads(cli("--db", demo_db, "analyse", "restart", "--format", "json").out)
+    assert restart["periods"] and restart["periods"][0]["steps"]
+
+
+def test_continuity_headline_and_gaps_on_bundled_data(cli, demo_db):
+    data = json.loads(cli("--db", demo_db, "analyse", "all", "--as-of", "2026-11-28").out)
+    cont = data["continuity"]
+    gap = cont["headline"]["longest_body_gap"]
+    assert gap["from_date"] and gap["days"] > 3650
+    totals = cont["recurring"]["totals"]
+    assert totals["baseline"]["seed"] == 2021
+    assert all(g["initiative"] and "before_id" in g for g in totals["gaps"])
+    un = next(
+        e for e in cont["recurring"]["initiatives"] if e["initiative"].startswith("UN cross-border")
+    )
+    assert un["span_end"] == 2018  # the project closed: no gap after it

@@ -204,7 +204,7 @@ def test_resilience_known_answer(codebook):
     assert result["planned_not_counted"] == 1
     assert result["periods"][0]["origin"] == "declared"
     assert result["periods"][0]["sources"] == ["https://example.org/p"]
-    assert any("institutional: only 3" in w for w in result["warnings"])
+    assert any("by_mechanism.institutional.in_tension: only 3" in w for w in result["warnings"])
     assert "Wilson" in result["methods"]["rate_interval"]
     assert "Katz" in result["methods"]["risk_ratio_interval"]
     societal = result["by_mechanism"]["societal"]

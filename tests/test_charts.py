@@ -104,6 +104,10 @@ def test_every_chart_builds_on_bundled_data(built):
     for name, chart in built.items():
         spec = chart.to_dict()
         assert spec.get("$schema"), name
+        if name == "survival":
+            # every bundled group is below the small-sample threshold: no curve is drawn
+            assert "Nothing to show" in str(spec)
+            continue
         assert "Nothing to show" not in str(spec), f"{name} has data but shows the empty state"
 
 
@@ -178,13 +182,13 @@ def _colours(node) -> set[str]:
 
 def test_colours_are_the_codebook_colours(built, codebook):
     expected = {codebook.colour("mechanisms", code) for code in codebook.mechanism_codes}
-    for name in ("timeline", "mechanism_mix", "disruption", "survival", "border_map"):
+    for name in ("timeline", "mechanism_mix", "disruption", "border_map"):
         assert _colours(built[name].to_dict()) == expected, name
 
 
 def test_russian_charts_use_russian_labels(svgs_ru, codebook):
     labels = {code: codebook.label("mechanisms", code, "ru") for code in codebook.mechanism_codes}
-    for name in ("timeline", "mechanism_mix", "disruption", "survival", "border_map"):
+    for name in ("timeline", "mechanism_mix", "disruption", "border_map"):
         text = _texts(svgs_ru[name])
         for code, label in labels.items():
             assert label in text, (name, code)

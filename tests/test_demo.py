@@ -64,5 +64,5 @@ def test_demo_serves_the_dashboard_with_the_admin_it_prints(tmp_path, cli, monke
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
     password = re.search(r"password: (\S+)", result.out).group(1)
     dashboard = served["login"](password)
-    assert dashboard.status_code == 200 and "140" in dashboard.text
+    assert dashboard.status_code == 200 and "142" in dashboard.text
     assert served["login"]("not the password").status_code == 401

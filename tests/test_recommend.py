@@ -68,7 +68,7 @@ def document(**over):
             "bodies": [
                 {
                     "rhythm_months": 12,
-                    "rhythm_source": "given",
+                    "rhythm_source": "declared",
                     "gaps_over_rhythm": 0,
                     "longest_gap": {"days": 300},
                     "session_ids": ["s1", "s2", "s3"],
@@ -130,7 +130,7 @@ FIRING = [
             "continuity__bodies": [
                 {
                     "rhythm_months": 12,
-                    "rhythm_source": "given",
+                    "rhythm_source": "declared",
                     "gaps_over_rhythm": 2,
                     "longest_gap": {"days": 900},
                     "session_ids": ["s1", "s2", "s3", "s4"],

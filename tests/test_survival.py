@@ -62,7 +62,8 @@ OPTIONS = AnalysisOptions(as_of=date(2021, 1, 1))
 
 
 def test_kaplan_meier_matches_hand_computation(codebook):
-    result = survival(km_dataset(), codebook, OPTIONS)
+    # five initiatives: below the default threshold no curve is shown, so lower it here
+    result = survival(km_dataset(), codebook, AnalysisOptions(as_of=date(2021, 1, 1), small_n=2))
     block = result["by_mechanism"]["societal"]
     assert block["n"] == 5 and block["events"] == 3
     assert block["durations"] == {"A": 10, "B": 20, "C": 30, "D": 40, "E": 50}
@@ -79,8 +80,12 @@ def test_kaplan_meier_matches_hand_computation(codebook):
     assert block["at_years"] == {"1": None, "2": None, "5": None}  # beyond follow-up
     assert result["without_initiative"] == 1 and result["without_initiative_ids"] == ["loose"]
     assert result["cox"] is None  # no tension periods at all
-    assert any("only 5 initiatives" in w for w in result["warnings"])
     assert "censor" in result["methods"]["censoring"]
+    # at the default threshold (10) the same group gets no curve and a plain warning
+    default = survival(km_dataset(), codebook, OPTIONS)
+    withheld = default["by_mechanism"]["societal"]
+    assert withheld["curve"] == [] and withheld["median_days"] is None and withheld["withheld"]
+    assert any("only 5 initiatives — no curve" in w for w in default["warnings"])
 
 
 def test_censoring_rule(codebook):

@@ -584,7 +584,7 @@ def test_body_api_crud_with_continuity_figures_and_audit(web):
     expected = next(b for b in result["bodies"] if b["key"] == "igc")
     assert figures["sessions"] == expected["sessions"] == 3
     assert figures["session_ids"] == ["s-1", "s-2", "s-3"]
-    assert (figures["rhythm_months"], figures["rhythm_source"]) == (12, "given")
+    assert (figures["rhythm_months"], figures["rhythm_source"]) == (12, "declared")
     assert {k: figures[k] for k in expected} == expected  # the analysis's own entry
     assert [g["days"] for g in figures["gaps"][:2]] == [387, 1174]
     assert [g["exceeds_rhythm"] for g in figures["gaps"][:2]] == [True, True]

@@ -157,7 +157,7 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
     if not cont:
         return
     # only an agreed rhythm can be "missed"; an inferred one describes the record, not a plan
-    bodies = [b for b in cont.get("bodies") or [] if b.get("rhythm_source") == "given"]
+    bodies = [b for b in cont.get("bodies") or [] if b.get("rhythm_source") == "declared"]
     if bodies:
         over = sum(b.get("gaps_over_rhythm") or 0 for b in bodies)
         sessions = tuple(i for b in bodies for i in b.get("session_ids") or ())

@@ -46,6 +46,9 @@ from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.intervals import RATE_METHOD, wilson
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.silent_gaps import recurring as recurring_gaps
+from lowpolitics.analysis.silent_gaps import silent_years  # noqa: F401  (public, tested)
+from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.store.models import Body, Initiative, Instrument
@@ -83,6 +86,16 @@ class InstrumentInput:
     commitments: tuple[CommitmentInput, ...] = ()
 
 
+@dataclass(frozen=True)
+class InitiativeLife:
+    """When an initiative ran: ``end`` with ``ended`` true closes it (a donor project that
+    finished); ``ended`` false says it still runs; ``None`` that nobody recorded either."""
+
+    start: date | None = None
+    end: date | None = None
+    ended: bool | None = None
+
+
 @dataclass
 class ContinuityInputs:
     """What the analysis needs beyond activities: bodies, instruments, declared rhythms."""
@@ -91,6 +104,7 @@ class ContinuityInputs:
     instruments: list[InstrumentInput] = field(default_factory=list)
     initiative_rhythms: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # loader remarks, passed on as warnings
+    initiative_lives: dict[str, InitiativeLife] = field(default_factory=dict)
 
 
 def load_continuity_inputs(session: Session) -> ContinuityInputs:
@@ -127,7 +141,12 @@ def load_continuity_inputs(session: Session) -> ContinuityInputs:
         )
         instruments.append(InstrumentInput(i.key, i.title, i.signed_on, i.status, commitments))
     rhythms = {i.name: i.rhythm_months for i in initiatives if i.rhythm_months}
-    return ContinuityInputs(bodies, instruments, rhythms, notes)
+    lives = {
+        i.name: InitiativeLife(i.life_start, i.life_end, i.ended)
+        for i in initiatives
+        if i.life_start or i.life_end or i.ended is not None
+    }
+    return ContinuityInputs(bodies, instruments, rhythms, notes, lives)
 
 
 # --- dates and gaps ------------------------------------------------------------------------
@@ -193,7 +212,7 @@ def infer_yearly_rhythm(held: list[ActivityView]) -> tuple[int | None, float | N
 
 def _rhythm(given: int | None, held: list[ActivityView], yearly: bool = False) -> dict:
     if given:
-        return {"rhythm_months": given, "rhythm_source": "given", "median_gap_days": None}
+        return {"rhythm_months": given, "rhythm_source": "declared", "median_gap_days": None}
     months, median = (infer_yearly_rhythm if yearly else infer_rhythm)(held)
     source = "inferred" if months else "unknown"
     return {"rhythm_months": months, "rhythm_source": source, "median_gap_days": median}
@@ -349,104 +368,29 @@ def _instruments(
     return entries, notes
 
 
-# --- recurring -----------------------------------------------------------------------------
-
-
-def silent_years(active: set[int], last_year: int, rhythm_months: int) -> list[tuple[int, bool]]:
-    """Years due by the rhythm with nothing recorded, each with whether it follows the last
-    active year (``open``: the initiative may have stopped). See the module docstring."""
-    first, last_active = min(active), max(active)
-    due: list[tuple[int, bool]] = []
-    anchor = first
-    for year in range(first + 1, last_year + 1):
-        if year in active:
-            anchor = year
-            continue
-        j = 1
-        while (step := -(-j * rhythm_months // 12)) < year - anchor:
-            j += 1
-        if step == year - anchor:
-            due.append((year, year > last_active))
-    return due
-
-
-def _recurring_entry(
-    name: str,
-    acts: list[ActivityView],
-    given: int | None,
-    horizon: date,
-    disrupted: frozenset[str],
-    periods: list[TensionPeriod],
-) -> dict:
-    acts = sorted(acts, key=_order)
-    held = [a for a in acts if a.status in HELD_STATUSES]
-    rhythm = _rhythm(given, held, yearly=True)
-    months = rhythm["rhythm_months"]
-    recorded: dict[int, list[ActivityView]] = defaultdict(list)
-    for a in acts:
-        recorded[a.date.year].append(a)
-    complete = _last_complete_year(horizon)
-    last_year = max(complete, max(recorded))
-    expected = round(12 / months, 3) if months else None
-    explicit = [
-        _against({"id": a.key, "date": a.date.isoformat(), "status": a.status}, a.date, periods)
-        for a in acts
-        if a.status in disrupted
-    ]
-    silent = [
-        _against(
-            {"year": y, "inferred": True, "open": is_open, "expected_occurrences": expected},
-            PartialDate(y),
-            periods,
-        )
-        for y, is_open in (silent_years(set(recorded), complete, months) if months else ())
-    ]
-    return {
-        "initiative": name,
-        "activities": len(acts),
-        "held": len(held),
-        **rhythm,
-        "expected_per_year": expected,
-        "first_year": min(recorded),
-        "last_year": last_year,
-        "per_year": [_year(y, recorded[y], expected) for y in range(min(recorded), last_year + 1)],
-        "last_activity": {"id": acts[-1].key, "date": acts[-1].date.isoformat()},
-        "explicit_disruptions": explicit,
-        "silent_disruptions": silent,
-        "stopped": any(s["open"] for s in silent),
-    }
-
-
-def _recurring(
-    by_initiative: dict[str, list[ActivityView]],
-    inputs: ContinuityInputs,
-    horizon: date,
-    disrupted: frozenset[str],
-    periods: list[TensionPeriod],
-) -> tuple[dict, list[str]]:
-    entries, notes = [], []
-    for name in sorted(by_initiative):
-        acts = by_initiative[name]
-        if len(acts) < 2:
-            continue
-        given = inputs.initiative_rhythms.get(name)
-        entry = _recurring_entry(name, acts, given, horizon, disrupted, periods)
-        entries.append(entry)
-        notes += _rhythm_note(f"initiative {name}", entry, entry["held"], "no silent year")
-    explicit = [d for e in entries for d in e["explicit_disruptions"]]
-    silent = [s for e in entries for s in e["silent_disruptions"]]
-    totals = {
-        "explicit": len(explicit),
-        "explicit_overlapping_tension": sum(1 for d in explicit if d["overlaps_tension"]),
-        "silent_inferred": len(silent),
-        "silent_overlapping_tension": sum(1 for s in silent if s["overlaps_tension"]),
-        "silent_after_last_activity": sum(1 for s in silent if s["open"]),
-        "stopped_initiatives": [e["initiative"] for e in entries if e["stopped"]],
-    }
-    return {"initiatives": entries, "totals": totals}, notes
-
-
 # --- the analysis --------------------------------------------------------------------------
+
+
+def longest_body_gap(bodies: list[dict], periods: list[TensionPeriod]) -> dict | None:
+    """The longest gap between sessions of any body, with its dates and the tension periods
+    that began and ended inside it: the headline figure of institutional continuity."""
+    candidates = [(b, b["longest_gap"]) for b in bodies if b.get("longest_gap")]
+    if not candidates:
+        return None
+    body, gap = max(candidates, key=lambda bg: (bg[1]["days"], not bg[1]["open"]))
+    start = PartialDate.parse(gap["from_date"]).end
+    end = PartialDate.parse(gap["to_date"]).start
+    inside = [p.as_dict() for p in periods if start < p.start and p.end < end]
+    return {
+        "body": body["name"],
+        "key": body["key"],
+        **{k: gap[k] for k in ("from_id", "from_date", "to_id", "to_date", "days", "open")},
+        "years": round(gap["days"] / 365.25, 1),
+        "rhythm_months": body["rhythm_months"],
+        "rhythm_source": body["rhythm_source"],
+        "exceeds_rhythm": gap.get("exceeds_rhythm"),
+        "tension_periods_inside": inside,
+    }
 
 
 def continuity(
@@ -461,14 +405,27 @@ def continuity(
     periods = periods_for(dataset, options)
     horizon = min(options.today(), options.date_to or date.max)
     window = dataset.between(options.date_from, options.date_to)
+    # cooperative units only: a statement is no session, and two reports are one session
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
     by_initiative: dict[str, list[ActivityView]] = defaultdict(list)
-    for a in window.activities:
+    for a in base.units:
         if a.initiative:
             by_initiative[a.initiative].append(a)
     bodies, body_notes = _bodies(by_initiative, inputs, meeting_types, horizon)
     instruments, inst_notes = _instruments(by_initiative, inputs)
     disrupted = codebook.disrupted_statuses
-    recurring, rec_notes = _recurring(by_initiative, inputs, horizon, disrupted, periods)
+    skip = {b["initiative"] for b in bodies if b.get("initiative")}
+    recurring, rec_notes = recurring_gaps(
+        by_initiative,
+        inputs.initiative_rhythms,
+        inputs.initiative_lives,
+        skip,
+        horizon,
+        disrupted,
+        periods,
+        options.permutations,
+        options.seed,
+    )
     warnings = list(inputs.notes)
     if not inputs.bodies:
         warnings.append(
@@ -491,15 +448,21 @@ def continuity(
             "held_statuses": sorted(HELD_STATUSES),
             "meeting_types": sorted(meeting_types),
             "disrupted_statuses": sorted(disrupted),
-            "rhythm": "given (body, else initiative), else inferred: for bodies the median gap "
-            f"between held sessions (≥ {MIN_SESSIONS_TO_INFER}) in whole months of 365.25/12 "
-            "days; for recurring initiatives the median gap in whole years between distinct "
-            f"years with a held occurrence (≥ {MIN_SESSIONS_TO_INFER} years)",
+            "rhythm": "declared (body, else its initiative, in the frameworks file), else "
+            "inferred and labelled so: for bodies the median gap between held sessions "
+            f"(≥ {MIN_SESSIONS_TO_INFER}) in whole months of 365.25/12 days; for recurring "
+            "initiatives the median gap in whole years between years with a held occurrence, "
+            "from at least three such years and only when two thirds of the gaps equal it",
             "dates": "month- and year-dated sessions sit mid-interval; gaps carry their bounds",
-            "silent_disruption": "a completed year after the first active one, with no activity "
-            "of any status, due by the rhythm: active year a + ceil(j × rhythm / 12); inferred",
+            "silent_disruption": "a completed year after the first active one and inside the "
+            "initiative's life, with no activity of any status, due by the rhythm: active year "
+            "a + ceil(j × rhythm / 12); inferred; consecutive years form one gap; bodies and "
+            "their sessions are left to the bodies section",
+            "baseline": "silent years overlapping tension years vs the same number of years "
+            "drawn at random from each initiative's span (permutation, fixed seed)",
             "share_interval": RATE_METHOD,
         },
+        "headline": {"longest_body_gap": longest_body_gap(bodies, periods)},
         "bodies": bodies,
         "instruments": instruments,
         "recurring": recurring,

@@ -16,6 +16,7 @@ from lowpolitics.framework.dates import PartialDate
 from lowpolitics.store.models import (
     Activity,
     ActivityActor,
+    ActivitySource,
     Actor,
     ContextEvent,
     ContextSource,
@@ -42,6 +43,12 @@ class ActivityView:
     participants_women: int | None = None
     participants_youth: int | None = None
     actors: tuple[tuple[str, str], ...] = ()  # (name, country)
+    record_kind: str = "activity"  # codebook record_kinds: activity, statement, restriction
+    same_as: str | None = None  # the id of the row this one reports again
+    frame: str | None = None  # statements: integrative, neutral, securitizing
+    status_reason: str | None = None
+    sources: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()  # when several reports were merged: every id behind this one
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class EventView:
     place: str | None = None
     summary: str | None = None
     sources: tuple[str, ...] = ()
+    event_type: str | None = None  # codebook context_event_types: ceasefire, treaty, …
+    period_set: str | None = None  # tension periods: None for the declared set, else its name
 
     @property
     def last_day(self) -> date:
@@ -99,6 +108,7 @@ def load_dataset(session: Session) -> Dataset:
         selectinload(Activity.initiative),
         selectinload(Activity.place),
         selectinload(Activity.actor_links).selectinload(ActivityActor.actor),
+        selectinload(Activity.source_links).selectinload(ActivitySource.source),
     )
     activities = []
     for a in session.scalars(query.order_by(Activity.date_start, Activity.key)):
@@ -127,6 +137,11 @@ def load_dataset(session: Session) -> Dataset:
                 participants_women=a.participants_women,
                 participants_youth=a.participants_youth,
                 actors=tuple((link.actor.name, link.actor.country_code) for link in a.actor_links),
+                record_kind=a.record_kind or "activity",
+                same_as=a.same_as,
+                frame=a.frame,
+                status_reason=a.status_reason,
+                sources=tuple(link.source.url for link in a.source_links),
             )
         )
     events = []
@@ -147,6 +162,8 @@ def load_dataset(session: Session) -> Dataset:
                 place=e.place_text,
                 summary=e.summary,
                 sources=tuple(link.source.url for link in e.source_links),
+                event_type=e.event_type,
+                period_set=e.period_set,
             )
         )
     actor_types = {

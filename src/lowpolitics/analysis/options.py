@@ -9,6 +9,10 @@ from lowpolitics.analysis.dataset import Dataset
 from lowpolitics.analysis.periods import PeriodRule, TensionPeriod, tension_periods
 
 SMALL_N = 10  # below this many activities a rate gets a plain warning
+GRACE_DAYS = 90  # a planned activity this long past its date has an unknown outcome
+PERMUTATIONS = 2000  # draws of the random-year baseline for silent gaps
+SEED = 2021  # fixed, so that the baseline is reproducible
+MARGINS = (30, 90)  # days by which the sensitivity analysis moves the end of each period
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,10 @@ class AnalysisOptions:
     rule: PeriodRule = field(default_factory=PeriodRule)
     small_n: int = SMALL_N
     as_of: date | None = None  # "now" for at-risk and censoring; today when None
+    grace_days: int = GRACE_DAYS
+    permutations: int = PERMUTATIONS
+    seed: int = SEED
+    margins: tuple[int, ...] = MARGINS
 
     def today(self) -> date:
         return self.as_of or date.today()

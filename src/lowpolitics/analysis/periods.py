@@ -92,7 +92,11 @@ class TensionPeriod:
         }
 
 
-def declared_periods(events: Iterable[EventView]) -> list[TensionPeriod]:
+def declared_periods(
+    events: Iterable[EventView], period_set: str | None = None
+) -> list[TensionPeriod]:
+    """The tension periods declared by hand: the default set (rows without a ``period_set``),
+    or the named alternative set ``period_set``."""
     periods = [
         TensionPeriod(
             start=e.date.start,
@@ -103,9 +107,14 @@ def declared_periods(events: Iterable[EventView]) -> list[TensionPeriod]:
             summary=e.summary,
         )
         for e in events
-        if e.kind == TENSION_PERIOD
+        if e.kind == TENSION_PERIOD and e.period_set == period_set
     ]
     return merge(periods)
+
+
+def period_set_names(events: Iterable[EventView]) -> list[str]:
+    """Names of the alternative period sets declared in the context data, sorted."""
+    return sorted({e.period_set for e in events if e.kind == TENSION_PERIOD and e.period_set})
 
 
 def derive_periods(

@@ -1,8 +1,16 @@
 """Disruption by mechanism, in tension and outside it: the framework's central claim in numbers.
 
-Planned activities are not counted (nothing has happened to them yet). An activity is disrupted
-when its status is one the codebook marks as disrupted (postponed, cancelled, suspended,
-downgraded). Each rate carries its Wilson interval and the ids behind it; the risk ratio (in
+What is counted (see :mod:`lowpolitics.analysis.units`): cooperative units only — statements
+and restrictions are set aside with their ids, and several reports of one event count once.
+An activity is disrupted when its status is one the codebook marks as disrupted (postponed,
+cancelled, suspended, downgraded). A ``planned`` activity past its date by more than the grace
+period has an unknown outcome: the rate *as recorded* leaves it out, and two bounds say what the
+rate would be if every unknown had been held, or disrupted.
+
+Exposure is reported three ways at day resolution — in tension, outside, undetermined (a date
+known only to a month or year that overlaps a period) — and again at year resolution, where a
+year that overlaps any period is a tension year, so that no disruption dated only to a year is
+out of sight. Each rate carries its Wilson interval and the ids behind it; the risk ratio (in
 tension ÷ outside) carries a Katz interval. Samples under the threshold get a plain warning.
 """
 
@@ -13,71 +21,193 @@ from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, exposure
 from lowpolitics.analysis.intervals import RATE_METHOD, RATIO_METHOD, risk_ratio, wilson
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.units import (
+    DISRUPTED,
+    HELD,
+    UNKNOWN,
+    CountingBase,
+    counting_base,
+    unit_ids,
+)
 from lowpolitics.framework.codebook import Codebook
+
+TENSION_YEARS, CALM_YEARS = "tension_years", "calm_years"
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def rate_block(group: list[ActivityView], disrupted_statuses: frozenset[str]) -> dict:
-    """n, disrupted, rate with its Wilson interval, and the ids behind both counts."""
-    disrupted = [a.key for a in group if a.status in disrupted_statuses]
-    n = len(group)
-    ci = wilson(len(disrupted), n)
+def _rate(k: int, n: int) -> dict:
+    ci = wilson(k, n)
     return {
         "n": n,
-        "disrupted": len(disrupted),
-        "rate": _round(len(disrupted) / n) if n else None,
+        "disrupted": k,
+        "rate": _round(k / n) if n else None,
         "ci": [_round(ci[0]), _round(ci[1])] if ci else None,
-        "ids": [a.key for a in group],
-        "disrupted_ids": disrupted,
     }
 
 
-def compare(
-    inside: list[ActivityView], outside: list[ActivityView], disrupted_statuses: frozenset[str]
+def rate_block(
+    group: list[ActivityView],
+    disrupted_statuses: frozenset[str],
+    unknown: list[ActivityView] | None = None,
 ) -> dict:
-    block_in = rate_block(inside, disrupted_statuses)
-    block_out = rate_block(outside, disrupted_statuses)
+    """n, disrupted, rate with its Wilson interval, and the ids behind both counts; with
+    ``unknown`` (outcome-unknown units of the same group), the two bounds as well."""
+    disrupted = [a for a in group if a.status in disrupted_statuses]
+    unknown = unknown or []
+    n, k, u = len(group), len(disrupted), len(unknown)
+    block = {
+        **_rate(k, n),
+        "ids": [a.key for a in group],
+        "disrupted_ids": [a.key for a in disrupted],
+        "reports": {a.key: unit_ids(a) for a in group if a.members},
+        "unknown": u,
+        "unknown_ids": [a.key for a in unknown],
+    }
+    block["bounds"] = {
+        "as_recorded": _rate(k, n),
+        "if_unknown_held": _rate(k, n + u),
+        "if_unknown_disrupted": _rate(k + u, n + u),
+    }
+    return block
+
+
+def _ratio(block_in: dict, block_out: dict) -> dict:
     rr = risk_ratio(block_in["disrupted"], block_in["n"], block_out["disrupted"], block_out["n"])
     return {
-        "in_tension": block_in,
-        "outside": block_out,
         "risk_ratio": _round(rr.ratio, 3) if rr else None,
         "risk_ratio_ci": [_round(rr.low, 3), _round(rr.high, 3)] if rr else None,
         "risk_ratio_corrected": rr.corrected if rr else False,
     }
 
 
+def compare(
+    inside: list[ActivityView],
+    outside: list[ActivityView],
+    disrupted_statuses: frozenset[str],
+    unknown_in: list[ActivityView] | None = None,
+    unknown_out: list[ActivityView] | None = None,
+) -> dict:
+    """Two groups, their rates and the risk ratio; with unknowns, the ratio under each bound."""
+    block_in = rate_block(inside, disrupted_statuses, unknown_in)
+    block_out = rate_block(outside, disrupted_statuses, unknown_out)
+    result = {"in_tension": block_in, "outside": block_out, **_ratio(block_in, block_out)}
+    if unknown_in or unknown_out:
+        result["risk_ratio_bounds"] = {
+            bound: _ratio(block_in["bounds"][bound], block_out["bounds"][bound])
+            for bound in ("if_unknown_held", "if_unknown_disrupted")
+        }
+    return result
+
+
 def _warnings(label: str, result: dict, small_n: int) -> list[str]:
     notes = []
     for side, words in (("in_tension", "during tension"), ("outside", "outside tension")):
         n = result[side]["n"]
+        where = f"{label}.{side}"
         if n == 0:
-            notes.append(f"{label}: no activity {words} — no rate can be given")
+            notes.append(f"{where}: no activity {words} — no rate can be given")
         elif n < small_n:
             notes.append(
-                f"{label}: only {n} activit{'y' if n == 1 else 'ies'} {words}; the rate "
+                f"{where}: only {n} activit{'y' if n == 1 else 'ies'} {words}; the rate "
                 f"is not reliable — read its interval, not the percentage"
             )
     if result["risk_ratio"] is None and result["in_tension"]["n"] and result["outside"]["n"]:
-        notes.append(f"{label}: no disruption recorded in either group — no risk ratio")
+        notes.append(f"{label}.risk_ratio: no disruption recorded in either group — no ratio")
     elif result["risk_ratio_corrected"]:
-        notes.append(f"{label}: a zero count — the risk ratio uses the Haldane–Anscombe correction")
+        notes.append(
+            f"{label}.risk_ratio: a zero count — the ratio uses the Haldane–Anscombe correction"
+        )
     return notes
 
 
 def classify(
     activities: list[ActivityView], periods: list[TensionPeriod]
 ) -> dict[str, list[ActivityView]]:
-    """Split counted activities (planned ones are left out) by exposure."""
+    """Split activities by exposure at day resolution; planned ones are left out (used by
+    at-risk, which asks about plans separately)."""
     groups: dict[str, list[ActivityView]] = {IN: [], OUT: [], UNDETERMINED: []}
     for activity in activities:
         if activity.status == "planned":
             continue
         groups[exposure(activity.date, periods)].append(activity)
     return groups
+
+
+def tension_years(periods: list[TensionPeriod]) -> set[int]:
+    return {y for p in periods for y in range(p.start.year, p.end.year + 1)}
+
+
+def year_exposure(unit: ActivityView, years: set[int]) -> str:
+    """A unit is in a tension year when any year its date covers overlaps a period."""
+    covered = range(unit.date.start.year, unit.date.end.year + 1)
+    return TENSION_YEARS if any(y in years for y in covered) else CALM_YEARS
+
+
+def _split(base: CountingBase, periods: list[TensionPeriod]) -> dict:
+    """Counted units (held or disrupted) and unknown ones, by exposure at both resolutions."""
+    years = tension_years(periods)
+    split: dict[str, dict[str, list[ActivityView]]] = {}
+    for unit in base.units:
+        outcome = base.outcomes[unit.key]
+        if outcome not in (HELD, DISRUPTED, UNKNOWN):
+            continue
+        slot = "unknown" if outcome == UNKNOWN else "counted"
+        for where in (exposure(unit.date, periods), year_exposure(unit, years)):
+            split.setdefault(where, {"counted": [], "unknown": []})[slot].append(unit)
+    for where in (IN, OUT, UNDETERMINED, TENSION_YEARS, CALM_YEARS):
+        split.setdefault(where, {"counted": [], "unknown": []})
+    return split
+
+
+def _by(units: list[ActivityView], mechanism: str | None) -> list[ActivityView]:
+    return [u for u in units if mechanism is None or u.mechanism == mechanism]
+
+
+def _table(split: dict, mechanism: str | None, disrupted: frozenset[str]) -> dict:
+    def part(where: str, slot: str) -> list[ActivityView]:
+        return _by(split[where][slot], mechanism)
+
+    day = compare(
+        part(IN, "counted"),
+        part(OUT, "counted"),
+        disrupted,
+        part(IN, "unknown"),
+        part(OUT, "unknown"),
+    )
+    day["undetermined"] = rate_block(
+        part(UNDETERMINED, "counted"), disrupted, part(UNDETERMINED, "unknown")
+    )
+    years = compare(
+        part(TENSION_YEARS, "counted"),
+        part(CALM_YEARS, "counted"),
+        disrupted,
+        part(TENSION_YEARS, "unknown"),
+        part(CALM_YEARS, "unknown"),
+    )
+    day["year_resolution"] = {
+        TENSION_YEARS: years["in_tension"],
+        CALM_YEARS: years["outside"],
+        **{k: v for k, v in years.items() if k not in ("in_tension", "outside")},
+    }
+    return day
+
+
+def resilience_table(
+    base: CountingBase, periods: list[TensionPeriod], codebook: Codebook, small_n: int
+) -> tuple[dict, dict, list[str]]:
+    """Per mechanism and overall: the comparison at day and year resolution, with warnings."""
+    disrupted = codebook.disrupted_statuses
+    split = _split(base, periods)
+    by_mechanism, warnings = {}, []
+    for mechanism in codebook.mechanism_codes:
+        by_mechanism[mechanism] = _table(split, mechanism, disrupted)
+        warnings += _warnings(f"by_mechanism.{mechanism}", by_mechanism[mechanism], small_n)
+    overall = _table(split, None, disrupted)
+    warnings += _warnings("all_mechanisms", overall, small_n)
+    return by_mechanism, overall, warnings
 
 
 def disruption_by_mechanism(
@@ -87,46 +217,70 @@ def disruption_by_mechanism(
     options = options or AnalysisOptions()
     periods = periods_for(dataset, options)
     window = dataset.between(options.date_from, options.date_to)
-    disrupted_statuses = codebook.disrupted_statuses
-    groups = classify(window.activities, periods)
-    planned = [a.key for a in window.activities if a.status == "planned"]
-    by_mechanism = {}
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
     warnings: list[str] = []
     if not periods:
         warnings.append(
-            "no tension periods: nothing to compare — declare periods or import security events"
+            "periods: no tension periods, nothing to compare — declare periods or import "
+            "security events"
         )
-    for mechanism in codebook.mechanism_codes:
-        inside = [a for a in groups[IN] if a.mechanism == mechanism]
-        outside = [a for a in groups[OUT] if a.mechanism == mechanism]
-        result = compare(inside, outside, disrupted_statuses)
-        by_mechanism[mechanism] = result
-        warnings += _warnings(mechanism, result, options.small_n)
-    overall = compare(groups[IN], groups[OUT], disrupted_statuses)
-    warnings += _warnings("all mechanisms", overall, options.small_n)
-    if groups[UNDETERMINED]:
+    by_mechanism, overall, table_notes = resilience_table(base, periods, codebook, options.small_n)
+    warnings += table_notes
+    undetermined = overall["undetermined"]
+    hidden = undetermined["disrupted_ids"]
+    if undetermined["n"] or undetermined["unknown"]:
         warnings.append(
-            f"{len(groups[UNDETERMINED])} activities are dated only to a month or year that "
-            "overlaps a period; they are counted neither in tension nor outside"
+            f"all_mechanisms.undetermined: {undetermined['n'] + undetermined['unknown']} "
+            "activities are dated only to a month or year that overlaps a period, so they are "
+            "neither in tension nor outside at day resolution"
+            + (f" — among them the disruptions {', '.join(hidden)}" if hidden else "")
+            + "; see year_resolution, where every one of them is placed"
         )
+    unknown = [u.key for u in base.with_outcome(UNKNOWN)]
+    if unknown:
+        warnings.append(
+            f"bounds: {len(unknown)} planned activities are past their date by more than "
+            f"{options.grace_days} days with no reported outcome ({', '.join(unknown)}); "
+            "each rate shows its bounds if all were held or all disrupted"
+        )
+    if base.broken_links:
+        warnings.append(
+            "same_as: rows point at an id that is not a cooperative row of this window "
+            f"({', '.join(base.broken_links)}); they are counted on their own"
+        )
+    pending = [u.key for u in base.units if base.outcomes[u.key] == "pending"]
     return {
         "periods": [p.as_dict() for p in periods],
         "period_method": describe_periods(options, periods),
         "methods": {
             "rate_interval": RATE_METHOD,
             "risk_ratio_interval": RATIO_METHOD,
-            "disrupted_statuses": sorted(disrupted_statuses),
-            "counted": "activities with any status except planned; primary mechanism",
+            "disrupted_statuses": sorted(codebook.disrupted_statuses),
+            "counted": "cooperative units (record kinds marked cooperative), linked reports "
+            "merged into one; held or disrupted; primary mechanism",
+            "unknown_outcome": f"planned, and past its date by more than {options.grace_days} "
+            "days: left out of the rate as recorded; bounds count every one held, or every "
+            "one disrupted",
+            "year_resolution": "a unit whose date covers a year that overlaps any tension "
+            "period is in a tension year",
             "small_sample_threshold": options.small_n,
         },
         "window": {
             "from": options.date_from.isoformat() if options.date_from else None,
             "to": options.date_to.isoformat() if options.date_to else None,
         },
+        "counting": {
+            "units": len(base.units),
+            "merged_reports": base.merged,
+            "statements_set_aside": [s.key for s in base.statements],
+            "restrictions_set_aside": [r.key for r in base.restrictions],
+            "unknown_outcome_ids": unknown,
+            "pending_ids": pending,
+        },
         "by_mechanism": by_mechanism,
         "all_mechanisms": overall,
-        "undetermined": len(groups[UNDETERMINED]),
-        "undetermined_ids": [a.key for a in groups[UNDETERMINED]],
-        "planned_not_counted": len(planned),
+        "undetermined": undetermined["n"],
+        "undetermined_ids": undetermined["ids"],
+        "planned_not_counted": len(pending) + len(unknown),
         "warnings": warnings,
     }

@@ -15,12 +15,15 @@ from lowpolitics import __version__
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import ContinuityInputs, continuity
 from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.held_broken import held_broken
 from lowpolitics.analysis.index import run_index
 from lowpolitics.analysis.network import network_metrics
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
 from lowpolitics.analysis.resilience import disruption_by_mechanism
+from lowpolitics.analysis.restart import restart_lags
+from lowpolitics.analysis.sensitivity import sensitivity
 from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.framework.codebook import Codebook
@@ -67,6 +70,9 @@ def analyse_all(
     return {
         "meta": meta(dataset, codebook, options),
         "resilience": disruption_by_mechanism(dataset, codebook, options),
+        "sensitivity": sensitivity(dataset, codebook, options).to_dict(),
+        "held_broken": held_broken(dataset, codebook, options).to_dict(),
+        "restart": restart_lags(dataset, codebook, options).to_dict(),
         "survival": survival(dataset, codebook, options),
         "recovery": recovery(dataset, codebook, options),
         "at_risk": at_risk(dataset, codebook, options, horizon_days),

@@ -33,6 +33,7 @@ from datetime import date
 from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 
 WORKING = frozenset({"held", "resumed"})  # statuses that show a mechanism at work again
@@ -124,28 +125,52 @@ def main_mechanism(activities: list[ActivityView]) -> str:
     return next(a.mechanism for a in activities if counts[a.mechanism] == top)
 
 
+def placed(when) -> date:
+    """Where a date sits on the time line: a day as given, a month at its middle (±15 days).
+    Year-dated origins and events are never placed (see :func:`build_initiatives`)."""
+    if when.precision == "day":
+        return when.start
+    return when.start + (when.end - when.start) // 2
+
+
 def build_initiatives(
-    activities: list[ActivityView], disrupted: frozenset[str], until: date
+    activities: list[ActivityView],
+    disrupted: frozenset[str],
+    until: date,
+    imprecise: list[str] | None = None,
 ) -> tuple[list[Initiative], list[str], list[str]]:
-    """Initiatives with origin, end and event flag; the names of those not started; loose keys."""
+    """Initiatives with origin, end and event flag; the names of those not started; loose keys.
+
+    An initiative whose first activity or first disruption is dated only to a year is left out
+    and its name added to ``imprecise``: placing it on 1 January would put a ban before the
+    clash that caused it. Month-dated ones sit mid-month."""
     groups, loose = group_by_initiative(activities)
     units, not_started = [], []
     for name, acts in groups.items():
-        origin = acts[0].date.start
+        origin_date = acts[0].date
         first_bad = next((a for a in acts if a.status in disrupted), None)
         seen = [a for a in acts if a.status != "planned"]
-        if not seen or origin > until:
+        if not seen or origin_date.start > until:
             not_started.append(name)
             continue
+        if origin_date.precision == "year" or (
+            first_bad is not None and first_bad.date.precision == "year"
+        ):
+            if imprecise is not None:
+                imprecise.append(name)
+            continue
+        origin = placed(origin_date)
         keys = tuple(a.key for a in acts)
-        if first_bad is not None and first_bad.date.start <= until:
-            end, event, event_key = first_bad.date.start, True, first_bad.key
+        if first_bad is not None and placed(first_bad.date) <= until:
+            end, event, event_key = placed(first_bad.date), True, first_bad.key
         else:
-            end = max(a.date.start for a in seen)
+            end = max(placed(a.date) for a in seen)
             if any(a.status == "planned" for a in acts):
                 end = max(end, until)
             end, event, event_key = min(end, until), False, None
-        units.append(Initiative(name, main_mechanism(acts), origin, end, event, keys, event_key))
+        units.append(
+            Initiative(name, main_mechanism(acts), origin, max(end, origin), event, keys, event_key)
+        )
     return units, not_started, loose
 
 
@@ -284,21 +309,34 @@ def survival(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
     periods = periods_for(dataset, options)
     until = end_of_observation(options)
     window = dataset.between(options.date_from, options.date_to)
+    imprecise: list[str] = []
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
     units, not_started, loose = build_initiatives(
-        window.activities, codebook.disrupted_statuses, until
+        base.units, codebook.disrupted_statuses, until, imprecise
     )
     notes: list[str] = []
+    if imprecise:
+        notes.append(
+            f"initiatives: {len(imprecise)} left out because their start or first disruption "
+            f"is dated only to a year ({', '.join(imprecise)})"
+        )
     by_mechanism = {}
     for mechanism in codebook.mechanism_codes:
         group = [u for u in units if u.mechanism == mechanism]
-        by_mechanism[mechanism] = _km_block(group)
+        block = _km_block(group)
         if not group:
-            notes.append(f"{mechanism}: no initiative — no survival curve")
+            notes.append(f"by_mechanism.{mechanism}: no initiative — no survival curve")
         elif len(group) < options.small_n:
+            block["curve"] = []
+            block["at_years"] = {str(y): None for y in YEARS}
+            block["median_days"] = None
+            block["withheld"] = f"fewer than {options.small_n} initiatives"
             notes.append(
-                f"{mechanism}: only {len(group)} initiative{'s' if len(group) != 1 else ''}; "
-                "the curve is not reliable — read its interval"
+                f"by_mechanism.{mechanism}: only {len(group)} "
+                f"initiative{'s' if len(group) != 1 else ''} — no curve is shown below "
+                f"{options.small_n}"
             )
+        by_mechanism[mechanism] = block
     cox, cox_notes = _cox(units, periods)
     notes += cox_notes
     if not periods:
@@ -313,8 +351,10 @@ def survival(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
         "period_method": describe_periods(options, periods),
         "methods": {
             "unit": "initiative (activities sharing an initiative name)",
-            "time_zero": "start of the initiative's earliest activity",
-            "event": "start of its first activity with status in "
+            "time_zero": "the initiative's earliest activity: its day, or mid-month for a "
+            "month-dated one; initiatives whose start or first disruption is dated only to a "
+            "year are left out and listed",
+            "event": "day (or mid-month) of its first activity with status in "
             + ", ".join(sorted(codebook.disrupted_statuses)),
             "censoring": CENSORING_RULE,
             "mechanism": "most common primary mechanism of its activities; ties: earliest",
@@ -326,6 +366,7 @@ def survival(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
         },
         "initiatives": [u.as_dict() for u in units],
         "not_started": not_started,
+        "year_dated_left_out": imprecise,
         "without_initiative": len(loose),
         "without_initiative_ids": loose,
         "by_mechanism": by_mechanism,

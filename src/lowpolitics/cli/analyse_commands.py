@@ -14,7 +14,6 @@ from lowpolitics.analysis.index import run_index
 from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
 from lowpolitics.analysis.reach import reach
 from lowpolitics.analysis.recovery import recovery
-from lowpolitics.analysis.resilience import disruption_by_mechanism
 from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
@@ -69,63 +68,6 @@ def print_periods(periods: list[dict], method: str) -> None:
             for p in periods
         ),
     )
-
-
-def render_resilience(result: dict, codebook, lang: str = "en") -> None:
-    print_periods(result["periods"], result["period_method"])
-    rows = []
-    for mechanism, r in [*result["by_mechanism"].items(), ("all", result["all_mechanisms"])]:
-        inside, outside = r["in_tension"], r["outside"]
-        ratio = "—"
-        if r["risk_ratio"] is not None:
-            low, high = r["risk_ratio_ci"]
-            ratio = f"{r['risk_ratio']:.3g} [{low:.3g}–{high:.3g}]"
-        label = "all" if mechanism == "all" else codebook.label("mechanisms", mechanism, lang)
-        label = label.split(" (")[0]
-        rows.append(
-            [
-                label,
-                f"{inside['disrupted']}/{inside['n']}",
-                _pct(inside["rate"], inside["ci"]),
-                f"{outside['disrupted']}/{outside['n']}",
-                _pct(outside["rate"], outside["ci"]),
-                ratio,
-            ]
-        )
-    print_table(
-        "disruption in tension vs outside (disrupted/n, rate [95 % CI], risk ratio [95 % CI])",
-        ["mechanism", "in tension", "rate", "outside", "rate", "risk ratio"],
-        rows,
-    )
-    out().print(
-        f"intervals: {result['methods']['rate_interval']}; risk ratio: "
-        f"{result['methods']['risk_ratio_interval']}. Undetermined (month/year dates "
-        f"overlapping a period): {result['undetermined']}; planned, not counted: "
-        f"{result['planned_not_counted']}.",
-        highlight=False,
-    )
-    print_warnings(result["warnings"])
-
-
-@analyse_app.command("resilience")
-def resilience_command(
-    ctx: typer.Context,
-    date_from: str | None = FROM,
-    date_to: str | None = TO,
-    periods: str = PERIODS,
-    period_rule: Path | None = RULE,
-    fmt: str = FORMAT,
-    lang: str = typer.Option("en", help="language of the labels"),
-) -> None:
-    """Disruption rates per mechanism in tension and outside, with intervals and ids."""
-    state: State = ctx.obj
-    check_format(fmt)
-    options = build_options(date_from, date_to, periods, period_rule)
-    result = disruption_by_mechanism(_dataset(state), state.codebook, options)
-    if fmt == "json":
-        print_json(result)
-    else:
-        render_resilience(result, state.codebook, lang)
 
 
 @analyse_app.command("reach")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.options import GRACE_DAYS, AnalysisOptions
 from lowpolitics.analysis.periods import MODES, PeriodRule
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import ConfigError
@@ -20,6 +20,14 @@ PERIODS = typer.Option(
 RULE = typer.Option(None, "--period-rule", help="YAML file overriding the derivation rule")
 AS_OF = typer.Option(None, "--as-of", help="YYYY-MM-DD taken as today (default: today)")
 FORMAT = typer.Option("table", "--format", "-f", help="table | json")
+GRACE = typer.Option(
+    GRACE_DAYS,
+    "--grace-days",
+    min=0,
+    envvar="LOWPOLITICS_GRACE_DAYS",
+    help="days after its date a planned activity with no reported outcome becomes "
+    "'outcome unknown'",
+)
 
 
 def day_option(value: str | None, option: str, end: bool = False) -> date | None:
@@ -40,6 +48,7 @@ def build_options(
     periods: str,
     period_rule: Path | None,
     as_of: str | None = None,
+    grace_days: int = GRACE_DAYS,
 ) -> AnalysisOptions:
     parse = day_option
     if periods not in MODES:
@@ -52,6 +61,7 @@ def build_options(
         periods_mode=periods,
         rule=PeriodRule.from_file(period_rule) if period_rule else PeriodRule(),
         as_of=parse(as_of, "--as-of"),
+        grace_days=grace_days,
     )
 
 

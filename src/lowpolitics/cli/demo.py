@@ -12,10 +12,10 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.cli.analyse_commands import render_resilience
 from lowpolitics.cli.data_commands import _report, initialise
 from lowpolitics.cli.explore_commands import render_stats
 from lowpolitics.cli.output import out, progress_factory
+from lowpolitics.cli.resilience_commands import render_resilience
 from lowpolitics.cli.serve_command import serve_app
 from lowpolitics.cli.state import State
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
@@ -26,7 +26,12 @@ from lowpolitics.store.db import session_scope
 from lowpolitics.store.importing import import_file
 from lowpolitics.store.queries import compute_stats
 
-DEMO_FILES = (("registry", "registry.csv"), ("actors", "actors.csv"), ("context", "context.csv"))
+DEMO_FILES = (
+    ("registry", "registry.csv"),
+    ("actors", "actors.csv"),
+    ("context", "context.csv"),
+    ("frameworks", "frameworks.yaml"),
+)
 
 
 def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool = True) -> State:

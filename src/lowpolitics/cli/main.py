@@ -18,6 +18,7 @@ from lowpolitics.cli import (
     recommend_command,
     refi_command,
     reliability_command,
+    resilience_commands,
     search_command,
     serve_command,
     simulate_command,
@@ -73,6 +74,8 @@ app.add_typer(explore_commands.show_app, name="show")
 app.command("stats")(explore_commands.stats_command)
 app.command("codebook")(explore_commands.codebook_command)
 app.command("places")(explore_commands.places_command)
+# resilience_commands adds resilience, held-broken and restart to the analyse group
+assert resilience_commands.analyse_app is analyse_commands.analyse_app
 app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("simulate")(simulate_command.simulate_command)
 app.command("recommend")(recommend_command.recommend_command)

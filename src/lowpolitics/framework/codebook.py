@@ -80,6 +80,22 @@ class ActorType(Entry):
     group: str
 
 
+class RecordKind(Entry):
+    """What a registry row is. Only kinds marked ``cooperative`` enter cooperation rates."""
+
+    cooperative: bool = False
+
+
+class ContextEventType(Entry):
+    """A finer type of context event. ``confidence_building`` types are the steps from which
+    restart lags are measured; ``ends_period_as`` names the alternative period definition
+    (``ceasefire`` or ``restored_contact``) that an event of this type ends."""
+
+    kind: str
+    confidence_building: bool = False
+    ends_period_as: str | None = None
+
+
 class SeverityLevel(_Strict):
     code: int
     label: Localized
@@ -98,6 +114,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "actor_groups": Entry,
     "actor_types": ActorType,
     "severity_levels": SeverityLevel,
+    "record_kinds": RecordKind,
+    "context_event_types": ContextEventType,
 }
 
 
@@ -114,6 +132,8 @@ class Codebook(_Strict):
     actor_groups: list[Entry]
     actor_types: list[ActorType]
     severity_levels: list[SeverityLevel]
+    record_kinds: list[RecordKind] = Field(default_factory=list)
+    context_event_types: list[ContextEventType] = Field(default_factory=list)
     lexicon: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -135,6 +155,14 @@ class Codebook(_Strict):
                 raise ValueError(
                     f"actor type {actor_type.code!r}: group {actor_type.group!r} is unknown"
                 )
+        kinds = set(self.context_kind_codes)
+        for event_type in self.context_event_types:
+            if event_type.kind not in kinds:
+                raise ValueError(
+                    f"context event type {event_type.code!r}: kind {event_type.kind!r} is unknown"
+                )
+        if self.record_kinds and not any(k.cooperative for k in self.record_kinds):
+            raise ValueError("record_kinds: at least one must be marked cooperative")
         if not any(s.disrupted for s in self.statuses):
             raise ValueError("statuses: at least one must be marked disrupted")
         return self
@@ -178,6 +206,26 @@ class Codebook(_Strict):
     @property
     def body_session_types(self) -> frozenset[str]:
         return frozenset(a.code for a in self.activity_types if a.body_session)
+
+    @property
+    def record_kind_codes(self) -> list[str]:
+        return [k.code for k in self.record_kinds]
+
+    @property
+    def cooperative_kinds(self) -> frozenset[str]:
+        return frozenset(k.code for k in self.record_kinds if k.cooperative)
+
+    @property
+    def context_event_type_codes(self) -> list[str]:
+        return [t.code for t in self.context_event_types]
+
+    @property
+    def confidence_building_types(self) -> frozenset[str]:
+        return frozenset(t.code for t in self.context_event_types if t.confidence_building)
+
+    def period_ending_types(self, definition: str) -> frozenset[str]:
+        """Event types that end a declared period under ``definition`` (e.g. ``ceasefire``)."""
+        return frozenset(t.code for t in self.context_event_types if t.ends_period_as == definition)
 
     @property
     def actor_type_codes(self) -> list[str]:

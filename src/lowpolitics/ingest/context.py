@@ -27,6 +27,8 @@ CONTEXT_COLUMNS = (
     "region",
     "summary",
     "source_url",
+    "event_type",
+    "period_set",
 )
 CONTEXT_REQUIRED = ("date", "kind")
 TENSION_PERIOD = "tension_period"
@@ -51,6 +53,8 @@ class ContextRecord:
     origin_format: str
     line: int
     content_hash: str
+    event_type: str | None = None
+    period_set: str | None = None
 
 
 def context_kinds(codebook: Codebook) -> list[str]:
@@ -72,6 +76,8 @@ def make_record(
     source_urls: tuple[str, ...],
     origin_format: str,
     line: int,
+    event_type: str | None = None,
+    period_set: str | None = None,
 ) -> ContextRecord:
     content = {
         "date": str(date),
@@ -86,6 +92,10 @@ def make_record(
         "source_urls": list(source_urls),
         "origin_format": origin_format,
     }
+    # set only when given, so that files written before these columns keep their hashes
+    content.update(
+        {k: v for k, v in (("event_type", event_type), ("period_set", period_set)) if v}
+    )
     digest = content_hash(content)
     return ContextRecord(
         key=key or f"{origin_format}-{digest[:16]}",
@@ -103,6 +113,8 @@ def make_record(
         origin_format=origin_format,
         line=line,
         content_hash=digest,
+        event_type=event_type,
+        period_set=period_set,
     )
 
 
@@ -166,6 +178,12 @@ def check_context_row(
     key = check.text("id", max_len=120)
     if key is not None and key in seen:
         check.fail("id", f"a unique id (already used on {unit} {seen[key]})")
+    event_type = check.code(
+        "event_type", codebook.context_event_type_codes, what="context event type"
+    )
+    period_set = check.text("period_set", max_len=80)
+    if period_set is not None and kind != TENSION_PERIOD:
+        check.fail("period_set", "empty: only rows of kind tension_period belong to a period set")
     if check.errors:
         return None
     return make_record(
@@ -182,4 +200,6 @@ def check_context_row(
         source_urls=urls,
         origin_format="own",
         line=check.line,
+        event_type=event_type,
+        period_set=period_set,
     )

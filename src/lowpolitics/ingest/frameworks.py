@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.ingest.checks import parse_actor
 
@@ -30,8 +31,33 @@ class _Model(BaseModel):
 
 
 class InitiativeSpec(_Model):
+    """An initiative's declared rhythm and its life: gaps are only ever inferred inside it."""
+
     name: str = Field(min_length=1, max_length=300)
     rhythm_months: int | None = Field(default=None, ge=1, le=120)
+    start: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    end: str | None = None
+    ended: bool | None = None  # the project closed (a gap after ``end`` is no silence)
+    source_url: str | None = None
+    notes: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _partial_date(cls, value):
+        if value is None or value == "":
+            return None
+        text = str(value)
+        try:
+            PartialDate.parse(text)
+        except ValueError as exc:
+            raise ValueError("a date written YYYY, YYYY-MM or YYYY-MM-DD") from exc
+        return text
+
+    def life(self) -> tuple[date | None, date | None]:
+        """First and last day of the life as stated (a year-dated end runs to 31 December)."""
+        start = PartialDate.parse(self.start).start if self.start else None
+        end = PartialDate.parse(self.end).end if self.end else None
+        return start, end
 
 
 def _in_codebook(value: str | None, info: ValidationInfo, section: str, what: str):

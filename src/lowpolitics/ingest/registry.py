@@ -38,6 +38,9 @@ REGISTRY_COLUMNS = (
     "participants_youth",
     "source_url",
     "notes",
+    "record_kind",
+    "same_as",
+    "frame",
 )
 REGISTRY_REQUIRED = ("date", "title", "mechanism", "status")
 
@@ -69,6 +72,9 @@ class ActivityRecord:
     notes: str | None
     line: int
     content_hash: str
+    record_kind: str = "activity"
+    same_as: str | None = None
+    frame: str | None = None
 
 
 def resolve_region(check: RowChecker, column: str, gazetteer: Gazetteer) -> str | None:
@@ -199,6 +205,13 @@ def check_registry_row(
     initiative = check.text("initiative", max_len=300)
     status_reason = check.text("status_reason", max_len=2000)
     notes = check.text("notes", max_len=5000)
+    record_kind = (
+        check.code("record_kind", codebook.record_kind_codes, what="record kind") or "activity"
+    )
+    same_as = check.text("same_as", max_len=120)
+    if same_as is not None and same_as == key:
+        check.fail("same_as", "the id of another row reporting the same event (not this row)")
+    frame = check.code("frame", codebook.frame_codes, what="frame")
     if check.errors:
         return None
     content = {
@@ -223,6 +236,10 @@ def check_registry_row(
         "source_urls": list(urls),
         "notes": notes,
     }
+    # the second-edition fields join the hash only when set, so that rows written before
+    # them keep their hash and a re-import of an old file changes nothing
+    extra = {"record_kind": record_kind, "same_as": same_as, "frame": frame}
+    content.update({k: v for k, v in extra.items() if v not in (None, "activity")})
     digest = content_hash(content)
     if key is None:
         key = "row-" + digest[:16]
@@ -261,6 +278,9 @@ def check_registry_row(
         notes=notes,
         line=check.line,
         content_hash=digest,
+        record_kind=record_kind,
+        same_as=same_as,
+        frame=frame,
     )
 
 

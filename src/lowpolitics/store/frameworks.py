@@ -73,8 +73,20 @@ def load_frameworks(session: Session, spec: FrameworksFile, origin: str) -> Load
     initiatives: dict[str, Initiative] = {}
     for item in spec.initiatives:
         initiative = _initiative(session, item.name, initiatives)
-        if initiative.rhythm_months != item.rhythm_months:
-            initiative.rhythm_months = item.rhythm_months
+        start, end = item.life()
+        wanted = (item.rhythm_months, start, end, item.ended)
+        if (
+            initiative.rhythm_months,
+            initiative.life_start,
+            initiative.life_end,
+            initiative.ended,
+        ) != wanted:
+            (
+                initiative.rhythm_months,
+                initiative.life_start,
+                initiative.life_end,
+                initiative.ended,
+            ) = wanted
             result.updated += 1
         else:
             result.unchanged += 1

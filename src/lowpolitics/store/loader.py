@@ -170,6 +170,9 @@ def _fill_activity(activity: Activity, record: ActivityRecord, cache: _Cache) ->
     activity.participants_women = record.participants_women
     activity.participants_youth = record.participants_youth
     activity.notes = record.notes
+    activity.record_kind = record.record_kind
+    activity.same_as = record.same_as
+    activity.frame = record.frame
     activity.content_hash = record.content_hash
     activity.secondary = [ActivityMechanism(mechanism=m) for m in record.mechanisms_secondary]
     activity.actor_links = [
@@ -236,6 +239,8 @@ def _fill_event(event: ContextEvent, record: ContextRecord, cache: _Cache) -> No
     event.place_id = record.place_id
     event.place_text = record.place_text
     event.summary = record.summary
+    event.event_type = record.event_type
+    event.period_set = record.period_set
     event.origin_format = record.origin_format
     event.content_hash = record.content_hash
     event.source_links = [

@@ -187,6 +187,10 @@ class Initiative(Versioned, Timestamped, Base):
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     lead_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+    # its life: gaps are only inferred between these (a closed donor project is not "silent")
+    life_start: Mapped[date | None] = mapped_column(Date)
+    life_end: Mapped[date | None] = mapped_column(Date)
+    ended: Mapped[bool | None] = mapped_column(Boolean)
 
 
 # --- what happened -------------------------------------------------------------------------
@@ -220,6 +224,12 @@ class Activity(Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # what the row is (codebook record_kinds); rows reporting one event point at one key
+    record_kind: Mapped[str] = mapped_column(
+        String(20), default="activity", server_default="activity"
+    )
+    same_as: Mapped[str | None] = mapped_column(String(120))
+    frame: Mapped[str | None] = mapped_column(String(20))  # statements: integrative, …
 
     initiative: Mapped[Initiative | None] = relationship()
     region: Mapped[Region | None] = relationship()
@@ -280,7 +290,9 @@ class StatusChange(Base):
     __tablename__ = "status_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(30))
     changed_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -309,6 +321,8 @@ class ContextEvent(Versioned, Timestamped, Base):
     place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
     place_text: Mapped[str | None] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(Text)
+    event_type: Mapped[str | None] = mapped_column(String(40))  # codebook context_event_types
+    period_set: Mapped[str | None] = mapped_column(String(80))  # tension periods: named set
     origin_format: Mapped[str] = mapped_column(String(10), default="own")
     content_hash: Mapped[str] = mapped_column(String(64))
 

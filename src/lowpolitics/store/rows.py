@@ -46,6 +46,9 @@ def activity_row(activity: Activity) -> dict[str, str]:
         "participants_youth": _text(activity.participants_youth),
         "source_url": ";".join(link.source.url for link in activity.source_links),
         "notes": _text(activity.notes),
+        "record_kind": activity.record_kind or "activity",
+        "same_as": _text(activity.same_as),
+        "frame": _text(activity.frame),
     }
 
 
@@ -68,4 +71,6 @@ def context_row(event: ContextEvent) -> dict[str, str]:
         "region": _text(event.region_code),
         "summary": _text(event.summary),
         "source_url": ";".join(link.source.url for link in event.source_links),
+        "event_type": _text(event.event_type),
+        "period_set": _text(event.period_set),
     }

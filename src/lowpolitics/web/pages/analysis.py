@@ -97,5 +97,7 @@ def analysis_page(
             "given": chosen.given,
             "query": _query(chosen),
             "keys": result.activity_keys,
+            # the resilience page also names what held and what broke in each period
+            "held_broken": result.document.get("held_broken") if section == "resilience" else None,
         },
     )

@@ -1,0 +1,147 @@
+"""What held and what broke: the named activities behind every tension period.
+
+Rates say how much; a minister's office also wants to know *which*. For every tension period and
+mechanism this lists the cooperative activities that went ahead, those that were disrupted (how,
+why, and where it is reported), those announced with no reported outcome, and — apart — those
+dated too coarsely (a month or a year overlapping the period) to be placed inside it. The
+statements made during the period (with their frames) and the restrictions imposed are listed
+next to them: they are the discourse and the cause, not cooperation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from lowpolitics.analysis.dataset import ActivityView, Dataset
+from lowpolitics.analysis.exposure import IN, UNDETERMINED, interval_exposure
+from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
+from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.units import DISRUPTED, HELD, UNKNOWN, counting_base, unit_ids
+from lowpolitics.framework.codebook import Codebook
+
+
+@dataclass
+class NamedActivity:
+    id: str
+    date: str
+    title: str
+    mechanism: str
+    status: str
+    outcome: str  # held | disrupted | unknown | pending
+    reason: str | None = None
+    initiative: str | None = None
+    frame: str | None = None
+    reports: list[str] = field(default_factory=list)  # every id behind it
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MechanismInPeriod:
+    mechanism: str
+    held: list[NamedActivity] = field(default_factory=list)
+    disrupted: list[NamedActivity] = field(default_factory=list)
+    unknown: list[NamedActivity] = field(default_factory=list)
+    coarsely_dated: list[NamedActivity] = field(default_factory=list)
+
+
+@dataclass
+class PeriodHeldBroken:
+    start: str
+    end: str
+    days: int
+    summary: str | None
+    by_mechanism: dict[str, MechanismInPeriod]
+    statements: list[NamedActivity]
+    restrictions: list[NamedActivity]
+
+
+@dataclass
+class HeldBrokenResult:
+    period_method: str
+    periods: list[PeriodHeldBroken]
+    methods: dict
+    warnings: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _named(a: ActivityView, outcome: str) -> NamedActivity:
+    return NamedActivity(
+        id=a.key,
+        date=a.date.isoformat(),
+        title=a.title,
+        mechanism=a.mechanism,
+        status=a.status,
+        outcome=outcome,
+        reason=a.status_reason,
+        initiative=a.initiative,
+        frame=a.frame,
+        reports=unit_ids(a),
+        sources=list(a.sources),
+    )
+
+
+def _where(a: ActivityView, period: TensionPeriod) -> str:
+    return interval_exposure(a.date.start, a.date.end, [period])
+
+
+def held_broken(
+    dataset: Dataset, codebook: Codebook, options: AnalysisOptions | None = None
+) -> HeldBrokenResult:
+    options = options or AnalysisOptions()
+    periods = periods_for(dataset, options)
+    window = dataset.between(options.date_from, options.date_to)
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
+    result = []
+    warnings = []
+    for p in periods:
+        table = {m: MechanismInPeriod(m) for m in codebook.mechanism_codes}
+        for unit in base.units:
+            where = _where(unit, p)
+            if where not in (IN, UNDETERMINED) or unit.mechanism not in table:
+                continue
+            outcome = base.outcomes[unit.key]
+            named = _named(unit, outcome)
+            entry = table[unit.mechanism]
+            if where == UNDETERMINED:
+                entry.coarsely_dated.append(named)
+            elif outcome == HELD:
+                entry.held.append(named)
+            elif outcome == DISRUPTED:
+                entry.disrupted.append(named)
+            elif outcome == UNKNOWN:
+                entry.unknown.append(named)
+        statements = [_named(s, "statement") for s in base.statements if _where(s, p) == IN]
+        restrictions = [
+            _named(r, "restriction") for r in base.restrictions if _where(r, p) != "outside"
+        ]
+        label = f"periods.{p.start}"
+        if not any(e.held or e.disrupted for e in table.values()):
+            warnings.append(f"{label}: no cooperative activity recorded inside this period")
+        result.append(
+            PeriodHeldBroken(
+                start=p.start.isoformat(),
+                end=p.end.isoformat(),
+                days=(p.end - p.start).days + 1,
+                summary=p.summary,
+                by_mechanism=table,
+                statements=statements,
+                restrictions=restrictions,
+            )
+        )
+    if not periods:
+        warnings.append("periods: no tension periods — nothing to list")
+    return HeldBrokenResult(
+        period_method=describe_periods(options, periods),
+        periods=result,
+        methods={
+            "inside": "a cooperative unit whose whole date interval lies inside the period",
+            "coarsely_dated": "dated only to a month or year that overlaps the period: it may "
+            "or may not have fallen inside, so it is named apart",
+            "unknown": f"planned and past its date by more than {options.grace_days} days "
+            "with no reported outcome",
+            "merged": "several reports of one event are one entry; 'reports' lists their ids",
+        },
+        warnings=warnings,
+    )

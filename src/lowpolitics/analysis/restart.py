@@ -1,0 +1,128 @@
+"""From confidence-building to restart: how soon each mechanism worked again after a period.
+
+For every tension period and mechanism: the first cooperative activity *held* after the period
+ended (day-dated, or dated to a month that starts after the end), its lag in days from the end
+of the period, and its lag from the nearest confidence-building step before it (a ceasefire,
+protocol, reopening of crossings, treaty, meeting of border-region heads or of leaders — the
+codebook's ``context_event_types`` marked ``confidence_building``) taken on or after the period
+began. This is the framework's "alignment with confidence-building measures" in days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from lowpolitics.analysis.dataset import Dataset, EventView
+from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
+from lowpolitics.analysis.units import HELD, counting_base
+from lowpolitics.framework.codebook import Codebook
+
+
+@dataclass
+class Step:
+    id: str
+    date: str
+    event_type: str
+    summary: str | None
+
+
+@dataclass
+class Restart:
+    mechanism: str
+    first_held_id: str | None = None
+    first_held_date: str | None = None
+    first_held_title: str | None = None
+    days_after_period: int | None = None
+    nearest_step: Step | None = None
+    days_after_step: int | None = None
+
+
+@dataclass
+class PeriodRestart:
+    start: str
+    end: str
+    steps: list[Step] = field(default_factory=list)  # confidence-building steps from the start
+    by_mechanism: dict[str, Restart] = field(default_factory=dict)
+
+
+@dataclass
+class RestartResult:
+    period_method: str
+    periods: list[PeriodRestart]
+    methods: dict
+    warnings: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _step(e: EventView) -> Step:
+    return Step(e.key, e.date.isoformat(), e.event_type or "", e.summary)
+
+
+def restart_lags(
+    dataset: Dataset, codebook: Codebook, options: AnalysisOptions | None = None
+) -> RestartResult:
+    options = options or AnalysisOptions()
+    periods = periods_for(dataset, options)
+    base = counting_base(dataset.activities, codebook, options.today(), options.grace_days)
+    held = [u for u in base.units if base.outcomes[u.key] == HELD and u.date.precision != "year"]
+    cb_types = codebook.confidence_building_types
+    steps = sorted(
+        (e for e in dataset.events if e.event_type in cb_types), key=lambda e: e.date.start
+    )
+    out, warnings = [], []
+    for i, p in enumerate(periods):
+        following = periods[i + 1].start if i + 1 < len(periods) else None
+        own_steps = [
+            e
+            for e in steps
+            if e.date.start >= p.start and (following is None or e.date.start < following)
+        ]
+        entry = PeriodRestart(p.start.isoformat(), p.end.isoformat(), [_step(e) for e in own_steps])
+        for mechanism in codebook.mechanism_codes:
+            first = next(
+                (
+                    u
+                    for u in held
+                    if u.mechanism == mechanism
+                    and u.date.start > p.end
+                    and (following is None or u.date.start < following)
+                ),
+                None,
+            )
+            restart = Restart(mechanism)
+            if first is not None:
+                restart.first_held_id = first.key
+                restart.first_held_date = first.date.isoformat()
+                restart.first_held_title = first.title
+                restart.days_after_period = (first.date.start - p.end).days
+                before = [e for e in own_steps if e.date.start <= first.date.start]
+                if before:
+                    restart.nearest_step = _step(before[-1])
+                    restart.days_after_step = (first.date.start - before[-1].date.start).days
+            else:
+                warnings.append(
+                    f"periods.{p.start}.{mechanism}: no held activity recorded between this "
+                    "period and the next"
+                )
+            entry.by_mechanism[mechanism] = restart
+        if not own_steps:
+            warnings.append(
+                f"periods.{p.start}: no confidence-building step recorded (context rows need "
+                "an event_type such as ceasefire, protocol, crossing_reopened)"
+            )
+        out.append(entry)
+    return RestartResult(
+        period_method=describe_periods(options, periods),
+        periods=out,
+        methods={
+            "first_held": "the earliest held cooperative unit dated (to the day or month) "
+            "after the period's end and before the next period; year-dated ones cannot be "
+            "placed and are skipped",
+            "nearest_step": "the latest confidence-building context event on or after the "
+            "period's start and on or before the restart",
+            "confidence_building_types": sorted(cb_types),
+        },
+        warnings=warnings,
+    )

@@ -1,0 +1,288 @@
+"""Does the conclusion survive another reasonable definition of tension?
+
+The resilience comparison is rerun under every definition a careful reader could defend:
+
+- ``declared`` — the periods declared by hand (the dataset's own rule);
+- ``derived`` — the periods the security events alone imply under the period rule;
+- ``to_ceasefire`` — each declared period ending the day before the first ceasefire inside it;
+- ``to_officials_talks`` — each ending the day before the first talks of government
+  delegations inside it;
+- ``to_restored_contact`` — each ending the day before the first step that restored contact
+  between the border regions (codebook ``context_event_types`` marked ``ends_period_as:
+  restored_contact``) — the dataset's own rule, so it matches ``declared`` where the data
+  follow it;
+- ``end±N`` — each declared period's end moved N days later or earlier (``margins``);
+- every named period set in the context data (``period_set``), and any the user adds.
+
+For each mechanism and definition: n, disrupted, rate and interval in tension and outside, the
+risk ratio with its interval, and the same under the outcome-unknown bounds. The verdict per
+mechanism reads the direction of each interval: *higher in tension* (the ratio's interval lies
+above 1 as recorded and under both bounds), *lower in tension*, or *unclear*. If every
+definition gives the same clear direction the finding **holds under every definition**; if
+none gives a clear one, **the data cannot tell**; otherwise it **depends on the definition**.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
+
+from lowpolitics.analysis.dataset import Dataset, EventView
+from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.periods import (
+    TensionPeriod,
+    declared_periods,
+    derive_periods,
+    period_set_names,
+)
+from lowpolitics.analysis.resilience import resilience_table
+from lowpolitics.analysis.units import counting_base
+from lowpolitics.framework.codebook import Codebook
+
+HOLDS, DEPENDS, CANNOT_TELL = (
+    "holds under every definition",
+    "depends on the definition",
+    "the data cannot tell",
+)
+HIGHER, LOWER, UNCLEAR = "higher in tension", "lower in tension", "unclear"
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    description: str
+    periods: tuple[TensionPeriod, ...]
+    exceptions: tuple[str, ...] = ()  # periods the definition could not move, and why
+
+
+@dataclass
+class SensitivityRow:
+    definition: str
+    n_in: int
+    disrupted_in: int
+    rate_in: float | None
+    ci_in: list[float] | None
+    n_out: int
+    disrupted_out: int
+    rate_out: float | None
+    ci_out: list[float] | None
+    undetermined: int
+    unknown_in: int
+    unknown_out: int
+    risk_ratio: float | None
+    risk_ratio_ci: list[float] | None
+    risk_ratio_ci_if_unknown_held: list[float] | None
+    risk_ratio_ci_if_unknown_disrupted: list[float] | None
+    direction: str
+    ids_in: list[str] = field(default_factory=list)
+    disrupted_ids_in: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MechanismSensitivity:
+    mechanism: str
+    verdict: str
+    rows: list[SensitivityRow]
+
+
+@dataclass
+class SensitivityResult:
+    definitions: list[dict]
+    by_mechanism: dict[str, MechanismSensitivity]
+    all_mechanisms: MechanismSensitivity
+    methods: dict
+    warnings: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _day_before(day):
+    return day - timedelta(days=1)
+
+
+def _ended_by(
+    declared: list[TensionPeriod], events: list[EventView], types: frozenset[str]
+) -> tuple[tuple[TensionPeriod, ...], tuple[str, ...]]:
+    """Each declared period ending the day before the first event of ``types`` inside it."""
+    periods, exceptions = [], []
+    for p in declared:
+        step = next(
+            (
+                e
+                for e in sorted(events, key=lambda e: (e.date.start, e.key))
+                if e.event_type in types and p.start < e.date.start <= p.end
+            ),
+            None,
+        )
+        if step is None:
+            exceptions.append(
+                f"{p.start}–{p.end}: no such step recorded inside the period; kept as declared"
+            )
+            periods.append(p)
+        else:
+            periods.append(replace(p, end=max(p.start, _day_before(step.date.start))))
+    return tuple(periods), tuple(exceptions)
+
+
+def _moved(declared: list[TensionPeriod], days: int) -> tuple[TensionPeriod, ...]:
+    return tuple(replace(p, end=max(p.start, p.end + timedelta(days=days))) for p in declared)
+
+
+def definitions(
+    dataset: Dataset,
+    codebook: Codebook,
+    options: AnalysisOptions,
+    extra_sets: dict[str, list[TensionPeriod]] | None = None,
+) -> list[Definition]:
+    """Every definition of tension the comparison is rerun under (see the module docstring)."""
+    events = dataset.events
+    declared = declared_periods(events)
+    found = [
+        Definition(
+            "declared", "periods declared by hand (the dataset's own rule)", tuple(declared)
+        ),
+        Definition(
+            "derived",
+            "derived from security events: " + options.rule.describe(),
+            tuple(derive_periods(events, options.rule)),
+        ),
+    ]
+    if declared:
+        for name, kind, words in (
+            ("to_ceasefire", "ceasefire", "the first ceasefire"),
+            ("to_officials_talks", "officials_talks", "the first talks of government delegations"),
+            ("to_restored_contact", "restored_contact", "the first step that restored contact"),
+        ):
+            periods, exceptions = _ended_by(declared, events, codebook.period_ending_types(kind))
+            found.append(
+                Definition(
+                    name, f"declared periods ending the day before {words}", periods, exceptions
+                )
+            )
+        for days in options.margins:
+            for sign, word in ((1, "later"), (-1, "earlier")):
+                found.append(
+                    Definition(
+                        f"end{'+' if sign > 0 else '-'}{days}",
+                        f"declared periods ending {days} days {word}",
+                        _moved(declared, sign * days),
+                    )
+                )
+    for name in period_set_names(events):
+        found.append(
+            Definition(
+                f"set:{name}",
+                f"the period set '{name}' declared in the context data",
+                tuple(declared_periods(events, name)),
+            )
+        )
+    for name, periods in sorted((extra_sets or {}).items()):
+        found.append(Definition(f"user:{name}", f"the user's period set '{name}'", tuple(periods)))
+    return found
+
+
+def _direction(result: dict) -> str:
+    cis = [result["risk_ratio_ci"]]
+    bounds = result.get("risk_ratio_bounds") or {}
+    cis += [b["risk_ratio_ci"] for b in bounds.values()]
+    if any(ci is None for ci in cis):
+        return UNCLEAR
+    if all(ci[0] > 1 for ci in cis):
+        return HIGHER
+    if all(ci[1] < 1 for ci in cis):
+        return LOWER
+    return UNCLEAR
+
+
+def _row(name: str, result: dict) -> SensitivityRow:
+    inside, outside = result["in_tension"], result["outside"]
+    bounds = result.get("risk_ratio_bounds") or {}
+    return SensitivityRow(
+        definition=name,
+        n_in=inside["n"],
+        disrupted_in=inside["disrupted"],
+        rate_in=inside["rate"],
+        ci_in=inside["ci"],
+        n_out=outside["n"],
+        disrupted_out=outside["disrupted"],
+        rate_out=outside["rate"],
+        ci_out=outside["ci"],
+        undetermined=result["undetermined"]["n"] + result["undetermined"]["unknown"],
+        unknown_in=inside["unknown"],
+        unknown_out=outside["unknown"],
+        risk_ratio=result["risk_ratio"],
+        risk_ratio_ci=result["risk_ratio_ci"],
+        risk_ratio_ci_if_unknown_held=(bounds.get("if_unknown_held") or {}).get("risk_ratio_ci"),
+        risk_ratio_ci_if_unknown_disrupted=(bounds.get("if_unknown_disrupted") or {}).get(
+            "risk_ratio_ci"
+        ),
+        direction=_direction(result),
+        ids_in=inside["ids"],
+        disrupted_ids_in=inside["disrupted_ids"],
+    )
+
+
+def verdict(rows: list[SensitivityRow]) -> str:
+    directions = {r.direction for r in rows}
+    if directions == {UNCLEAR} or not rows:
+        return CANNOT_TELL
+    if len(directions) == 1:
+        return HOLDS
+    return DEPENDS
+
+
+def sensitivity(
+    dataset: Dataset,
+    codebook: Codebook,
+    options: AnalysisOptions | None = None,
+    extra_sets: dict[str, list[TensionPeriod]] | None = None,
+) -> SensitivityResult:
+    """The resilience comparison under every definition of tension, with a verdict each."""
+    options = options or AnalysisOptions()
+    window = dataset.between(options.date_from, options.date_to)
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
+    defs = definitions(dataset, codebook, options, extra_sets)
+    rows: dict[str, list[SensitivityRow]] = {m: [] for m in [*codebook.mechanism_codes, "*"]}
+    warnings: list[str] = []
+    for d in defs:
+        if not d.periods:
+            warnings.append(f"definitions.{d.name}: no periods under this definition; left out")
+            continue
+        by_mechanism, overall, _ = resilience_table(
+            base, list(d.periods), codebook, options.small_n
+        )
+        for mechanism, result in by_mechanism.items():
+            rows[mechanism].append(_row(d.name, result))
+        rows["*"].append(_row(d.name, overall))
+        warnings += [f"definitions.{d.name}: {e}" for e in d.exceptions]
+    small = [
+        f"by_mechanism.{m}: fewer than {options.small_n} activities in tension under "
+        f"{', '.join(r.definition for r in rs if r.n_in < options.small_n)}"
+        for m, rs in rows.items()
+        if m != "*" and any(r.n_in < options.small_n for r in rs)
+    ]
+    by_mechanism = {
+        m: MechanismSensitivity(m, verdict(rs), rs) for m, rs in rows.items() if m != "*"
+    }
+    return SensitivityResult(
+        definitions=[
+            {
+                "name": d.name,
+                "description": d.description,
+                "periods": [p.as_dict() for p in d.periods],
+                "exceptions": list(d.exceptions),
+            }
+            for d in defs
+        ],
+        by_mechanism=by_mechanism,
+        all_mechanisms=MechanismSensitivity("all", verdict(rows["*"]), rows["*"]),
+        methods={
+            "direction": "higher (lower) in tension when the risk ratio's 95 % interval lies "
+            "above (below) 1 as recorded and under both outcome-unknown bounds; else unclear",
+            "verdict": f"'{HOLDS}' when every definition gives the same clear direction; "
+            f"'{CANNOT_TELL}' when none does; otherwise '{DEPENDS}'",
+            "margins_days": list(options.margins),
+        },
+        warnings=warnings + small,
+    )

@@ -1,0 +1,114 @@
+"""What a row is before it is counted: the unit of the resilience analyses.
+
+A registry row may be a cooperative activity, a statement or a restriction (codebook
+``record_kinds``); only the kinds marked ``cooperative`` enter rates of disruption. Several rows
+may report one event (``same_as``); they are merged into one unit that keeps every id. A
+``planned`` activity whose date is past by more than the grace period has an *unknown outcome*:
+it was announced and never reported held — the most direct trace of a silent disruption — so
+it is counted apart and every rate shows what it would be if all such activities were held, or
+all disrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from lowpolitics.analysis.dataset import ActivityView
+from lowpolitics.framework.codebook import Codebook
+
+HELD, DISRUPTED, UNKNOWN, PENDING = "held", "disrupted", "unknown", "pending"
+OUTCOMES = (HELD, DISRUPTED, UNKNOWN, PENDING)
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def outcome(activity: ActivityView, disrupted: frozenset[str], as_of: date, grace_days: int) -> str:
+    """``held``, ``disrupted``, ``unknown`` (planned, past the grace period) or ``pending``."""
+    if activity.status in disrupted:
+        return DISRUPTED
+    if activity.status == "planned":
+        if activity.date.end + timedelta(days=grace_days) < as_of:
+            return UNKNOWN
+        return PENDING
+    return HELD
+
+
+@dataclass
+class CountingBase:
+    """The cooperative units, and what was set aside, each with its ids."""
+
+    units: list[ActivityView] = field(default_factory=list)
+    outcomes: dict[str, str] = field(default_factory=dict)  # unit key → outcome
+    statements: list[ActivityView] = field(default_factory=list)
+    restrictions: list[ActivityView] = field(default_factory=list)
+    merged: dict[str, list[str]] = field(default_factory=dict)  # unit key → every id merged
+    broken_links: list[str] = field(default_factory=list)  # ids whose same_as names no row
+
+    def with_outcome(self, *wanted: str) -> list[ActivityView]:
+        return [u for u in self.units if self.outcomes[u.key] in wanted]
+
+
+def _root(key: str, links: dict[str, str]) -> str:
+    seen = {key}
+    while key in links and links[key] not in seen:
+        key = links[key]
+        seen.add(key)
+    return key
+
+
+def _merge_group(rows: list[ActivityView], disrupted: frozenset[str], root: str) -> ActivityView:
+    """One unit from several reports: the root row's record, the most precise date among them
+    (a day-dated report pins the event down), and a disrupted status if any report has one."""
+    head = next(r for r in rows if r.key == root)
+    dated = min(rows, key=lambda r: (PRECISION_RANK[r.date.precision], r.date.start, r.key))
+    worst = next((r for r in rows if r.status in disrupted), None)
+    status_from = worst or head
+    sources = tuple(dict.fromkeys(s for r in rows for s in r.sources))
+    return replace(
+        head,
+        date=dated.date,
+        status=status_from.status,
+        status_reason=status_from.status_reason or head.status_reason,
+        sources=sources,
+        members=tuple(r.key for r in rows),
+    )
+
+
+def counting_base(
+    activities: list[ActivityView], codebook: Codebook, as_of: date, grace_days: int
+) -> CountingBase:
+    """Split rows by record kind, merge linked reports, and give every unit its outcome."""
+    cooperative = codebook.cooperative_kinds or frozenset({"activity"})
+    disrupted = codebook.disrupted_statuses
+    base = CountingBase()
+    coop = []
+    for a in activities:
+        if a.record_kind in cooperative:
+            coop.append(a)
+        elif a.record_kind == "statement":
+            base.statements.append(a)
+        else:
+            base.restrictions.append(a)
+    keys = {a.key for a in coop}
+    links = {}
+    for a in coop:
+        if a.same_as and a.same_as in keys:
+            links[a.key] = a.same_as
+        elif a.same_as:
+            base.broken_links.append(a.key)
+    groups: dict[str, list[ActivityView]] = {}
+    for a in coop:
+        groups.setdefault(_root(a.key, links), []).append(a)
+    for root, rows in groups.items():
+        unit = rows[0] if len(rows) == 1 else _merge_group(rows, disrupted, root)
+        if len(rows) > 1:
+            base.merged[root] = [r.key for r in rows]
+        base.units.append(unit)
+        base.outcomes[unit.key] = outcome(unit, disrupted, as_of, grace_days)
+    base.units.sort(key=lambda u: (u.date.start, u.key))
+    return base
+
+
+def unit_ids(unit: ActivityView) -> list[str]:
+    """Every id behind a unit: its own, or all merged reports."""
+    return list(unit.members) or [unit.key]
