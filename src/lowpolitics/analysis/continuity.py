@@ -46,8 +46,11 @@ from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.intervals import RATE_METHOD, wilson
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.silent_gaps import (
+    _year,
+    silent_years,  # noqa: F401  (public, tested)
+)
 from lowpolitics.analysis.silent_gaps import recurring as recurring_gaps
-from lowpolitics.analysis.silent_gaps import silent_years  # noqa: F401  (public, tested)
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
@@ -216,26 +219,6 @@ def _rhythm(given: int | None, held: list[ActivityView], yearly: bool = False) -
     months, median = (infer_yearly_rhythm if yearly else infer_rhythm)(held)
     source = "inferred" if months else "unknown"
     return {"rhythm_months": months, "rhythm_source": source, "median_gap_days": median}
-
-
-def _against(record: dict, when: PartialDate, periods: list[TensionPeriod]) -> dict:
-    """Add whether a date's interval overlaps any tension period, naming the periods."""
-    over = [
-        {"start": p.start.isoformat(), "end": p.end.isoformat(), "origin": p.origin}
-        for p in periods
-        if p.start <= when.end and when.start <= p.end
-    ]
-    return {**record, "overlaps_tension": bool(over), "periods": over}
-
-
-def _year(year: int, acts: list[ActivityView], expected: float | None) -> dict:
-    held = sum(1 for a in acts if a.status in HELD_STATUSES)
-    ids = [a.key for a in acts]
-    return {"year": year, "expected": expected, "held": held, "recorded": len(acts), "ids": ids}
-
-
-def _last_complete_year(horizon: date) -> int:
-    return horizon.year if (horizon.month, horizon.day) == (12, 31) else horizon.year - 1
 
 
 # --- bodies --------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ from lowpolitics.analysis.periods import TensionPeriod, merge
 from lowpolitics.analysis.resilience import disruption_by_mechanism
 from lowpolitics.analysis.restart import restart_lags
 from lowpolitics.analysis.sensitivity import sensitivity
-from lowpolitics.cli.analyse_commands import _dataset, analyse_app
+from lowpolitics.cli.analyse_commands import (
+    _dataset,
+    analyse_app,
+    print_periods,
+    print_warnings,
+)
 from lowpolitics.cli.analyse_options import (
     AS_OF,
     FORMAT,
@@ -24,7 +29,7 @@ from lowpolitics.cli.analyse_options import (
     build_options,
     check_format,
 )
-from lowpolitics.cli.output import err, out, print_json, print_table
+from lowpolitics.cli.output import out, print_json, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import InputError
 from lowpolitics.ingest.context import TENSION_PERIOD, parse_context
@@ -41,22 +46,6 @@ def _ratio(value, ci) -> str:
     if value is None:
         return "—"
     return f"{value:.3g} [{ci[0]:.3g}–{ci[1]:.3g}]" if ci else f"{value:.3g}"
-
-
-def print_warnings(warnings: list[str]) -> None:
-    for warning in warnings:
-        err().print(f"[yellow]note:[/yellow] {warning}", highlight=False)
-
-
-def print_periods(periods: list[dict], method: str) -> None:
-    print_table(
-        f"tension periods — {method}",
-        ["start", "end", "days", "origin", "events", "sources"],
-        (
-            [p["start"], p["end"], p["days"], p["origin"], len(p["events"]), len(p["sources"])]
-            for p in periods
-        ),
-    )
 
 
 def _label(codebook, mechanism: str, lang: str) -> str:
