@@ -116,6 +116,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "severity_levels": SeverityLevel,
     "record_kinds": RecordKind,
     "context_event_types": ContextEventType,
+    "actor_roles": Entry,
 }
 
 
@@ -134,6 +135,7 @@ class Codebook(_Strict):
     severity_levels: list[SeverityLevel]
     record_kinds: list[RecordKind] = Field(default_factory=list)
     context_event_types: list[ContextEventType] = Field(default_factory=list)
+    actor_roles: list[Entry] = Field(default_factory=list)
     lexicon: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -214,6 +216,10 @@ class Codebook(_Strict):
     @property
     def cooperative_kinds(self) -> frozenset[str]:
         return frozenset(k.code for k in self.record_kinds if k.cooperative)
+
+    @property
+    def actor_role_codes(self) -> list[str]:
+        return [r.code for r in self.actor_roles]
 
     @property
     def context_event_type_codes(self) -> list[str]:

@@ -41,6 +41,17 @@ def parse_actor(text: str) -> tuple[str, str] | None:
     return match.group("name").strip(), code
 
 
+_ROLE = re.compile(r"^(?P<actor>.*\])\s*\((?P<role>[A-Za-z_ ]+)\)\s*$")
+
+
+def split_role(text: str) -> tuple[str, str | None]:
+    """``"Name [CC] (organiser)"`` → ``("Name [CC]", "organiser")``; no role → ``None``."""
+    match = _ROLE.match(text.strip())
+    if not match:
+        return text.strip(), None
+    return match.group("actor").strip(), match.group("role").strip().lower().replace(" ", "_")
+
+
 def content_hash(values: dict) -> str:
     """A stable fingerprint of a record's parsed content (for identity and change detection)."""
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
@@ -177,10 +188,28 @@ class RowChecker:
         return tuple(found)
 
     def actors(self, column: str) -> tuple[tuple[str, str], ...]:
+        return tuple(actor for actor, _ in self.actors_with_roles(column, ()))
+
+    def actors_with_roles(
+        self, column: str, roles: Collection[str]
+    ) -> tuple[tuple[tuple[str, str], str | None], ...]:
+        """Actors written ``Name [CC]`` or ``Name [CC] (role)``, with the role checked against
+        ``roles`` (the codebook's actor roles); an empty ``roles`` accepts none."""
         value = self.raw(column)
         found: list[tuple[str, str]] = []
+        found_roles: list[str | None] = []
         for part in (p.strip() for p in value.split(";")):
             if not part:
+                continue
+            part, role = split_role(part)
+            if role is not None and role not in roles:
+                self.fail(
+                    column,
+                    "an actor role in brackets after the country: one of " + ", ".join(roles)
+                    if roles
+                    else "actors without a role",
+                    part + f" ({role})",
+                )
                 continue
             actor = parse_actor(part)
             if actor is None:
@@ -192,7 +221,8 @@ class RowChecker:
                 continue
             if actor not in found:
                 found.append(actor)
-        return tuple(found)
+                found_roles.append(role)
+        return tuple(zip(found, found_roles, strict=True))
 
 
 def check_header(

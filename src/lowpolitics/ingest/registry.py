@@ -41,8 +41,51 @@ REGISTRY_COLUMNS = (
     "record_kind",
     "same_as",
     "frame",
+    "title_ru",
+    "title_ky",
+    "title_tg",
+    "status_history",
 )
 REGISTRY_REQUIRED = ("date", "title", "mechanism", "status")
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One reported step of a row's status history: when, what, and the page that says so."""
+
+    day: PartialDate
+    status: str
+    source_url: str | None = None
+
+
+def parse_status_history(
+    check: RowChecker, column: str, statuses: list[str]
+) -> tuple[StatusStep, ...]:
+    """``DATE|status|url ; DATE|status|url`` (oldest first) → steps; every bad step named."""
+    steps: list[StatusStep] = []
+    for part in (p.strip() for p in check.raw(column).split(" ; ") if p.strip()):
+        bits = [b.strip() for b in part.split("|")]
+        expected = "steps written DATE|status|url, separated by ' ; ', oldest first"
+        if len(bits) not in (2, 3):
+            check.fail(column, expected, part)
+            continue
+        try:
+            day = PartialDate.parse(bits[0])
+        except ValueError:
+            check.fail(column, "a date YYYY, YYYY-MM or YYYY-MM-DD at the start of each step", part)
+            continue
+        status = bits[1].lower()
+        if status not in statuses:
+            check.fail(column, "a status in each step: one of " + ", ".join(statuses), part)
+            continue
+        url = bits[2] if len(bits) == 3 and bits[2] else None
+        if url is not None and not url.startswith(("http://", "https://")):
+            check.fail(column, "an http(s) address as the third part of each step", part)
+            continue
+        steps.append(StatusStep(day, status, url))
+    if [s.day.start for s in steps] != sorted(s.day.start for s in steps):
+        check.fail(column, "steps in date order, oldest first")
+    return tuple(steps)
 
 
 @dataclass(frozen=True)
@@ -75,6 +118,9 @@ class ActivityRecord:
     record_kind: str = "activity"
     same_as: str | None = None
     frame: str | None = None
+    actor_roles: tuple[str | None, ...] = ()  # parallel to ``actors``; None = not stated
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) beyond the English one
+    status_history: tuple[StatusStep, ...] = ()
 
 
 def resolve_region(check: RowChecker, column: str, gazetteer: Gazetteer) -> str | None:
@@ -191,7 +237,9 @@ def check_registry_row(
     place_id, place_text, region_code = resolve_place(
         check, gazetteer, host, region_code, warnings, unit
     )
-    actors = check.actors("actors")
+    with_roles = check.actors_with_roles("actors", codebook.actor_role_codes)
+    actors = tuple(actor for actor, _ in with_roles)
+    roles = tuple(role for _, role in with_roles)
     total = check.integer("participants_total")
     women = check.integer("participants_women")
     youth = check.integer("participants_youth")
@@ -212,6 +260,14 @@ def check_registry_row(
     if same_as is not None and same_as == key:
         check.fail("same_as", "the id of another row reporting the same event (not this row)")
     frame = check.code("frame", codebook.frame_codes, what="frame")
+    if frame is not None and record_kind != "statement":
+        check.fail("frame", "empty: only statements (record_kind statement) carry a frame")
+    titles = tuple(
+        (column.removeprefix("title_"), text)
+        for column in ("title_ru", "title_ky", "title_tg")
+        if (text := check.text(column)) is not None
+    )
+    history = parse_status_history(check, "status_history", codebook.status_codes)
     if check.errors:
         return None
     content = {
@@ -238,7 +294,14 @@ def check_registry_row(
     }
     # the second-edition fields join the hash only when set, so that rows written before
     # them keep their hash and a re-import of an old file changes nothing
-    extra = {"record_kind": record_kind, "same_as": same_as, "frame": frame}
+    extra = {
+        "record_kind": record_kind,
+        "same_as": same_as,
+        "frame": frame,
+        "actor_roles": list(roles) if any(roles) else None,
+        "titles": [list(t) for t in titles] or None,
+        "status_history": [[str(h.day), h.status, h.source_url] for h in history] or None,
+    }
     content.update({k: v for k, v in extra.items() if v not in (None, "activity")})
     digest = content_hash(content)
     if key is None:
@@ -281,11 +344,18 @@ def check_registry_row(
         record_kind=record_kind,
         same_as=same_as,
         frame=frame,
+        actor_roles=roles,
+        titles=titles,
+        status_history=history,
     )
 
 
 def record_as_dict(record: ActivityRecord) -> dict:
     data = asdict(record)
+    data["status_history"] = [
+        {"date": str(h.day), "status": h.status, "source_url": h.source_url}
+        for h in record.status_history
+    ]
     data["date"] = str(record.date)
     data["end_date"] = str(record.end_date) if record.end_date else None
     return data

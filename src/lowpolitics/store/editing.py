@@ -53,6 +53,17 @@ def check_version(current: int, given: int | None, what: str) -> None:
         )
 
 
+KEPT_WHEN_ABSENT = (
+    "record_kind",
+    "same_as",
+    "frame",
+    "title_ru",
+    "title_ky",
+    "title_tg",
+    "status_history",
+)
+
+
 def _load_activity(session: Session, key: str, *, lock: bool = False) -> Activity | None:
     query = select(Activity).where(Activity.key == key).options(*ACTIVITY_LOADS)
     if lock:
@@ -79,6 +90,12 @@ def save_activity(
         if existing is None:
             raise NotFoundError(f"no activity with id '{key}'")
         check_version(existing.version, version, f"activity '{key}'")
+        # columns a form or client did not send keep their stored value, so that an edit made
+        # with an older form never wipes a row's kind, link, frame, titles or history
+        stored = activity_row(existing)
+        for column in KEPT_WHEN_ABSENT:
+            if data.get(column) is None:
+                cells[column] = stored[column]
     warnings: list[str] = []
     check = RowChecker(source, None, cells)
     record = check_registry_row(check, codebook, gazetteer, warnings, unit="line")
@@ -128,6 +145,10 @@ def save_context_event(
         if existing is None:
             raise NotFoundError(f"no context event with id '{key}'")
         check_version(existing.version, version, f"context event '{key}'")
+        stored = context_row(existing)
+        for column in ("event_type", "period_set"):  # kept when a form does not send them
+            if data.get(column) is None:
+                cells[column] = stored[column]
     warnings: list[str] = []
     check = RowChecker(source, None, cells)
     record = check_context_row(check, codebook, gazetteer, warnings)

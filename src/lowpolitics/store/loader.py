@@ -173,15 +173,37 @@ def _fill_activity(activity: Activity, record: ActivityRecord, cache: _Cache) ->
     activity.record_kind = record.record_kind
     activity.same_as = record.same_as
     activity.frame = record.frame
+    titles = dict(record.titles)
+    activity.title_ru, activity.title_ky, activity.title_tg = (
+        titles.get("ru"),
+        titles.get("ky"),
+        titles.get("tg"),
+    )
     activity.content_hash = record.content_hash
     activity.secondary = [ActivityMechanism(mechanism=m) for m in record.mechanisms_secondary]
+    roles = record.actor_roles or (None,) * len(record.actors)
     activity.actor_links = [
-        ActivityActor(actor=cache.actor(name, cc), position=i)
-        for i, (name, cc) in enumerate(record.actors)
+        ActivityActor(actor=cache.actor(name, cc), position=i, role=role)
+        for i, ((name, cc), role) in enumerate(zip(record.actors, roles, strict=True))
     ]
     activity.source_links = [
         ActivitySource(source=cache.source(url), position=i)
         for i, url in enumerate(record.source_urls)
+    ]
+
+
+def _reported(record: ActivityRecord, origin: str) -> list[StatusChange]:
+    """The status steps a source reported (registry ``status_history``), oldest first."""
+    return [
+        StatusChange(
+            status=step.status,
+            changed_on=step.day.start,
+            origin=origin,
+            reported=True,
+            source_url=step.source_url,
+            reason=None if step.day.precision == "day" else f"dated {step.day}",
+        )
+        for step in record.status_history
     ]
 
 
@@ -201,6 +223,8 @@ def load_activities(
             old_status = activity.status
             _fill_activity(activity, record, cache)
             activity.version += 1
+            activity.history = [c for c in activity.history if not c.reported]
+            activity.history[:0] = _reported(record, origin)
             if record.status != old_status:
                 activity.history.append(
                     StatusChange(status=record.status, origin=origin, reason=record.status_reason)
@@ -213,7 +237,8 @@ def load_activities(
             activity = Activity(key=record.key, version=1)
             _fill_activity(activity, record, cache)
             activity.history = [
-                StatusChange(status=record.status, origin=origin, reason=record.status_reason)
+                *_reported(record, origin),
+                StatusChange(status=record.status, origin=origin, reason=record.status_reason),
             ]
             session.add(activity)
             _audit(session, origin, "create", "activity", record.key, None, activity_row(activity))

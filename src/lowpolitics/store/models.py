@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -230,6 +231,9 @@ class Activity(Timestamped, Base):
     )
     same_as: Mapped[str | None] = mapped_column(String(120))
     frame: Mapped[str | None] = mapped_column(String(20))  # statements: integrative, …
+    title_ru: Mapped[str | None] = mapped_column(String(500))
+    title_ky: Mapped[str | None] = mapped_column(String(500))
+    title_tg: Mapped[str | None] = mapped_column(String(500))
 
     initiative: Mapped[Initiative | None] = relationship()
     region: Mapped[Region | None] = relationship()
@@ -300,6 +304,9 @@ class StatusChange(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     origin: Mapped[str | None] = mapped_column(String(300))  # file or user that recorded it
+    # a step reported by a source (registry status_history) rather than seen at import
+    reported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    source_url: Mapped[str | None] = mapped_column(String(2000))
 
 
 class ContextEvent(Versioned, Timestamped, Base):

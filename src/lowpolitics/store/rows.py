@@ -39,7 +39,9 @@ def activity_row(activity: Activity) -> dict[str, str]:
         "region": _text(activity.region_code),
         "place": _text(activity.place_text),
         "actors": ";".join(
-            f"{link.actor.name} [{link.actor.country_code}]" for link in activity.actor_links
+            f"{link.actor.name} [{link.actor.country_code}]"
+            + (f" ({link.role})" if link.role else "")
+            for link in activity.actor_links
         ),
         "participants_total": _text(activity.participants_total),
         "participants_women": _text(activity.participants_women),
@@ -49,7 +51,28 @@ def activity_row(activity: Activity) -> dict[str, str]:
         "record_kind": activity.record_kind or "activity",
         "same_as": _text(activity.same_as),
         "frame": _text(activity.frame),
+        "title_ru": _text(activity.title_ru),
+        "title_ky": _text(activity.title_ky),
+        "title_tg": _text(activity.title_tg),
+        "status_history": " ; ".join(
+            "|".join(
+                [
+                    _history_date(change),
+                    change.status,
+                    change.source_url or "",
+                ]
+            ).rstrip("|")
+            for change in activity.history
+            if change.reported
+        ),
     }
+
+
+def _history_date(change) -> str:
+    """A reported step's date at the precision it was reported (kept in ``reason``)."""
+    if change.reason and change.reason.startswith("dated "):
+        return change.reason.removeprefix("dated ")
+    return change.changed_on.isoformat() if change.changed_on else ""
 
 
 def context_row(event: ContextEvent) -> dict[str, str]:

@@ -158,13 +158,21 @@ def activity_json(activity: Activity) -> dict[str, Any]:
         "region": activity.region_code,
         "place": activity.place_text,
         "actors": [
-            f"{link.actor.name} [{link.actor.country_code}]" for link in activity.actor_links
+            f"{link.actor.name} [{link.actor.country_code}]"
+            + (f" ({link.role})" if link.role else "")
+            for link in activity.actor_links
         ],
         "participants_total": activity.participants_total,
         "participants_women": activity.participants_women,
         "participants_youth": activity.participants_youth,
         "source_url": [link.source.url for link in activity.source_links],
         "notes": activity.notes,
+        "record_kind": activity.record_kind or "activity",
+        "same_as": activity.same_as,
+        "frame": activity.frame,
+        "title_ru": activity.title_ru,
+        "title_ky": activity.title_ky,
+        "title_tg": activity.title_tg,
         "version": activity.version,
         "last_day": activity_end(activity).isoformat(),
         "status_history": [
@@ -174,6 +182,8 @@ def activity_json(activity: Activity) -> dict[str, Any]:
                 "reason": change.reason,
                 "recorded_at": change.recorded_at.isoformat() if change.recorded_at else None,
                 "origin": change.origin,
+                "reported": bool(change.reported),
+                "source_url": change.source_url,
             }
             for change in activity.history
         ],
@@ -206,6 +216,12 @@ class ActivityIn(BaseModel):
     participants_youth: int | None = Field(None, ge=0)
     source_url: list[str] | str | None = None
     notes: str | None = None
+    record_kind: str | None = Field(None, examples=["activity"])
+    same_as: str | None = None
+    frame: str | None = None
+    title_ru: str | None = None
+    title_ky: str | None = None
+    title_tg: str | None = None
 
 
 class ActivityUpdate(ActivityIn):
@@ -220,6 +236,8 @@ class StatusChangeOut(BaseModel):
     reason: str | None
     recorded_at: str | None
     origin: str | None
+    reported: bool = False  # a step a source reported (registry status_history)
+    source_url: str | None = None
 
 
 class ActivityOut(BaseModel):
@@ -243,6 +261,12 @@ class ActivityOut(BaseModel):
     participants_youth: int | None
     source_url: list[str]
     notes: str | None
+    record_kind: str = "activity"
+    same_as: str | None = None
+    frame: str | None = None
+    title_ru: str | None = None
+    title_ky: str | None = None
+    title_tg: str | None = None
     version: int
     last_day: str
     status_history: list[StatusChangeOut]

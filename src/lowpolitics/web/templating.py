@@ -53,9 +53,16 @@ def page_context(request: Request) -> dict[str, Any]:
             return ""
         return ctx.codebook.label(section, code, lang)
 
+    def title_of(record: Any) -> str:
+        """An activity's title in the reader's language when the registry gives one."""
+        get = record.get if isinstance(record, dict) else lambda k: getattr(record, k, None)
+        local = get(f"title_{lang}") if lang != "en" else None
+        return local or get("title") or ""
+
     return {
         "request": request,
         "user": who,
+        "title_of": title_of,
         "lang": lang,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "_": fmt.gettext,
