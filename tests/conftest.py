@@ -252,3 +252,17 @@ class WebApp:
 def web(engine, codebook, gazetteer, tmp_path):
     """The web app on SQLite and PostgreSQL, with users viewer, coder, editor, admin."""
     return WebApp(engine, codebook, gazetteer, tmp_path / "web-work")
+
+
+@pytest.fixture(scope="session")
+def bundled_rows() -> int:
+    """How many rows the bundled registry has: tests that count them follow the data."""
+    import csv
+    from importlib import resources
+
+    folder = resources.files("lowpolitics.datasets").joinpath("kgtj")
+    with (
+        resources.as_file(folder.joinpath("registry.csv")) as path,
+        open(path, encoding="utf-8") as handle,
+    ):
+        return sum(1 for _ in csv.DictReader(handle))

@@ -56,12 +56,12 @@ def test_derived_periods_and_window(cli, demo_db):
     assert data["window"] == {"from": "2020-01-01", "to": "2023-12-31"}
 
 
-def test_reach_and_timeline(cli, demo_db):
+def test_reach_and_timeline(cli, demo_db, bundled_rows):
     reach = json.loads(cli("--db", demo_db, "analyse", "reach", "--format", "json").out)
     assert reach["overall"]["activities"] > 100
     assert "bootstrap" in reach["methods"]["participant_shares"]
     timeline = json.loads(cli("--db", demo_db, "analyse", "timeline", "--format", "json").out)
-    assert sum(r["total"] for r in timeline["by_year"]) == 142
+    assert sum(r["total"] for r in timeline["by_year"]) == bundled_rows
     assert cli("--db", demo_db, "analyse", "reach").code == 0
     assert cli("--db", demo_db, "analyse", "timeline").code == 0
 

@@ -38,7 +38,9 @@ def test_build_demo_returns_usable_state(tmp_path):
         state.close()
 
 
-def test_demo_serves_the_dashboard_with_the_admin_it_prints(tmp_path, cli, monkeypatch):
+def test_demo_serves_the_dashboard_with_the_admin_it_prints(
+    tmp_path, cli, monkeypatch, bundled_rows
+):
     """Without --no-serve the demo ends by serving; the printed password logs in."""
     import re
 
@@ -64,5 +66,5 @@ def test_demo_serves_the_dashboard_with_the_admin_it_prints(tmp_path, cli, monke
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
     password = re.search(r"password: (\S+)", result.out).group(1)
     dashboard = served["login"](password)
-    assert dashboard.status_code == 200 and "142" in dashboard.text
+    assert dashboard.status_code == 200 and f"{bundled_rows}" in dashboard.text
     assert served["login"]("not the password").status_code == 401
