@@ -53,15 +53,8 @@ def check_version(current: int, given: int | None, what: str) -> None:
         )
 
 
-KEPT_WHEN_ABSENT = (
-    "record_kind",
-    "same_as",
-    "frame",
-    "title_ru",
-    "title_ky",
-    "title_tg",
-    "status_history",
-)
+# the second-edition columns (record kind onwards) that older forms and clients do not send
+KEPT_WHEN_ABSENT = REGISTRY_COLUMNS[REGISTRY_COLUMNS.index("record_kind") :]
 
 
 def _load_activity(session: Session, key: str, *, lock: bool = False) -> Activity | None:
