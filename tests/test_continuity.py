@@ -196,6 +196,49 @@ def test_instrument_commitment_share_with_wilson_interval(codebook):
     )
 
 
+def test_commitments_count_after_signature_and_against_their_due_date(codebook):
+    activities = [
+        act("before", "2020-03-01", "Days"),  # before the signature: not counted
+        act("on-time", "2021-05", "Days"),
+        act("late", "2024-02-01", "Quotas"),
+        act("around", "2021-01", "Days"),  # the month of the signature: cannot be placed after
+        act("cancelled", "2021-09-01", "Camps", status="cancelled"),
+    ]
+    agreement = InstrumentInput(
+        key="prog",
+        title="Programme 2021–2023",
+        signed_on=date(2021, 1, 15),
+        commitments=(
+            CommitmentInput("days", "Days of Culture", "institutional", ("Days",), "2021"),
+            CommitmentInput("quotas", "Study quotas", "education_youth", ("Quotas",), "2022-09"),
+            CommitmentInput("camps", "Youth camps", "education_youth", ("Camps",), "2023-12"),
+            CommitmentInput("film", "Film weeks", "societal", ("Film",), "2027"),
+            # due after the last day the record reports (2024-02-01): not yet judged
+            CommitmentInput("music", "Music tours", "societal", ("Music",), "2024-06"),
+            CommitmentInput("media", "Media exchange", "discursive", ("Media",)),
+        ),
+    )
+    options = AnalysisOptions(as_of=date(2025, 1, 1))
+    result = continuity(
+        Dataset(activities), ContinuityInputs(instruments=[agreement]), codebook, options
+    )
+    inst = entry(result, "instruments", "prog")
+    rows = {
+        c["code"]: (c["due_state"], c["ids"], c["held_before_signature"])
+        for c in inst["commitments"]
+    }
+    assert rows == {
+        "days": ("met", ["on-time"], ["before"]),
+        "quotas": ("late", ["late"], []),
+        "camps": ("overdue", [], []),
+        "film": ("open", [], []),
+        "music": ("open", [], []),
+        "media": ("open", [], []),
+    }
+    assert result["commitments_judged_to"] == "2024-02-01"
+    assert inst["overdue"] == ["camps"] and inst["with_activity"] == 2
+
+
 FESTIVAL = [
     act("f15", "2015-06-10", "Navruz festival"),
     act("f16", "2016-06-12", "Navruz festival"),

@@ -302,3 +302,21 @@ def test_cli_recommend(cli, tmp_path):
     assert sum(data["counts"].values()) == len(data["recommendations"])
     assert cli("--db", url, "recommend", "--lang", "ru").code == 0
     assert cli("--db", url, "recommend", "--lang", "de").code == 2
+
+
+def test_a_commitment_still_due_is_not_idle():
+    doc = document()
+    doc["continuity"]["instruments"] = [
+        {
+            "key": "prog",
+            "commitments": [
+                {"code": "done", "held": 2, "due": "2024", "due_state": "met"},
+                {"code": "late", "held": 0, "due": "2023", "due_state": "overdue"},
+                {"code": "vague", "held": 0, "due": None, "due_state": "open"},
+                {"code": "ahead", "held": 0, "due": "2030", "due_state": "open"},
+            ],
+        }
+    ]
+    idle = figures_from(doc)["commitments_idle_share"]
+    assert (idle.value, idle.n) == (2 / 3, 3)
+    assert idle.ids == ("prog/late", "prog/vague")

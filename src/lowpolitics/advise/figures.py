@@ -195,17 +195,29 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
             n=n,
             source="continuity.recurring.totals",
         )
-    commitments = [c for i in cont.get("instruments") or [] for c in i.get("commitments") or []]
-    if commitments:
-        idle = [c for c in commitments if not c.get("held")]
+    # a commitment whose due date is still ahead is not idle yet: only those overdue, or with
+    # nothing done and no date promised, count; ids name the instrument with the commitment
+    commitments = [
+        (i.get("key") or i.get("title"), c)
+        for i in cont.get("instruments") or []
+        for c in i.get("commitments") or []
+    ]
+    judged = [(k, c) for k, c in commitments if c.get("held") or not _still_due(c)]
+    if judged:
+        idle = [(k, c) for k, c in judged if not c.get("held")]
         out["commitments_idle_share"] = Figure(
             "commitments_idle_share",
-            len(idle) / len(commitments),
+            len(idle) / len(judged),
             "share",
-            n=len(commitments),
-            ids=tuple(c["code"] for c in idle),
+            n=len(judged),
+            ids=tuple(f"{key}/{c['code']}" for key, c in idle),
             source="continuity.instruments",
         )
+
+
+def _still_due(commitment: dict) -> bool:
+    """A promise with a date that the record has not reached yet (``open`` with a ``due``)."""
+    return commitment.get("due_state") == "open" and bool(commitment.get("due"))
 
 
 def _at_risk(doc: dict, out: dict[str, Figure]) -> None:

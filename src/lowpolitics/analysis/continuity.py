@@ -8,8 +8,13 @@ Three questions a joint commission's secretariat asks, each answered with the id
   those activities, other rows of the initiative (an agreement signed at a session) are not.
   Sessions count when *held*: status ``held``, ``signed`` or ``resumed``.
 - **instruments** — for each agreement, how many of its commitments saw at least one held
-  activity (of an initiative linked to the commitment) inside the analysis window, with a
-  Wilson interval, and which saw none.
+  activity (of an initiative linked to the commitment) inside the analysis window and not
+  before the agreement was signed, with a Wilson interval, and which saw none. A commitment
+  with a ``due`` date is *met* (done by then), *late* (done only after), *overdue* (nothing
+  done and the date passed before the last day the record reports anything,
+  ``commitments_judged_to``) or *open*; activities held before the signature, or dated only to
+  a month or year that contains it, are listed apart (``held_before_signature``,
+  ``dated_around_signature``) and do not count.
 - **recurring** — for each initiative with at least two activities, the years in which it was
   expected but nothing at all was recorded: *silent disruptions*, labelled ``inferred`` and
   kept apart from the *explicit* ones (a recorded status the codebook marks as disrupted).
@@ -78,6 +83,7 @@ class CommitmentInput:
     title: str
     mechanism: str | None = None
     initiatives: tuple[str, ...] = ()
+    due: str | None = None  # by when it was promised (YYYY, YYYY-MM or YYYY-MM-DD)
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def load_continuity_inputs(session: Session) -> ContinuityInputs:
     instruments = []
     for i in session.scalars(query.order_by(Instrument.key)):
         commitments = tuple(
-            CommitmentInput(c.code, c.title, c.mechanism, tuple(by_commitment.get(c.id, ())))
+            CommitmentInput(c.code, c.title, c.mechanism, tuple(by_commitment.get(c.id, ())), c.due)
             for c in sorted(i.commitments, key=lambda c: (c.code, c.id))
         )
         instruments.append(InstrumentInput(i.key, i.title, i.signed_on, i.status, commitments))
@@ -305,21 +311,67 @@ def _bodies(
 # --- instruments ---------------------------------------------------------------------------
 
 
+def _due_state(in_time: list[str], held: list[str], due: str | None, judged_to: date) -> str:
+    """met (done by the due date, or done when no date was promised), late (done only after
+    it), overdue (nothing done and the date has passed before ``judged_to``, the last day the
+    record reports), open (nothing yet, and time remains or no date was promised)."""
+    if in_time:
+        return "met"
+    if held:
+        return "late"
+    if due and PartialDate.parse(due).end < judged_to:
+        return "overdue"
+    return "open"
+
+
+def _commitment_row(
+    c: CommitmentInput,
+    signed_on: date | None,
+    by_initiative: dict[str, list[ActivityView]],
+    horizon: date,
+    judged_to: date,
+) -> dict:
+    """What implements one commitment. Only held activities that can fall on or after the
+    signature count: a festival held before the agreement existed does not implement it."""
+    acts = [
+        a
+        for name in c.initiatives
+        for a in by_initiative.get(name, [])
+        if a.status in HELD_STATUSES and a.date.start <= horizon
+    ]
+    before = sorted(a.key for a in acts if signed_on and a.date.end < signed_on)
+    # dated only to a month or year that contains the signature: cannot be placed after it
+    around = sorted(a.key for a in acts if signed_on and a.date.start < signed_on <= a.date.end)
+    after = [a for a in acts if not signed_on or a.date.start >= signed_on]
+    due_end = PartialDate.parse(c.due).end if c.due else None
+    in_time = sorted(a.key for a in after if due_end is None or a.date.start <= due_end)
+    ids = sorted(a.key for a in after)
+    return {
+        "code": c.code,
+        "title": c.title,
+        "mechanism": c.mechanism,
+        "initiatives": sorted(c.initiatives),
+        "due": c.due,
+        "held": len(ids),
+        "ids": ids,
+        "held_before_signature": before,
+        "dated_around_signature": around,
+        "due_state": _due_state(in_time, ids, c.due, judged_to),
+    }
+
+
 def _instruments(
-    by_initiative: dict[str, list[ActivityView]], inputs: ContinuityInputs
+    by_initiative: dict[str, list[ActivityView]],
+    inputs: ContinuityInputs,
+    horizon: date,
+    judged_to: date,
 ) -> tuple[list[dict], list[str]]:
     entries, notes = [], []
     for inst in sorted(inputs.instruments, key=lambda i: i.key):
-        rows = []
-        for c in sorted(inst.commitments, key=lambda c: c.code):
-            ids = sorted(
-                a.key
-                for name in c.initiatives
-                for a in by_initiative.get(name, [])
-                if a.status in HELD_STATUSES
-            )
-            row = {"code": c.code, "title": c.title, "mechanism": c.mechanism}
-            rows.append(row | {"initiatives": sorted(c.initiatives), "held": len(ids), "ids": ids})
+        rows = [
+            _commitment_row(c, inst.signed_on, by_initiative, horizon, judged_to)
+            for c in sorted(inst.commitments, key=lambda c: c.code)
+        ]
         active = sum(1 for r in rows if r["held"])
         ci = wilson(active, len(rows))
         entries.append(
@@ -336,6 +388,7 @@ def _instruments(
                 "without_activity": [
                     {"code": r["code"], "title": r["title"]} for r in rows if not r["held"]
                 ],
+                "overdue": [r["code"] for r in rows if r["due_state"] == "overdue"],
                 "unlinked": [r["code"] for r in rows if not r["initiatives"]],
             }
         )
@@ -347,6 +400,11 @@ def _instruments(
             notes.append(
                 f"instrument {inst.key}: commitments {', '.join(entries[-1]['unlinked'])} have "
                 "no initiative linked, so no activity can count for them"
+            )
+        if not inst.signed_on and rows:
+            notes.append(
+                f"instrument {inst.key}: no signature date — activities of any date count "
+                "towards its commitments"
             )
     return entries, notes
 
@@ -395,7 +453,9 @@ def continuity(
         if a.initiative:
             by_initiative[a.initiative].append(a)
     bodies, body_notes = _bodies(by_initiative, inputs, meeting_types, horizon)
-    instruments, inst_notes = _instruments(by_initiative, inputs)
+    # a deadline is judged only as far as the record reports anything at all
+    judged_to = min(horizon, dataset.last_reported() or horizon)
+    instruments, inst_notes = _instruments(by_initiative, inputs, horizon, judged_to)
     disrupted = codebook.disrupted_statuses
     skip = {b["initiative"] for b in bodies if b.get("initiative")}
     recurring, rec_notes = recurring_gaps(
@@ -421,6 +481,7 @@ def continuity(
         warnings.append("no tension periods: no gap can be set against tension")
     return {
         "as_of": horizon.isoformat(),
+        "commitments_judged_to": judged_to.isoformat(),
         "window": {
             "from": options.date_from.isoformat() if options.date_from else None,
             "to": options.date_to.isoformat() if options.date_to else None,

@@ -78,6 +78,13 @@ class Dataset:
     events: list[EventView] = field(default_factory=list)
     actor_types: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, CC) → type
 
+    def last_reported(self) -> date | None:
+        """The latest day the record reports something that happened (a planned row is a
+        promise, not a report): a deadline after it cannot yet be judged from this record."""
+        days = [a.date.start for a in self.activities if a.status != "planned"]
+        days += [e.date.start for e in self.events]
+        return max(days, default=None)
+
     def between(self, start: date | None, end: date | None) -> Dataset:
         """Activities whose date interval overlaps [start, end]; events are all kept, because
         a period that began before the window still shapes what happens inside it."""

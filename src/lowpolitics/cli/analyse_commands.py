@@ -335,7 +335,8 @@ def continuity_command(
         out().print(
             f"{instrument['title']}: {instrument['with_activity']} of "
             f"{instrument['n_commitments']} commitments with a held activity "
-            f"({_pct(instrument['share'], instrument['ci'])})",
+            f"({_pct(instrument['share'], instrument['ci'])})"
+            + (f"; overdue: {', '.join(instrument['overdue'])}" if instrument["overdue"] else ""),
             highlight=False,
         )
     recurring = result["recurring"]

@@ -106,6 +106,7 @@ def frameworks_document(session) -> dict:
                 "mechanism": c.mechanism,
                 "initiatives": sorted(i.name for i in initiatives if i.commitment_id == c.id),
             }
+            | {k: v for k, v in (("due", c.due), ("source_url", c.source_url)) if v}
             for c in instrument.commitments
         ]
         document["instruments"].append(entry)

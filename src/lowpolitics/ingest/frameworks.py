@@ -30,6 +30,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _partial_date_text(value) -> str | None:
+    """A YAML date, year or text as ``YYYY``/``YYYY-MM``/``YYYY-MM-DD`` (checked), or None."""
+    if value is None or value == "":
+        return None
+    text = str(value)
+    try:
+        PartialDate.parse(text)
+    except ValueError as exc:
+        raise ValueError("a date written YYYY, YYYY-MM or YYYY-MM-DD") from exc
+    return text
+
+
 class InitiativeSpec(_Model):
     """An initiative's declared rhythm and its life: gaps are only ever inferred inside it."""
 
@@ -44,14 +56,7 @@ class InitiativeSpec(_Model):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _partial_date(cls, value):
-        if value is None or value == "":
-            return None
-        text = str(value)
-        try:
-            PartialDate.parse(text)
-        except ValueError as exc:
-            raise ValueError("a date written YYYY, YYYY-MM or YYYY-MM-DD") from exc
-        return text
+        return _partial_date_text(value)
 
     def life(self) -> tuple[date | None, date | None]:
         """First and last day of the life as stated (a year-dated end runs to 31 December)."""
@@ -75,6 +80,13 @@ class CommitmentSpec(_Model):
     title: str = Field(min_length=1, max_length=500)
     mechanism: str | None = None
     initiatives: list[str] = Field(default_factory=list)
+    due: str | None = None  # by when it was promised: YYYY, YYYY-MM or YYYY-MM-DD
+    source_url: str | None = None  # the page that reports the promise
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _due(cls, value):
+        return _partial_date_text(value)
 
     @field_validator("mechanism")
     @classmethod

@@ -63,6 +63,7 @@ def _replace_commitments(session: Session, instrument: Instrument, specs) -> Non
             commitment = Commitment(code=spec.code)
             instrument.commitments.append(commitment)
         commitment.title, commitment.mechanism = spec.title, spec.mechanism
+        commitment.due, commitment.source_url = spec.due, spec.source_url
     session.flush()
     order = {spec.code: i for i, spec in enumerate(specs)}
     instrument.commitments.sort(key=lambda c: order[c.code])

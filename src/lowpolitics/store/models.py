@@ -156,6 +156,8 @@ class Commitment(Versioned, Base):
     code: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(500))
     mechanism: Mapped[str | None] = mapped_column(String(40))
+    due: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
+    source_url: Mapped[str | None] = mapped_column(String(2000))
 
     instrument: Mapped[Instrument] = relationship(back_populates="commitments")
 

@@ -95,6 +95,8 @@ def commitment_record(commitment: Commitment) -> dict[str, Any]:
         "code": commitment.code,
         "title": commitment.title,
         "mechanism": commitment.mechanism,
+        "due": commitment.due,
+        "source_url": commitment.source_url,
     }
 
 
@@ -245,6 +247,7 @@ def save_commitment(
     before = commitment_record(existing) if existing else None
     commitment = existing or Commitment(code=spec.code)
     commitment.code, commitment.title, commitment.mechanism = spec.code, spec.title, spec.mechanism
+    commitment.due, commitment.source_url = spec.due, spec.source_url
     if existing is None:
         instrument.commitments.append(commitment)
     else:
