@@ -9,6 +9,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from pypdf import PdfReader
 
+from lowpolitics.advise.figures import figures_from
+from lowpolitics.advise.rules import evaluate_rules, load_rules
 from lowpolitics.cli.demo import build_demo
 from lowpolitics.framework.i18n import catalogue
 from lowpolitics.report.build import brief_from_store
@@ -125,3 +127,27 @@ def test_cli_brief(cli, tmp_path):
     result = cli("--db", url, "brief", "--out", tmp_path / "b", "--lang", "ru")
     assert result.code == 0 and (tmp_path / "b" / "brief.pdf").exists()
     assert cli("--db", url, "brief", "--lang", "fr").code == 2
+
+
+def test_every_rule_figure_exists_and_every_prescription_speaks_on_the_bundled_data(bundled):
+    """A rule naming a figure no analysis produces could never speak: that is a failure, not a
+    silent rule. On the bundled record each prescription of the framework gets a recommendation
+    that fires or is thin, with the rows behind it — except narrative convergence, which waits
+    for the discourse analysis and says so."""
+    document = bundled["en"][2]
+    figures = figures_from(document)
+    ruleset = load_rules()
+    for rule in ruleset.rules:
+        if rule.needs:
+            continue
+        assert [n for n in rule.figure_names() if n not in figures] == [], rule.id
+    result = evaluate_rules(document)["recommendations"]
+    for prescription in ruleset.prescriptions:
+        rules = [r for r in result if r["prescription"] == prescription]
+        if prescription == "narrative_convergence":
+            assert {r["state"] for r in rules} == {"no_data"}
+            assert all("discourse" in r["reason"] for r in rules)
+            continue
+        speaking = [r for r in rules if r["state"] in ("fired", "thin")]
+        assert speaking, prescription
+        assert any(e["ids"] for r in speaking for e in r["evidence"]), prescription

@@ -8,7 +8,10 @@ suffix (``rr.institutional.low``, ``.high``, ``.n``).
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
+
+from lowpolitics.analysis.intervals import wilson
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,18 @@ def _reach(doc: dict, out: dict[str, Figure]) -> None:
             ids,
             f"reach.overall.{key}",
         )
+    for key, block in (overall.get("components") or {}).items():
+        low, high = _ci(block.get("ci"))
+        out[f"{key}_component_share"] = Figure(
+            f"{key}_component_share",
+            block.get("share"),
+            "share",
+            low,
+            high,
+            block.get("n"),
+            tuple(block.get("ids") or ()),
+            f"reach.overall.components.{key}",
+        )
     border = overall["border_regions"]
     low, high = _ci(border.get("ci"))
     out["border_share"] = Figure(
@@ -119,6 +134,7 @@ def _reach(doc: dict, out: dict[str, Figure]) -> None:
         recip.get("balance"),
         "ratio",
         n=overall.get("activities"),
+        ids=tuple(i for country in ("KG", "TJ") for i in (recip.get("ids") or {}).get(country, [])),
         source="reach.overall.reciprocity",
     )
 
@@ -178,14 +194,36 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
             ids=sessions,
             source="continuity.bodies",
         )
+    headline = (cont.get("headline") or {}).get("longest_body_gap")
+    if headline and headline.get("days") is not None:
+        # the longest recorded gap of any body, whatever its rhythm: the rule sets it against
+        # the rhythm the parties agreed, not against one inferred from the gaps themselves
+        out["longest_body_gap_days"] = Figure(
+            "longest_body_gap_days",
+            headline["days"],
+            "days",
+            ids=tuple(i for i in (headline.get("from_id"), headline.get("to_id")) if i),
+            source="continuity.headline.longest_body_gap",
+        )
     totals = (cont.get("recurring") or {}).get("totals")
     if totals:
-        n = len((cont.get("recurring") or {}).get("initiatives") or [])
+        initiatives = (cont.get("recurring") or {}).get("initiatives") or []
+        n = len(initiatives)
+        # a silent year has no row by definition: the rows behind it are those of the
+        # initiatives whose rhythm makes the year due
+        silent_ids = tuple(
+            i
+            for entry in initiatives
+            if entry.get("silent_disruptions")
+            for year in entry.get("per_year") or []
+            for i in year.get("ids") or []
+        )
         out["silent_disruptions"] = Figure(
             "silent_disruptions",
             totals.get("silent_inferred"),
             "count",
             n=n,
+            ids=silent_ids,
             source="continuity.recurring.totals",
         )
         out["silent_in_tension"] = Figure(
@@ -193,6 +231,7 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
             totals.get("silent_overlapping_tension"),
             "count",
             n=n,
+            ids=silent_ids,
             source="continuity.recurring.totals",
         )
     # a commitment whose due date is still ahead is not idle yet: only those overdue, or with
@@ -205,10 +244,13 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
     judged = [(k, c) for k, c in commitments if c.get("held") or not _still_due(c)]
     if judged:
         idle = [(k, c) for k, c in judged if not c.get("held")]
+        low, high = wilson(len(idle), len(judged)) or (None, None)
         out["commitments_idle_share"] = Figure(
             "commitments_idle_share",
             len(idle) / len(judged),
             "share",
+            low,
+            high,
             n=len(judged),
             ids=tuple(f"{key}/{c['code']}" for key, c in idle),
             source="continuity.instruments",
@@ -218,6 +260,56 @@ def _continuity(doc: dict, out: dict[str, Figure]) -> None:
 def _still_due(commitment: dict) -> bool:
     """A promise with a date that the record has not reached yet (``open`` with a ``due``)."""
     return commitment.get("due_state") == "open" and bool(commitment.get("due"))
+
+
+def _restart_and_held(doc: dict, out: dict[str, Figure]) -> None:
+    """Restart lags from the confidence-building step nearest each period's end, per mechanism
+    (median over periods); and the units that kept going inside tension, by name."""
+    lags: dict[str, list[tuple[int, str]]] = {}
+    for period in (doc.get("restart") or {}).get("periods") or []:
+        for mechanism, row in (period.get("by_mechanism") or {}).items():
+            if row.get("days_after_step") is not None:
+                lags.setdefault(mechanism, []).append(
+                    (row["days_after_step"], row["first_held_id"])
+                )
+    medians = {m: statistics.median(d for d, _ in rows) for m, rows in lags.items()}
+    for mechanism, rows in lags.items():
+        out[f"restart_lag_days.{mechanism}"] = Figure(
+            f"restart_lag_days.{mechanism}",
+            medians[mechanism],
+            "days",
+            n=len(rows),
+            ids=tuple(i for _, i in rows),
+            source=f"restart.periods.by_mechanism.{mechanism}",
+        )
+    if medians:
+        slowest = max(medians, key=lambda m: (medians[m], m))
+        figure = out[f"restart_lag_days.{slowest}"]
+        out["restart_lag_days.slowest"] = Figure(
+            "restart_lag_days.slowest",
+            figure.value,
+            "days",
+            n=figure.n,
+            ids=figure.ids,
+            source=figure.source,
+        )
+    held, broken = [], []
+    for period in (doc.get("held_broken") or {}).get("periods") or []:
+        for block in (period.get("by_mechanism") or {}).values():
+            held += [u["id"] for u in block.get("held") or []]
+            broken += [u["id"] for u in block.get("disrupted") or []]
+    if held or broken:
+        low, high = wilson(len(held), len(held) + len(broken)) or (None, None)
+        out["held_in_tension_share"] = Figure(
+            "held_in_tension_share",
+            len(held) / (len(held) + len(broken)),
+            "share",
+            low,
+            high,
+            n=len(held) + len(broken),
+            ids=tuple(held + broken),
+            source="held_broken.periods",
+        )
 
 
 def _at_risk(doc: dict, out: dict[str, Figure]) -> None:
@@ -273,7 +365,16 @@ def _network(doc: dict, out: dict[str, Figure]) -> None:
 def figures_from(document: dict) -> dict[str, Figure]:
     """Every named figure the document supports; absent analyses give absent figures."""
     out: dict[str, Figure] = {}
-    for extract in (_resilience, _reach, _recovery_and_survival, _continuity, _at_risk, _network):
+    extracts = (
+        _resilience,
+        _reach,
+        _recovery_and_survival,
+        _continuity,
+        _restart_and_held,
+        _at_risk,
+        _network,
+    )
+    for extract in extracts:
         extract(document, out)
     return out
 

@@ -14,12 +14,13 @@ def to_markdown(result: dict) -> str:
         _("Options"),
         _("Evidence"),
     )
-    figure, value, rows, priority, rule_word = (
+    figure, value, rows, priority, rule_word, benchmark = (
         _("Figure"),
         _("Value"),
         _("Rows"),
         _("Priority"),
         _("rule"),
+        _("Benchmark"),
     )
     lines = [f"# {heading}", ""]
     fired = [r for r in result["recommendations"] if r["state"] == "fired"]
@@ -32,7 +33,10 @@ def to_markdown(result: dict) -> str:
         lines += [f"**{evidence}:**", "", f"| {figure} | {value} | {rows} |", "| --- | --- | --- |"]
         for item in rule["evidence"]:
             ids = ", ".join(item["ids"][:10]) + (" …" if len(item["ids"]) > 10 else "")
-            lines.append(f"| {item['label']} | {item['shown']} | {ids or item['see']} |")
+            lines.append(f"| {item['label']} | {item['shown']} | {ids or '—'} |")
+        if rule.get("benchmark"):
+            mark = rule["benchmark"]
+            lines += ["", f"**{benchmark}:** {mark['text']} ({mark['source']})"]
         lines += ["", f"_{priority} {rule['priority']} · {rule_word} `{rule['id']}`_", ""]
     quiet = [r for r in result["recommendations"] if r["state"] in ("thin", "no_data")]
     if quiet:

@@ -4,21 +4,37 @@ Rules live in ``data/rules.yaml`` (and a user's file, merged by ``id``: same id 
 ``enabled: false`` switches a rule off, a new id is added). Each rule is evaluated against the
 figures of one ``analyse all`` document and ends in one of four states:
 
-- ``fired`` — the condition holds and every figure rests on enough cases;
-- ``silent`` — the condition does not hold;
-- ``thin`` — a figure rests on fewer cases than the rule requires, so the rule does not speak;
-- ``no_data`` — a figure the rule needs is not available (an analysis not run, or empty).
+- ``fired`` — the condition holds for the figures' values *and* for every bound of their
+  intervals (the whole interval lies beyond the threshold), and every figure rests on enough
+  cases;
+- ``silent`` — the condition does not hold on the figures' values;
+- ``thin`` — a figure rests on fewer cases than the rule requires, or the condition holds on
+  the values but not on every bound (the interval straddles the threshold): the rule does not
+  speak, and says why;
+- ``no_data`` — a figure the rule needs is not available (an analysis not run, or empty), or the
+  rule ``needs`` an analysis that does not exist yet (it says which).
+
+Every bundled rule states its **benchmark**: what the threshold stands for and where it comes
+from (a target in an agreement, the calm-period figure, a population share …).
 """
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 from babel.numbers import format_decimal, format_percent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, names, parse
 from lowpolitics.advise.figures import Figure, figures_from, lookup_in
@@ -36,6 +52,33 @@ class RuleText(BaseModel):
     options: list[str] = Field(default_factory=list)
 
 
+BENCHMARK_KINDS = (
+    "agreement",
+    "calm_period",
+    "population",
+    "other_country",
+    "other_mechanism",
+    "zero",
+)
+
+
+class Benchmark(BaseModel):
+    """What a rule's threshold stands for: ``kind`` of reference, ``text`` per language, and
+    ``source`` (the page or the analysis figure it comes from)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    text: dict[str, str]
+    source: str
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in BENCHMARK_KINDS:
+            raise ValueError(f"benchmark kind '{value}': one of {', '.join(BENCHMARK_KINDS)}")
+        return value
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -45,6 +88,11 @@ class Rule(BaseModel):
     cites: list[str] = Field(default_factory=list)
     text: dict[str, RuleText]
     enabled: bool = True
+    prescription: str | None = None  # which prescription of the framework it serves
+    benchmark: Benchmark | None = None
+    # an analysis the rule's figure needs that the software does not have yet: the rule then
+    # reports no_data with this text instead of a figure that can never appear
+    needs: str | None = None
 
     @field_validator("when")
     @classmethod
@@ -71,8 +119,20 @@ class Rule(BaseModel):
 class RuleSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
+    # the framework's prescriptions a rule may serve (code → label per language)
+    prescriptions: dict[str, dict[str, str]] = Field(default_factory=dict)
     figures: dict[str, dict[str, str]] = Field(default_factory=dict)
     rules: list[Rule]
+
+    @model_validator(mode="after")
+    def _known_prescriptions(self) -> RuleSet:
+        for rule in self.rules:
+            if rule.prescription and rule.prescription not in self.prescriptions:
+                raise ValueError(
+                    f"rule '{rule.id}': prescription '{rule.prescription}' is not one of "
+                    f"{', '.join(self.prescriptions) or 'the prescriptions listed'}"
+                )
+        return self
 
 
 def _base(name: str) -> str:
@@ -114,6 +174,10 @@ def load_rules(user_file: str | None = None) -> RuleSet:
                 by_id[rule["id"]] = rule
         data["rules"] = list(by_id.values())
         data["figures"] = {**data.get("figures", {}), **(extra.get("figures") or {})}
+        data["prescriptions"] = {
+            **data.get("prescriptions", {}),
+            **(extra.get("prescriptions") or {}),
+        }
     try:
         return RuleSet.model_validate(data)
     except ValidationError as exc:
@@ -180,7 +244,9 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
             if n in figures and figures[n].n is not None and figures[n].n < minimum
         ]
         state, reason = "silent", None
-        if thin:  # too few cases explains a missing value better than "no data" does
+        if rule.needs:
+            state, reason = "no_data", _("needs: {what}").format(what=rule.needs)
+        elif thin:  # too few cases explains a missing value better than "no data" does
             state = "thin"
             reason = "; ".join(
                 _("{figure} rests on {n} cases, {needed} needed").format(**t) for t in thin
@@ -189,10 +255,17 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
             state, reason = "no_data", _("no value for: {names}").format(names=", ".join(absent))
         else:
             try:
-                if evaluate(parse(rule.when), lookup):
-                    state = "fired"
+                state, straddling = _judge(rule.when, figures, lookup)
             except Missing as exc:
                 state, reason = "no_data", _("no value for: {names}").format(names=exc.name)
+            else:
+                if straddling:
+                    reason = "; ".join(
+                        _("the interval of {figure} ({shown}) straddles the threshold").format(
+                            figure=_label(ruleset, f.name, lang), shown=format_figure(f, lang)
+                        )
+                        for f in straddling
+                    )
         text = rule.text[lang]
         cited = [figures[n] for n in rule.cites if n in figures]
         results.append(
@@ -205,12 +278,24 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                 "finding": _render(text.finding, figures, lang) if state == "fired" else None,
                 "recommendation": text.recommendation,
                 "options": text.options,
+                "prescription": rule.prescription,
+                "prescription_label": (ruleset.prescriptions.get(rule.prescription) or {}).get(
+                    lang
+                ),
+                "benchmark": (
+                    {
+                        "kind": rule.benchmark.kind,
+                        "text": rule.benchmark.text.get(lang) or rule.benchmark.text.get("en"),
+                        "source": rule.benchmark.source,
+                    }
+                    if rule.benchmark
+                    else None
+                ),
                 "evidence": [
                     {
                         **f.as_dict(),
                         "label": _label(ruleset, f.name, lang),
                         "shown": format_figure(f, lang),
-                        "see": f"lowpolitics analyse all → {f.source}",
                     }
                     for f in cited
                 ],
@@ -223,6 +308,39 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
         "counts": counts,
         "recommendations": results,
     }
+
+
+def _judge(when: str, figures: dict[str, Figure], lookup) -> tuple[str, list[Figure]]:
+    """``fired`` when the condition holds on the values and at every corner of the figures'
+    intervals, ``thin`` (with the figures whose intervals straddle) when it holds on the values
+    only, else ``silent``. Only figures named bare are bent to their bounds: a condition that
+    names ``x.low`` has already said which bound it means."""
+    tree = parse(when)
+    if not evaluate(tree, lookup):
+        return "silent", []
+    bare = [
+        figures[n]
+        for n in dict.fromkeys(names(tree))
+        if n in figures and figures[n].low is not None and figures[n].high is not None
+    ]
+    straddling = []
+    for corner in itertools.product(*[(f.low, f.high) for f in bare]):
+        bent = {f.name: value for f, value in zip(bare, corner, strict=True)}
+        if not evaluate(tree, lambda name, bent=bent: bent.get(name, lookup(name))):
+            straddling = bare
+            break
+    if not straddling:
+        return "fired", []
+    # name only the figures whose own interval crosses: vary one at a time
+    crossing = [
+        f
+        for f in bare
+        if not all(
+            evaluate(tree, lambda name, f=f, v=v: v if name == f.name else lookup(name))
+            for v in (f.low, f.high)
+        )
+    ]
+    return "thin", crossing or straddling
 
 
 def _label(ruleset: RuleSet, name: str, lang: str) -> str:

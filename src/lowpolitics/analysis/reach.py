@@ -5,6 +5,13 @@ Participant shares pool the people of every activity that reports both numbers. 
 event are not independent draws, so the interval comes from a seeded bootstrap over activities
 (the unit that was actually sampled), not from a binomial formula. The border-region share is a
 share of activities, with a Wilson interval.
+
+Only cooperative units are counted (statements and restrictions reach nobody; several reports
+of one event count once). Because few rows report participant numbers, and mostly the rows of
+youth events, the participant shares describe those few. The **components** say instead how many
+activities have a youth or a women's component at all — by their activity type or an actor's
+type (codebook ``reaches``), by their mechanism (education and youth), or by a reported count —
+which every row can answer.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import numpy as np
 from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.intervals import RATE_METHOD, wilson
 from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.units import counting_base
+from lowpolitics.framework.codebook import Codebook
 
 BOOTSTRAP_RUNS = 2000
 BOOTSTRAP_SEED = 20221
@@ -52,7 +61,49 @@ def pooled_share(pairs: list[tuple[int, int]]) -> dict:
     }
 
 
-def reach_block(activities: list[ActivityView]) -> dict:
+def _component(counted: list[ActivityView], has) -> dict:
+    ids = [a.key for a in counted if has(a)]
+    ci = wilson(len(ids), len(counted))
+    return {
+        "n": len(counted),
+        "with_component": len(ids),
+        "share": _r(len(ids) / len(counted)) if counted else None,
+        "ci": [_r(ci[0]), _r(ci[1])] if ci else None,
+        "ids": ids,
+    }
+
+
+def components(
+    counted: list[ActivityView], codebook: Codebook, actor_types: dict[tuple[str, str], str]
+) -> dict:
+    """Share of activities with a youth and with a women's component (see the module)."""
+    youth_acts, youth_actors = codebook.reaching("youth")
+    women_acts, women_actors = codebook.reaching("women")
+
+    def youth(a: ActivityView) -> bool:
+        return (
+            a.mechanism == "education_youth"
+            or "education_youth" in a.secondary
+            or a.activity_type in youth_acts
+            or bool(a.participants_youth)
+            or any(actor_types.get(actor) in youth_actors for actor in a.actors)
+        )
+
+    def women(a: ActivityView) -> bool:
+        return (
+            a.activity_type in women_acts
+            or bool(a.participants_women)
+            or any(actor_types.get(actor) in women_actors for actor in a.actors)
+        )
+
+    return {"youth": _component(counted, youth), "women": _component(counted, women)}
+
+
+def reach_block(
+    activities: list[ActivityView],
+    codebook: Codebook | None = None,
+    actor_types: dict[tuple[str, str], str] | None = None,
+) -> dict:
     counted = [a for a in activities if a.status != "planned"]
     with_total = [a for a in counted if a.participants_total is not None]
     women = [
@@ -96,17 +147,26 @@ def reach_block(activities: list[ActivityView]) -> dict:
             "ids": {country: keys for country, keys in sorted(hosts.items())},
         },
     }
+    if codebook is not None:
+        block["components"] = components(counted, codebook, actor_types or {})
     return block
 
 
-def reach(dataset: Dataset, options: AnalysisOptions | None = None) -> dict:
-    """Reach per year and for the whole window, with the ids behind each count."""
+def reach(
+    dataset: Dataset, options: AnalysisOptions | None = None, codebook: Codebook | None = None
+) -> dict:
+    """Reach per year and for the whole window, with the ids behind each count. With a
+    codebook only cooperative units count, and the youth and women components are added."""
     options = options or AnalysisOptions()
     window = dataset.between(options.date_from, options.date_to)
+    rows = window.activities
+    if codebook is not None:
+        rows = counting_base(rows, codebook, options.today(), options.grace_days).units
     by_year: dict[int, list[ActivityView]] = defaultdict(list)
-    for activity in window.activities:
+    for activity in rows:
         by_year[activity.date.start.year].append(activity)
-    overall = reach_block(window.activities)
+    types = dataset.actor_types
+    overall = reach_block(rows, codebook, types)
     warnings = []
     reporting = overall["participants"]["activities_reporting"]
     if overall["activities"] and reporting < options.small_n:
@@ -124,9 +184,19 @@ def reach(dataset: Dataset, options: AnalysisOptions | None = None) -> dict:
             "participant_shares": SHARE_METHOD,
             "border_share_interval": RATE_METHOD,
             "border_region": "the place's border flag in the gazetteer, else the region's",
-            "counted": "activities with any status except planned",
+            "counted": (
+                "cooperative units (statements and restrictions left out, linked reports "
+                "merged) with any status except planned"
+                if codebook is not None
+                else "registry rows with any status except planned"
+            ),
+            "components": "youth: education-and-youth mechanism, an activity or actor type "
+            "that reaches youth (codebook), or a reported youth count; women: an activity or "
+            "actor type that reaches women, or a reported count of women",
         },
         "overall": overall,
-        "by_year": {str(year): reach_block(acts) for year, acts in sorted(by_year.items())},
+        "by_year": {
+            str(year): reach_block(acts, codebook, types) for year, acts in sorted(by_year.items())
+        },
         "warnings": warnings,
     }

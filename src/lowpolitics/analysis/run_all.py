@@ -83,7 +83,7 @@ def analyse_all(
             options,
             meeting_types=codebook.body_session_types,
         ),
-        "reach": reach(dataset, options),
+        "reach": reach(dataset, options, codebook),
         "network": network_metrics(dataset, codebook, options),
         "index": run_index(dataset, codebook, options, runs=index_runs),
         "timeline": timeline(dataset, codebook, options),

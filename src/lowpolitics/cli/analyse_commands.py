@@ -81,7 +81,7 @@ def reach_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, "auto", None)
-    result = reach(_dataset(state), options)
+    result = reach(_dataset(state), options, state.codebook)
     if fmt == "json":
         print_json(result)
         return

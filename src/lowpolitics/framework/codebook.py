@@ -74,10 +74,14 @@ class ActivityType(Entry):
     family: str | None = None
     # a session of a standing body (commission, working group): continuity counts these
     body_session: bool = False
+    # groups an activity of this type reaches by design (``youth``, ``women``): reach counts
+    # it as having that component even when no participant numbers are reported
+    reaches: list[str] = Field(default_factory=list)
 
 
 class ActorType(Entry):
     group: str
+    reaches: list[str] = Field(default_factory=list)  # as for activity types
 
 
 class RecordKind(Entry):
@@ -224,6 +228,13 @@ class Codebook(_Strict):
     @property
     def context_event_type_codes(self) -> list[str]:
         return [t.code for t in self.context_event_types]
+
+    def reaching(self, group: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Activity types and actor types that reach ``group`` (``youth``, ``women``)."""
+        return (
+            frozenset(t.code for t in self.activity_types if group in t.reaches),
+            frozenset(t.code for t in self.actor_types if group in t.reaches),
+        )
 
     @property
     def confidence_building_types(self) -> frozenset[str]:

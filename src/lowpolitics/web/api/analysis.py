@@ -79,7 +79,12 @@ class EvidenceOut(BaseModel):
     source: str
     label: str
     shown: str
-    see: str
+
+
+class BenchmarkOut(BaseModel):
+    kind: str
+    text: str
+    source: str
 
 
 class RecommendationOut(BaseModel):
@@ -92,11 +97,15 @@ class RecommendationOut(BaseModel):
     recommendation: str
     options: list[str]
     evidence: list[EvidenceOut]
+    prescription: str | None = None
+    prescription_label: str | None = None
+    benchmark: BenchmarkOut | None = None
 
 
 class RecommendationsOut(BaseModel):
-    """Every rule's state: ``fired`` (speaks), ``silent`` (condition false), ``thin`` (too few
-    cases to speak) or ``no_data`` (a figure it needs is missing)."""
+    """Every rule's state: ``fired`` (speaks: the whole interval is beyond the threshold),
+    ``silent`` (condition false), ``thin`` (too few cases, or an interval straddling the
+    threshold) or ``no_data`` (a figure it needs is missing), with its benchmark."""
 
     language: str
     rules_version: str
