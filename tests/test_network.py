@@ -24,6 +24,8 @@ from lowpolitics.framework.dates import PartialDate
 D = PartialDate.parse
 K1, K2, T1, T2 = ("Ministry K", "KG"), ("Uni K", "KG"), ("NGO T", "TJ"), ("Ministry T", "TJ")
 TYPES = {K1: "ministry", K2: "university", T1: "cso", T2: "ministry"}
+BORDER_SERVICE, STUDENTS = ("Border Service", "KG"), ("Tajik students", "TJ")
+DONOR, MINISTRY = ("UNICEF", "INT"), ("Ministry of Education", "TJ")
 
 
 def act(key: str, when: str, *actors: tuple[str, str], status: str = "held") -> ActivityView:
@@ -260,3 +262,33 @@ def test_bundled_data(codebook, tmp_path):
     assert 0 < overall["reach_across"]["share"] <= 1
     path = write_graph(build_graph(data, codebook), tmp_path / "demo.gexf", "gexf")
     assert nx.read_gexf(path).number_of_nodes() == overall["nodes"]
+
+
+def test_only_co_participants_in_cooperative_activities_are_tied(codebook):
+    """A border service's ban on Tajik students is a restriction: no tie. A ministry that is only
+    mentioned is no partner. A donor that funds a cross-border camp is."""
+    types = TYPES | {BORDER_SERVICE: "government", STUDENTS: "youth_group", DONOR: "donor_agency"}
+    types[MINISTRY] = "ministry"
+    ban = replace(
+        act("ban", "2021-09-01", BORDER_SERVICE, STUDENTS),
+        record_kind="restriction",
+        actor_roles=("organiser", "mentioned"),
+    )
+    statement = replace(act("say", "2021-10-01", K1, T2), record_kind="statement")
+    camp = replace(
+        act("camp", "2022-07-01", K2, T1, DONOR, MINISTRY),
+        actor_roles=("participant", "participant", "funder", "mentioned"),
+    )
+    match = act("match", "2022-08-01", K2, T1)  # no roles stated: participants
+    result = network_metrics(Dataset([ban, statement, camp, match], [], types), codebook)
+    overall = result["overall"]
+    assert overall["activity_ids"] == ["camp", "match"]
+    assert k(MINISTRY) not in build_graph(Dataset([camp], [], types), codebook).nodes
+    assert overall["cross_border"]["ties"] == 1
+    assert overall["cross_border"]["weight"] == 2
+    reliance = overall["donor_reliance"]
+    assert (
+        reliance["cross_border_activities"],
+        reliance["with_international_organiser_or_funder"],
+    ) == (2, 1)
+    assert reliance["ids"] == ["camp"] and reliance["share"] == 0.5

@@ -360,6 +360,19 @@ def _network(doc: dict, out: dict[str, Figure]) -> None:
         tuple(across.get("ids_with_tie") or ()),
         "network.overall.reach_across",
     )
+    reliance = overall.get("donor_reliance") or {}
+    if reliance.get("cross_border_activities"):
+        low, high = _ci(reliance.get("ci"))
+        out["donor_reliance_share"] = Figure(
+            "donor_reliance_share",
+            reliance.get("share"),
+            "share",
+            low,
+            high,
+            reliance.get("cross_border_activities"),
+            tuple(reliance.get("ids") or ()),
+            "network.overall.donor_reliance",
+        )
 
 
 def figures_from(document: dict) -> dict[str, Figure]:

@@ -43,6 +43,7 @@ class ActivityView:
     participants_women: int | None = None
     participants_youth: int | None = None
     actors: tuple[tuple[str, str], ...] = ()  # (name, country)
+    actor_roles: tuple[str | None, ...] = ()  # parallel to ``actors``; None = not stated
     record_kind: str = "activity"  # codebook record_kinds: activity, statement, restriction
     same_as: str | None = None  # the id of the row this one reports again
     frame: str | None = None  # statements: integrative, neutral, securitizing
@@ -144,6 +145,7 @@ def load_dataset(session: Session) -> Dataset:
                 participants_women=a.participants_women,
                 participants_youth=a.participants_youth,
                 actors=tuple((link.actor.name, link.actor.country_code) for link in a.actor_links),
+                actor_roles=tuple(link.role for link in a.actor_links),
                 record_kind=a.record_kind or "activity",
                 same_as=a.same_as,
                 frame=a.frame,

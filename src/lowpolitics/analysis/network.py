@@ -1,8 +1,16 @@
 """Who works with whom: the co-participation network of actors, and who bridges the border.
 
 Cultural cooperation is carried by people and organisations, not by states in the abstract. Two
-actors are tied when they took part in the same activity; the tie's weight is the number of
-activities they shared. Planned activities are not counted — nobody has met there yet.
+actors are tied when they took part in the same cooperative activity — as organiser,
+participant or funder (codebook ``actor_roles`` with ``took_part``; a row without a role counts
+as participant); the tie's weight is the number of activities they shared. A statement or a
+restriction makes no tie (a border service banning students does not work with them), nor does
+being mentioned; several reports of one event count once. Planned activities are not counted —
+nobody has met there yet.
+
+Because much cross-border work is organised or paid for by international organisations and
+donors, ``donor_reliance`` gives the share of cross-border activities (a Kyrgyz and a Tajik actor
+taking part) that have an international organiser or funder, with the ids.
 
 The measures answer plain questions: how many Kyrgyz–Tajik ties exist and which activities carry
 them; what share of the Kyrgyz and Tajik actors has at least one partner across the border
@@ -24,6 +32,7 @@ import networkx as nx
 from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.intervals import RATE_METHOD, wilson
 from lowpolitics.analysis.options import AnalysisOptions
+from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 
 BORDER = ("KG", "TJ")
@@ -52,11 +61,26 @@ def actor_key(name: str, country: str) -> str:
     return f"{name} [{country}]"
 
 
-def _counted(dataset: Dataset, options: AnalysisOptions) -> tuple[list[ActivityView], list[str]]:
-    """Activities in the window that took place (any status but planned), and the planned ids."""
+def _counted(
+    dataset: Dataset, codebook: Codebook, options: AnalysisOptions
+) -> tuple[list[ActivityView], list[str]]:
+    """Cooperative units in the window that took place (any status but planned), and the
+    planned ids. Statements and restrictions are no cooperation, so they make no tie."""
     window = dataset.between(options.date_from, options.date_to)
-    planned = sorted(a.key for a in window.activities if a.status == "planned")
-    return [a for a in window.activities if a.status != "planned"], planned
+    units = counting_base(window.activities, codebook, options.today(), options.grace_days).units
+    planned = sorted(a.key for a in units if a.status == "planned")
+    return [a for a in units if a.status != "planned"], planned
+
+
+def took_part(activity: ActivityView, codebook: Codebook) -> list[tuple[str, str, str]]:
+    """(name, country, role) of the actors who worked in the activity (not those mentioned)."""
+    roles = codebook.took_part_roles or frozenset({"participant"})
+    out = []
+    for i, (name, country) in enumerate(activity.actors):
+        role = (activity.actor_roles[i] if i < len(activity.actor_roles) else None) or "participant"
+        if role in roles:
+            out.append((name, country, role))
+    return out
 
 
 def _graph(activities: list[ActivityView], dataset: Dataset, codebook: Codebook) -> nx.Graph:
@@ -66,7 +90,7 @@ def _graph(activities: list[ActivityView], dataset: Dataset, codebook: Codebook)
     edges: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for activity in activities:
         keys = set()
-        for name, country in activity.actors:
+        for name, country, _role in took_part(activity, codebook):
             key = actor_key(name, country)
             keys.add(key)
             if key not in nodes:
@@ -107,7 +131,7 @@ def build_graph(
     activities (";"-joined keys, so GraphML and GEXF can store them).
     """
     options = options or AnalysisOptions()
-    activities, _ = _counted(dataset, options)
+    activities, _ = _counted(dataset, codebook, options)
     return _graph(activities, dataset, codebook)
 
 
@@ -300,14 +324,52 @@ def _metrics(graph: nx.Graph, activities: list[ActivityView], listed: bool) -> d
     }
 
 
+def donor_reliance(activities: list[ActivityView], dataset: Dataset, codebook: Codebook) -> dict:
+    """How much cross-border work leans on international organisations and donors."""
+    cross, leaning = [], []
+    for activity in activities:
+        actors = took_part(activity, codebook)
+        countries = {country for _, country, _ in actors}
+        if not set(BORDER) <= countries:
+            continue
+        cross.append(activity.key)
+        if any(
+            role in ("organiser", "funder")
+            and (
+                country == INTERNATIONAL
+                or codebook.actor_group_of(dataset.actor_types.get((name, country)) or "")
+                == "international"
+            )
+            for name, country, role in actors
+        ):
+            leaning.append(activity.key)
+    ci = wilson(len(leaning), len(cross))
+    return {
+        "cross_border_activities": len(cross),
+        "with_international_organiser_or_funder": len(leaning),
+        "share": _round(len(leaning) / len(cross)) if cross else None,
+        "ci": [_round(ci[0]), _round(ci[1])] if ci else None,
+        "ids": sorted(leaning),
+        "cross_border_ids": sorted(cross),
+    }
+
+
 def network_metrics(
     dataset: Dataset, codebook: Codebook, options: AnalysisOptions | None = None
 ) -> dict:
     """Network measures for the whole window and for each calendar year separately."""
     options = options or AnalysisOptions()
-    activities, planned = _counted(dataset, options)
+    activities, planned = _counted(dataset, codebook, options)
     whole = _graph(activities, dataset, codebook)
     overall = _metrics(whole, activities, listed=True)
+    overall["donor_reliance"] = donor_reliance(activities, dataset, codebook)
+    top = overall["bridging_actors"][:5]
+    overall["top_bridges_international"] = {
+        "of": len(top),
+        "international": sum(
+            1 for b in top if b["group"] == "international" or b["country"] == INTERNATIONAL
+        ),
+    }
     by_year: dict[str, dict] = {}
     years: dict[int, list[ActivityView]] = defaultdict(list)
     for activity in activities:
@@ -335,8 +397,19 @@ def network_metrics(
         warnings.append("no Kyrgyz–Tajik tie in the window")
     return {
         "methods": {
-            "tie": "two actors took part in the same activity; weight = activities shared",
-            "counted": "activities with any status except planned, dated inside the window",
+            "tie": (
+                "two actors took part (organiser, participant or funder) in the same cooperative "
+                "activity; weight = activities shared; statements, restrictions and mentioned "
+                "actors make no tie"
+            ),
+            "counted": (
+                "cooperative units (linked reports merged) with any status except planned, "
+                "dated inside the window"
+            ),
+            "donor_reliance": (
+                "cross-border activities (a KG and a TJ actor took part) with an international "
+                "actor as organiser or funder, Wilson interval"
+            ),
             "year": "an activity belongs to the year it started",
             "cross_border_tie": "a tie between one KG actor and one TJ actor",
             "international_tie": (

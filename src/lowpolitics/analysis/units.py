@@ -64,8 +64,16 @@ def _merge_group(rows: list[ActivityView], disrupted: frozenset[str], root: str)
     worst = next((r for r in rows if r.status in disrupted), None)
     status_from = worst or head
     sources = tuple(dict.fromkeys(s for r in rows for s in r.sources))
+    roles: dict[tuple[str, str], str | None] = {}
+    for r in [head, *(r for r in rows if r is not head)]:
+        for i, actor in enumerate(r.actors):
+            role = r.actor_roles[i] if i < len(r.actor_roles) else None
+            if actor not in roles or roles[actor] is None:
+                roles[actor] = role
     return replace(
         head,
+        actors=tuple(roles),
+        actor_roles=tuple(roles.values()),
         date=dated.date,
         status=status_from.status,
         status_reason=status_from.status_reason or head.status_reason,

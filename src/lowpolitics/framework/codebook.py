@@ -84,6 +84,12 @@ class ActorType(Entry):
     reaches: list[str] = Field(default_factory=list)  # as for activity types
 
 
+class ActorRole(Entry):
+    """What an actor did in an activity; ``took_part`` roles tie actors in the network."""
+
+    took_part: bool = False
+
+
 class RecordKind(Entry):
     """What a registry row is. Only kinds marked ``cooperative`` enter cooperation rates."""
 
@@ -139,7 +145,7 @@ class Codebook(_Strict):
     severity_levels: list[SeverityLevel]
     record_kinds: list[RecordKind] = Field(default_factory=list)
     context_event_types: list[ContextEventType] = Field(default_factory=list)
-    actor_roles: list[Entry] = Field(default_factory=list)
+    actor_roles: list[ActorRole] = Field(default_factory=list)
     lexicon: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -224,6 +230,10 @@ class Codebook(_Strict):
     @property
     def actor_role_codes(self) -> list[str]:
         return [r.code for r in self.actor_roles]
+
+    @property
+    def took_part_roles(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.actor_roles if r.took_part)
 
     @property
     def context_event_type_codes(self) -> list[str]:
