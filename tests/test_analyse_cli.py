@@ -190,7 +190,10 @@ def test_index_command(cli, demo_db):
         ).out
     )
     years = data["years"]
-    assert years and all(y["p05"] <= y["median"] <= y["p95"] for y in years.values())
+    published = [y for y in years.values() if y["median"] is not None]
+    assert published and all(y["p05"] <= y["median"] <= y["p95"] for y in published)
+    # a year below the coverage threshold (or without any record) is not published
+    assert all(y["score"] is None for y in years.values() if y["withheld"])
     again = json.loads(
         cli(
             "--db", demo_db, "analyse", "index", "--runs", "50", "--seed", "3", "--format", "json"

@@ -237,8 +237,10 @@ def test_indicator_values_and_ids(dataset, codebook):
     assert table.years == [2020, 2021, 2022]
     assert [table.raw["inst_held"][y] for y in table.years] == [1, 0, 0]
     assert [table.raw["soc_held_share"][y] for y in table.years] == [0.5, None, 1.0]
-    assert table.raw["disruption_rate"][2020] == pytest.approx(1 / 3)
-    assert table.ids["disruption_rate"][2020] == ["a1", "a2", "a3"]
+    # resilience indicators are undefined in a year without tension (2020, 2021)
+    assert table.raw["disruption_rate"][2020] is None
+    assert table.raw["disruption_rate"][2022] == pytest.approx(1 / 2)
+    assert table.ids["disruption_rate"][2022] == ["a6", "a7"]
     assert [table.raw["reciprocity_balance"][y] for y in table.years] == [0.5, 0.0, 0.0]
     assert table.raw["women_share"][2020] == pytest.approx(0.4)
     # held in tension ÷ (3 held outside ÷ 915 days outside × 181 tension days)
@@ -253,8 +255,9 @@ def test_missing_left_and_coverage_reported(dataset, codebook):
     assert cov["observed"] == 1 and cov["share"] == pytest.approx(1 / 3, abs=1e-4)
     assert cov["missing_years"] == [2021, 2022]
     assert table.imputed == [] and table.values["women_share"][2021] is None
-    # 2020 lacks edu_held_share, disc_held_share (no such activity) and tension_held_ratio
-    assert table.coverage["years"]["2020"]["observed"] == 13
+    # 2020 lacks edu_held_share, disc_held_share (no such activity) and, with no tension day,
+    # the whole resilience pillar (tension_held_ratio, disruption_rate, resumption_ratio)
+    assert table.coverage["years"]["2020"]["observed"] == 11
     assert any(w.startswith("women_share: data in only 1 of 3") for w in table.warnings)
 
 
@@ -295,7 +298,10 @@ def test_sensitivity_indices_in_unit_interval(dataset, codebook):
     values = [v for year in out["sensitivity"]["by_year"].values() for v in year.values()]
     assert values and all(v is None or 0 <= v <= 1 for v in values)
     for year in out["years"].values():
-        assert year["p05"] <= year["median"] <= year["p95"]
+        if year["withheld"]:
+            assert year["score"] is None and year["median"] is None
+        else:
+            assert year["p05"] <= year["median"] <= year["p95"]
 
 
 def test_correlation_ratio_known_cases():
@@ -382,3 +388,35 @@ def test_bundled_data_runs_and_reports_coverage(tmp_path, codebook):
             assert any(w.startswith(f"{code}: data in only") for w in out["warnings"])
     assert all(0 <= y["score"] <= 100 for y in out["years"].values() if y["score"] is not None)
     assert out["imputed"] == []
+
+
+def test_statements_raise_no_cooperation_pillar_and_empty_years_are_missing(dataset, codebook):
+    """A securitizing statement is no discursive cooperation; a year with no record at all is
+    missing in every indicator, not a year of zeros."""
+    base = indicator_table(dataset, codebook, None, load_framework())
+    statements = [
+        act(
+            f"s{i}",
+            "2022-10-01",
+            "discursive",
+            "held",
+            record_kind="statement",
+            frame="securitizing",
+        )
+        for i in range(5)
+    ]
+    later = act("b1", "2025-03-01", "societal", "held")
+    table = indicator_table(
+        Dataset([*dataset.activities, *statements, later], list(dataset.events)),
+        codebook,
+        None,
+        load_framework(),
+    )
+    for code in ("disc_held", "disc_held_share"):
+        assert table.raw[code][2022] == base.raw[code][2022], code
+    assert not any(k.startswith("s") for k in table.ids["disc_held"][2022])
+    assert table.years == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert all(table.raw[code][2023] is None for code in table.codes)
+    assert table.coverage["years"]["2023"]["observed"] == 0
+    out = build_index(table, load_framework())
+    assert out["years"]["2023"]["score"] is None and out["years"]["2023"]["withheld"]

@@ -241,11 +241,18 @@ def build_index(
     ind_w, pil_w, pca = scheme_weights(framework, norm, weighting, warnings)
     pillars, index = compose(norm, framework, ind_w, pil_w, aggregation)
     years = {}
+    threshold = table.coverage.get("threshold", 0)
     for t, year in enumerate(table.years):
+        coverage = table.coverage.get("years", {}).get(str(year), {}).get("share")
+        # a year below the coverage threshold is not published: its score would say more
+        # about what was recorded than about what happened
+        withheld = coverage is not None and coverage < threshold
         years[str(year)] = {
-            "score": _r(index[t] * 100, 2),
+            "score": None if withheld else _r(index[t] * 100, 2),
+            "withheld": withheld,
             "pillars": {
-                p: _r(pillars[t, k] * 100, 2) for k, p in enumerate(framework.pillar_codes)
+                p: None if withheld else _r(pillars[t, k] * 100, 2)
+                for k, p in enumerate(framework.pillar_codes)
             },
             "indicators": {
                 code: {
@@ -256,7 +263,7 @@ def build_index(
                 }
                 for j, code in enumerate(table.codes)
             },
-            "coverage": table.coverage.get("years", {}).get(str(year), {}).get("share"),
+            "coverage": coverage,
         }
         missing = [p for k, p in enumerate(framework.pillar_codes) if np.isnan(pillars[t, k])]
         if missing and not np.isnan(index[t]):

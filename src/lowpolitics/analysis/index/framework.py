@@ -58,6 +58,9 @@ class _Coded(_Strict):
 class Pillar(_Coded):
     weight: float = Field(default=1.0, ge=0)
     description: str | None = None
+    # a pillar about tension (resilience) is undefined in a year without any tension day:
+    # scoring it there would reward calm years for a test they never sat
+    needs_tension: bool = False
 
 
 class Indicator(_Coded):

@@ -23,6 +23,7 @@ from lowpolitics.analysis.exposure import IN, OUT, exposure
 from lowpolitics.analysis.index.framework import Framework
 from lowpolitics.analysis.options import AnalysisOptions, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import ConfigError
 
@@ -272,8 +273,11 @@ def indicator_table(
         raise ConfigError(f"impute {impute!r}: use one of {', '.join(IMPUTATIONS)}")
     options = options or AnalysisOptions()
     window = dataset.between(options.date_from, options.date_to)
-    acts = window.activities
-    years = sorted({a.date.start.year for a in acts})
+    # cooperation pillars count cooperative units only: a securitizing statement or a ban is
+    # no "discursive cooperation"; several reports of one event count once
+    acts = counting_base(window.activities, codebook, options.today(), options.grace_days).units
+    recorded = {a.date.start.year for a in window.activities}
+    years = sorted(recorded)
     years = list(range(years[0], years[-1] + 1)) if years else []
     warnings = [] if years else ["no activity in the window: the index has no year to score"]
     first, last = (years[0], years[-1]) if years else (1, 1)
@@ -284,10 +288,23 @@ def indicator_table(
     periods = periods_for(dataset, options)
     ctx = _Context(years, codebook.disrupted_statuses, periods, span, pair)
     raw, ids = {}, {}
+    tension_years = {
+        y
+        for y in years
+        if _overlap_days(max(date(y, 1, 1), span[0]), min(date(y, 12, 31), span[1]), periods)
+    }
+    needs_tension = {p.code for p in framework.pillars if p.needs_tension}
     for ind in framework.indicators:
         cells = _source_cells(ind.source, acts, ctx, codebook.mechanism_codes)
-        raw[ind.code] = {y: (None if cells[y][0] is None else float(cells[y][0])) for y in years}
-        ids[ind.code] = {y: cells[y][1] for y in years}
+
+        def known(y: int, ind=ind) -> bool:
+            # a year without any record is missing, not zero; a tension pillar needs tension
+            return y in recorded and (ind.pillar not in needs_tension or y in tension_years)
+
+        raw[ind.code] = {
+            y: (None if cells[y][0] is None or not known(y) else float(cells[y][0])) for y in years
+        }
+        ids[ind.code] = {y: cells[y][1] if known(y) else [] for y in years}
     values = {c: dict(v) for c, v in raw.items()}
     table = IndicatorTable(years, framework.indicator_codes, raw, values, ids, impute=impute)
     table.warnings = warnings
@@ -311,7 +328,8 @@ def indicator_table(
     table.methods = {
         "years": "first to last calendar year with any activity in the window; an activity "
         "belongs to the year its date starts in",
-        "counted": "any status except planned; disrupted: "
+        "counted": "cooperative units (statements and restrictions left out, linked reports "
+        "merged) with any status except planned; disrupted: "
         + ", ".join(sorted(codebook.disrupted_statuses))
         + "; held: counted and not disrupted",
         "tension_held_ratio": "held activities in tension in the year ÷ (held activities "
@@ -320,7 +338,9 @@ def indicator_table(
         "or year that straddle a period count neither in nor out",
         "reciprocity_balance": f"min ÷ max of counted activities hosted by {pair[0]} and {pair[1]}",
         "participant_shares": "pooled over counted activities reporting both numbers",
-        "missing": "left missing unless imputed; every imputed cell is listed",
+        "missing": "left missing unless imputed; every imputed cell is listed. A year with no "
+        "record at all is missing in every indicator (not zero); indicators of a pillar that "
+        "needs tension are missing in years without a tension day",
         "impute": impute,
     }
     return table

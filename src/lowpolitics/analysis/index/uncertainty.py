@@ -196,12 +196,18 @@ def run_index(
     years = {}
     for t, year in enumerate(table.years):
         entry = nominal["years"][str(year)]
+        withheld = entry["withheld"]  # below the coverage threshold: not published
+
+        def band(values, withheld=withheld):
+            return _band(values) if not withheld else _band(np.array([]))
+
         years[str(year)] = {
             "score": entry["score"],
-            **_band(mc["scores"][:, t]),
-            "rank": _band(ranks[:, t]),
+            "withheld": withheld,
+            **band(mc["scores"][:, t]),
+            "rank": band(ranks[:, t]),
             "pillars": {
-                p: {"score": entry["pillars"][p], **_band(mc["pillars"][:, t, k])}
+                p: {"score": entry["pillars"][p], **band(mc["pillars"][:, t, k])}
                 for k, p in enumerate(framework.pillar_codes)
             },
             "coverage": entry["coverage"],
@@ -237,6 +243,8 @@ def run_index(
             "missing": "left missing and re-weighted within the pillar (and across pillars "
             "when a pillar is empty) unless impute is set; imputed cells are listed",
             "coverage_threshold": COVERAGE_THRESHOLD,
+            "withheld": "a year whose indicator coverage is below the threshold gets no score, "
+            "pillar scores or bands (null): it is not published",
             "monte_carlo": {
                 "runs": runs,
                 "seed": seed,
