@@ -151,3 +151,19 @@ def test_every_rule_figure_exists_and_every_prescription_speaks_on_the_bundled_d
         speaking = [r for r in rules if r["state"] in ("fired", "thin")]
         assert speaking, prescription
         assert any(e["ids"] for r in speaking for e in r["evidence"]), prescription
+
+
+def test_data_as_of_is_the_latest_record_in_the_readers_date_format(bundled):
+    html_en, _, document = bundled["en"]
+    last = document["meta"]["last_record"]
+    year, month, day = last.split("-")
+    assert f"{day}.{month}.{year}" in bundled["ru"][0]
+    assert re.search(rf"<b>{int(day)} \w+ {year}</b>", html_en)
+
+
+def test_the_pdf_names_rows_not_cli_paths_and_counts_mechanisms_plainly(bundled):
+    for lang in ("en", "ru"):
+        _, pdf, _ = bundled[lang]
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert "analyse all →" not in text and "→ continuity" not in text, lang
+        assert "of the four" not in text and "из четырёх" not in text, lang

@@ -45,6 +45,8 @@ def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict
         "codebook_version": codebook.version,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "as_of": options.today().isoformat(),
+        # the data's own date: the latest day a row reports as happened (plans excluded)
+        "last_record": (last.isoformat() if (last := dataset.last_reported()) else None),
         "data_fingerprint": fingerprint(dataset),
         "activities": len(dataset.activities),
         "context_events": len(dataset.events),

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlparse
 
+from babel.dates import format_date
 from jinja2 import Environment, select_autoescape
 
 from lowpolitics.analysis.dataset import Dataset
@@ -154,7 +155,8 @@ def context(inputs: BriefInputs) -> dict:
             "events": num(meta.get("context_events", 0), lang),
             "first": timeline[0]["period"] if timeline else "—",
             "last": timeline[-1]["period"] if timeline else "—",
-            "as_of": meta.get("as_of", date.today().isoformat()),
+            # "data as of" is the latest record, not the day the brief was run
+            "as_of": _day(meta.get("last_record"), lang),
         },
         "findings": key_findings(inputs.document, inputs.codebook, lang, _),
         "charts": _charts(inputs, _),
@@ -192,3 +194,12 @@ def write_brief(inputs: BriefInputs, out_dir: Path) -> tuple[Path, Path]:
     html_path.write_text(html, encoding="utf-8")
     HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
     return html_path, pdf_path
+
+
+def _day(iso: str | None, lang: str) -> str:
+    """A date as readers of the language write it (05.12.2026 in Russian, 5 Dec 2026 in
+    English); "—" when the record has none."""
+    if not iso:
+        return "—"
+    pattern = "d MMM y" if lang == "en" else "dd.MM.y"
+    return format_date(date.fromisoformat(iso), format=pattern, locale=lang)

@@ -179,13 +179,20 @@ def caveats(document: dict, recommendations: dict, lang: str, _: Translate) -> l
         for m, block in (resilience.get("by_mechanism") or {}).items()
         if block["in_tension"]["n"] < threshold
     ]
-    if small:
+    total = len(resilience.get("by_mechanism") or {})
+    if small and len(small) == total:
         notes.append(
             _(
-                "For {k} of the four mechanisms fewer than {t} activities fell in "
-                "tension periods; their rates are shown with intervals and should not "
-                "be quoted alone."
-            ).format(k=len(small), t=threshold)
+                "For every mechanism fewer than {t} activities fell in tension periods; "
+                "their rates are shown with intervals and should not be quoted alone."
+            ).format(t=threshold)
+        )
+    elif small:
+        notes.append(
+            _(
+                "For {k} of {n} mechanisms fewer than {t} activities fell in tension "
+                "periods; their rates are shown with intervals and should not be quoted alone."
+            ).format(k=len(small), n=total, t=threshold)
         )
     if resilience.get("undetermined"):
         notes.append(
