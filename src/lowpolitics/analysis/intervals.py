@@ -37,6 +37,16 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     return low, high
 
 
+def share_with_interval(k: int, n: int, digits: int = 4) -> dict:
+    """``{"share", "ci"}`` for k of n, rounded for reports: the share and its Wilson interval
+    (both ``None`` when n is 0). One place, so every "k of n" in the analyses reads alike."""
+    ci = wilson(k, n)
+    return {
+        "share": round(k / n, digits) if n else None,
+        "ci": [round(ci[0], digits), round(ci[1], digits)] if ci else None,
+    }
+
+
 @dataclass(frozen=True)
 class RiskRatio:
     ratio: float

@@ -30,7 +30,7 @@ from pathlib import Path
 import networkx as nx
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
-from lowpolitics.analysis.intervals import RATE_METHOD, wilson
+from lowpolitics.analysis.intervals import RATE_METHOD, share_with_interval
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
@@ -175,12 +175,10 @@ def _tie_block(graph: nx.Graph, edges: list[tuple[str, str]], listed: bool) -> d
 
 def _share(hits: list[str], misses: list[str]) -> dict:
     n = len(hits) + len(misses)
-    ci = wilson(len(hits), n)
     return {
         "actors": n,
         "with_tie": len(hits),
-        "share": _round(len(hits) / n) if n else None,
-        "ci": [_round(ci[0]), _round(ci[1])] if ci else None,
+        **share_with_interval(len(hits), n),
         "ids_with_tie": hits,
         "ids_without_tie": misses,
     }
@@ -343,12 +341,10 @@ def donor_reliance(activities: list[ActivityView], dataset: Dataset, codebook: C
             for name, country, role in actors
         ):
             leaning.append(activity.key)
-    ci = wilson(len(leaning), len(cross))
     return {
         "cross_border_activities": len(cross),
         "with_international_organiser_or_funder": len(leaning),
-        "share": _round(len(leaning) / len(cross)) if cross else None,
-        "ci": [_round(ci[0]), _round(ci[1])] if ci else None,
+        **share_with_interval(len(leaning), len(cross)),
         "ids": sorted(leaning),
         "cross_border_ids": sorted(cross),
     }

@@ -21,7 +21,7 @@ from collections import defaultdict
 import numpy as np
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
-from lowpolitics.analysis.intervals import RATE_METHOD, wilson
+from lowpolitics.analysis.intervals import RATE_METHOD, share_with_interval
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
@@ -63,12 +63,10 @@ def pooled_share(pairs: list[tuple[int, int]]) -> dict:
 
 def _component(counted: list[ActivityView], has) -> dict:
     ids = [a.key for a in counted if has(a)]
-    ci = wilson(len(ids), len(counted))
     return {
         "n": len(counted),
         "with_component": len(ids),
-        "share": _r(len(ids) / len(counted)) if counted else None,
-        "ci": [_r(ci[0]), _r(ci[1])] if ci else None,
+        **share_with_interval(len(ids), len(counted)),
         "ids": ids,
     }
 
@@ -118,7 +116,6 @@ def reach_block(
     ]
     located = [a for a in counted if a.border_area is not None]
     border = [a.key for a in located if a.border_area]
-    border_ci = wilson(len(border), len(located))
     hosts: dict[str, list[str]] = defaultdict(list)
     for a in counted:
         hosts[a.host_country or "unknown"].append(a.key)
@@ -135,8 +132,7 @@ def reach_block(
         "border_regions": {
             "n": len(located),
             "in_border_regions": len(border),
-            "share": _r(len(border) / len(located)) if located else None,
-            "ci": [_r(border_ci[0]), _r(border_ci[1])] if border_ci else None,
+            **share_with_interval(len(border), len(located)),
             "ids": border,
             "unknown_location": len(counted) - len(located),
         },
