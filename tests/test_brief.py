@@ -14,12 +14,14 @@ from lowpolitics.advise.rules import evaluate_rules, load_rules
 from lowpolitics.cli.demo import build_demo
 from lowpolitics.framework.i18n import catalogue
 from lowpolitics.report.build import brief_from_store
+from lowpolitics.report.held_broken_page import day
 from lowpolitics.store.db import make_engine, session_scope, upgrade
 from lowpolitics.store.reference import seed_reference
 
 SRC = Path(__file__).parent.parent / "src" / "lowpolitics"
 EXTERNAL = re.compile(
-    r"""(src|href)\s*=\s*["']https?:|url\(\s*["']?https?:|@import|<script\b|<link\b""",
+    # a link a reader may follow (<a href>, the rows' sources) loads nothing; a source does
+    r"""\bsrc\s*=\s*["']https?:|url\(\s*["']?https?:|@import|<script\b|<link\b""",
     re.IGNORECASE,
 )
 
@@ -29,7 +31,7 @@ def bundled(tmp_path_factory):
     folder = tmp_path_factory.mktemp("brief")
     state = build_demo(folder / "db", verbose=False)
     briefs = {}
-    for lang in ("en", "ru"):
+    for lang in ("en", "ru", "ky", "tg"):
         html, pdf, document = brief_from_store(
             state.engine, state.codebook, folder / lang, lang=lang
         )
@@ -44,13 +46,14 @@ def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def test_every_message_has_a_russian_translation():
+@pytest.mark.parametrize("lang", ["ru", "ky", "tg"])
+def test_every_message_has_a_translation(lang):
     method_map = [("**.py", "python"), ("**/templates/**.j2", "jinja2.ext:babel_extract")]
     messages = {
         m[2] for m in extract_from_dir(str(SRC), method_map=method_map) if isinstance(m[2], str)
     }
     assert len(messages) > 50
-    assert sorted(messages - set(catalogue("ru"))) == []
+    assert sorted(messages - set(catalogue(lang))) == []
 
 
 def test_no_translated_text_hides_inside_f_strings():
@@ -67,9 +70,9 @@ def test_numbers_in_the_brief_equal_the_analyses(bundled):
         f"{overall['in_tension']['n']} counted activities were disrupted"
     )
     assert sentence in html
-    assert f"<b>{document['meta']['activities']}</b>" in html
+    assert f"<b>{document['meta']['records']['cooperative_units']}</b>" in html
     for period in document["resilience"]["periods"]:
-        assert period["start"] in html and period["end"] in html
+        assert day(period["start"], "en") in html and day(period["end"], "en") in html
     assert document["meta"]["data_fingerprint"][:16] in html
 
 
@@ -84,18 +87,28 @@ def test_pdf_carries_the_findings_in_both_languages(bundled):
     for lang, words in (
         ("en", ["Key findings", "Recommendations", "Reproducibility"]),
         ("ru", ["Основные выводы", "Рекомендации", "Воспроизводимость"]),
+        *(
+            (lang, [catalogue(lang)[w] for w in ("Key findings", "Recommendations")])
+            for lang in ("ky", "tg")
+        ),
     ):
         _, pdf, document = bundled[lang]
         reader = PdfReader(pdf)
-        assert 4 <= len(reader.pages) <= 10
+        assert 4 <= len(reader.pages) <= 24
         text = " ".join(page.extract_text() for page in reader.pages)
         for word in words:
             assert word in text
-        assert str(document["meta"]["activities"]) in text
+        # the header counts cooperative units, not registry rows
+        assert str(document["meta"]["records"]["cooperative_units"]) in text
 
 
-def test_russian_brief_has_no_english_left(bundled):
-    html = bundled["ru"][0]
+@pytest.mark.parametrize("lang", ["ru", "ky", "tg"])
+def test_translated_brief_has_no_english_left(bundled, lang):
+    html = bundled[lang][0]
+    # record titles are data: a row or framework entry with no Russian title shows its English
+    # one (the frameworks file has English titles only); everything else must be Russian
+    html = re.sub(r'<table class="(cited|data-titles)".*?</table>', " ", html, flags=re.S)
+    html = re.sub(r'<span class="title">.*?</span>', " ", html, flags=re.S)
     text = visible_text(html)
     # ids, domains, code names and the stamp are not prose: drop tokens with digits, dots,
     # underscores, hyphens, slashes or brackets
@@ -105,7 +118,12 @@ def test_russian_brief_has_no_english_left(bundled):
     english = [w for w in words if re.fullmatch(r"[A-Za-z]{3,}", w)]
     allowed = {"lowpolitics", "analyse", "all"}
     assert [w for w in english if w not in allowed] == []
-    assert "Культурное сотрудничество" in html
+    heading = {
+        "ru": "Культурное сотрудничество",
+        "ky": "маданий кызматташтыгы",
+        "tg": "Ҳамкории фарҳангии",
+    }
+    assert heading[lang] in html
 
 
 def test_brief_on_an_empty_database(tmp_path, codebook, gazetteer):
@@ -167,3 +185,54 @@ def test_the_pdf_names_rows_not_cli_paths_and_counts_mechanisms_plainly(bundled)
         text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
         assert "analyse all →" not in text and "→ continuity" not in text, lang
         assert "of the four" not in text and "из четырёх" not in text, lang
+
+
+def _pdf_chars(pdf):
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [c for page in document.pages for c in page.chars]
+
+
+def test_every_text_in_the_pdf_charts_included_is_at_least_7_pt(bundled):
+    """Legends, axes and captions stay readable in print in both languages: the charts span the
+    column and no glyph is set under 7 pt (a rotated glyph's size is its width)."""
+    for lang in ("en", "ru"):
+        sizes = [c["size"] if c["upright"] else c["width"] for c in _pdf_chars(bundled[lang][1])]
+        assert min(sizes) >= 7.0, (lang, min(sizes))
+
+
+def test_page_one_names_what_held_and_what_broke_under_every_definition(bundled):
+    html, _pdf, document = bundled["en"]
+    page_one = html.split("Key findings")[0]
+    held, broke = set(), set()
+    for period in document["held_broken"]["periods"]:
+        for cell in period["by_mechanism"].values():
+            held |= {n["id"] for n in cell["held"]}
+            broke |= {n["id"] for n in cell["disrupted"]}
+    assert held and broke
+    for i in sorted(held | broke)[:6] + sorted(broke):
+        assert f'href="#{i}"' in page_one, i
+    definitions = document["sensitivity"]["definitions"]
+    table = page_one.split('<table class="defs">')[1].split("</table>")[0]
+    assert table.count("<tr>") == len(definitions) + 1
+    assert "the data cannot tell" in page_one or "holds under every definition" in page_one
+
+
+def test_every_cited_row_is_listed_with_its_source(bundled):
+    for lang in ("en", "ru"):
+        html = bundled[lang][0]
+        linked = set(re.findall(r'href="#([^"]+)"', html))
+        listed = set(re.findall(r'<tr id="([^"]+)"', html))
+        assert linked and linked <= listed, lang
+
+
+def test_small_sample_charts_are_left_out_and_said_so(bundled):
+    html, pdf, document = bundled["en"]
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Kaplan" not in text and "Not charted" in text
+    women = document["reach"]["overall"]["women"]["activities"]
+    if women < 10:
+        assert "Women: not charted" in text
+    assert "Clash or armed incident" in html  # the map marks clash sites
+    assert "Disrupted activity" in html  # the timeline marks disruptions

@@ -1,13 +1,14 @@
 """Recommendation rules: each fires and stays silent on hand-built results; thin data; safety."""
 
 import json
+import re
 
 import pytest
 
 from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, parse
-from lowpolitics.advise.figures import figures_from
+from lowpolitics.advise.figures import Figure, figures_from
 from lowpolitics.advise.render import to_markdown
-from lowpolitics.advise.rules import evaluate_rules, load_rules
+from lowpolitics.advise.rules import evaluate_rules, format_figure, load_rules
 from lowpolitics.framework.errors import ConfigError
 
 
@@ -344,6 +345,23 @@ def test_bad_user_rules(tmp_path):
         evaluate_rules({}, lang="de")
 
 
+@pytest.mark.parametrize("lang", ["ky", "tg"])
+def test_every_fired_rule_reads_in_kyrgyz_and_tajik(lang):
+    for _rule_id, values in FIRING:
+        doc = document(**dict(values))
+        for rec in evaluate_rules(doc, lang=lang)["recommendations"]:
+            bench = rec["benchmark"]["text"] if rec["benchmark"] else ""
+            parts = [rec["finding"], rec["recommendation"], rec["prescription_label"], bench]
+            text = " ".join(str(p or "") for p in [*parts, *rec["options"], rec["reason"]])
+            assert "{" not in text, (rec["id"], text)
+            # Cyrillic prose: no English word of three letters or more outside ids and units
+            english = [w for w in re.findall(r"\b[A-Za-z]{3,}\b", text) if w not in {"CI"}]
+            assert english == [], (rec["id"], english)
+    assert format_figure(Figure("x", 21, "days"), "ky") == "21 күн"
+    assert format_figure(Figure("x", 21, "days"), "tg") == "21 рӯз"
+    assert format_figure(Figure("x", 21, "days"), "ru") == "21 день"
+
+
 def test_markdown_in_russian_has_no_english_headings():
     doc = document(**dict(FIRING[3][1]))
     text = to_markdown(evaluate_rules(doc, lang="ru"))
@@ -413,7 +431,8 @@ def test_every_bundled_rule_states_its_benchmark_and_prescription():
     }
     for rule in ruleset.rules:
         assert rule.benchmark and rule.benchmark.source, rule.id
-        assert set(rule.benchmark.text) >= {"en", "ru"}, rule.id
+        assert set(rule.benchmark.text) >= {"en", "ru", "ky", "tg"}, rule.id
+        assert set(rule.text) >= {"en", "ru", "ky", "tg"}, rule.id
         assert rule.prescription in ruleset.prescriptions, rule.id
     served = {rule.prescription for rule in ruleset.rules}
     assert served == set(ruleset.prescriptions)

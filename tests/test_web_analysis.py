@@ -326,7 +326,7 @@ def test_unknown_section_is_404_in_the_one_error_shape(web):
     assert all(name in error["message"] for name in SECTIONS)
     page = web.client("viewer").get("/analysis/colour")
     assert page.status_code == 404 and "resilience" in page.text
-    brief = web.client("viewer").get("/brief/brief.pdf?lang=tg")
+    brief = web.client("viewer").get("/brief/brief.pdf?lang=fr")
     assert brief.status_code == 422  # refused before anything is built
     schema = web.client().get("/api/openapi.json").json()
     parameters = schema["paths"]["/api/v1/analysis/{section}"]["get"]["parameters"]

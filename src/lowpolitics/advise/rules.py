@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -38,10 +39,22 @@ from pydantic import (
 
 from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, names, parse
 from lowpolitics.advise.figures import Figure, figures_from, lookup_in
+from lowpolitics.framework.codebook import load_codebook
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.framework.i18n import translator
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "ky", "tg")
+# a rule must speak the interface's two languages; the shipped rules speak all four, and a
+# user's rule without Kyrgyz or Tajik text is shown in Russian, which both audiences read
+REQUIRED_LANGUAGES = ("en", "ru")
+FALLBACK = {"ky": "ru", "tg": "ru"}
+
+
+def _in(texts: dict, lang: str):
+    """The entry for ``lang``, else its fallback language's, else the English one."""
+    return texts.get(lang) or texts.get(FALLBACK.get(lang, "en")) or texts.get("en")
+
+
 STATES = ("fired", "thin", "no_data", "silent")
 
 
@@ -92,7 +105,7 @@ class Rule(BaseModel):
     benchmark: Benchmark | None = None
     # an analysis the rule's figure needs that the software does not have yet: the rule then
     # reports no_data with this text instead of a figure that can never appear
-    needs: str | None = None
+    needs: str | dict[str, str] | None = None
 
     @field_validator("when")
     @classmethod
@@ -106,7 +119,7 @@ class Rule(BaseModel):
     @field_validator("text")
     @classmethod
     def _languages(cls, value: dict[str, RuleText]) -> dict[str, RuleText]:
-        missing = [lang for lang in LANGUAGES if lang not in value]
+        missing = [lang for lang in REQUIRED_LANGUAGES if lang not in value]
         if missing:
             raise ValueError(f"text needed in {', '.join(missing)}")
         return value
@@ -195,8 +208,9 @@ def format_figure(figure: Figure, lang: str) -> str:
     def percent(value: float) -> str:
         return format_percent(value, format="#,##0 %", locale=lang)
 
-    ci_word = {"en": "95 % CI", "ru": "95 % ДИ"}.get(lang, "95 % CI")
-    days_word = {"en": "days", "ru": "дн."}.get(lang, "days")
+    _ = translator(lang)
+    ci_word = _("95 % CI")
+    days_word = _("days")
     if figure.value is None:
         return "—"
     if figure.kind in ("rate", "share"):
@@ -213,8 +227,19 @@ def format_figure(figure: Figure, lang: str) -> str:
             text += f" ({ci_word} {number(figure.low)}–{number(figure.high)})"
         return text
     if figure.kind == "days":
-        return f"{number(figure.value, '#,##0')} {days_word}"
+        return _days(figure.value, lang, days_word)
     return number(figure.value, "#,##0")
+
+
+def _days(value: float, lang: str, fallback_word: str) -> str:
+    """A number of days with CLDR's plural form ("21 день", "45 дней"); where CLDR has no
+    word for the language (it prints the root "d", as for Tajik) the catalogue's word."""
+    text = format_unit(value, "duration-day", length="long", locale=lang, format="#,##0")
+    number = format_decimal(value, format="#,##0", locale=lang)
+    unit = text.replace(number, "").strip()
+    if lang != "en" and unit.isascii():
+        return f"{number} {fallback_word}"
+    return text
 
 
 def _render(template: str, figures: dict[str, Figure], lang: str) -> str:
@@ -245,7 +270,12 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
         ]
         state, reason = "silent", None
         if rule.needs:
-            state, reason = "no_data", _("needs: {what}").format(what=rule.needs)
+            state, reason = (
+                "no_data",
+                _("needs: {what}").format(
+                    what=rule.needs if isinstance(rule.needs, str) else _in(rule.needs, lang)
+                ),
+            )
         elif thin:  # too few cases explains a missing value better than "no data" does
             state = "thin"
             reason = "; ".join(
@@ -266,7 +296,7 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                         )
                         for f in straddling
                     )
-        text = rule.text[lang]
+        text = _in(rule.text, lang)
         cited = [figures[n] for n in rule.cites if n in figures]
         results.append(
             {
@@ -279,13 +309,11 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                 "recommendation": text.recommendation,
                 "options": text.options,
                 "prescription": rule.prescription,
-                "prescription_label": (ruleset.prescriptions.get(rule.prescription) or {}).get(
-                    lang
-                ),
+                "prescription_label": _in(ruleset.prescriptions.get(rule.prescription) or {}, lang),
                 "benchmark": (
                     {
                         "kind": rule.benchmark.kind,
-                        "text": rule.benchmark.text.get(lang) or rule.benchmark.text.get("en"),
+                        "text": _in(rule.benchmark.text, lang),
                         "source": rule.benchmark.source,
                     }
                     if rule.benchmark
@@ -344,7 +372,25 @@ def _judge(when: str, figures: dict[str, Figure], lookup) -> tuple[str, list[Fig
 
 
 def _label(ruleset: RuleSet, name: str, lang: str) -> str:
-    base, _, qualifier = name.partition(".")
+    base, _sep, qualifier = name.partition(".")
     labels = ruleset.figures.get(base) or ruleset.figures.get(name) or {}
-    label = labels.get(lang) or labels.get("en") or name
-    return f"{label} — {qualifier}" if qualifier else label
+    label = _in(labels, lang) or name
+    return f"{label} — {_qualifier(qualifier, lang)}" if qualifier else label
+
+
+@lru_cache(maxsize=1)
+def _shipped_codebook():
+    return load_codebook()
+
+
+def _qualifier(code: str, lang: str) -> str:
+    """The part of a figure name after the dot, in the reader's language: a mechanism's name
+    from the codebook, or one of the words the figures use (all, slowest)."""
+    _ = translator(lang)
+    words = {"all": _("all mechanisms"), "slowest": _("slowest mechanism")}
+    if code in words:
+        return words[code]
+    codebook = _shipped_codebook()
+    if code in codebook.mechanism_codes:
+        return codebook.label("mechanisms", code, lang).split(" (")[0].lower()
+    return code

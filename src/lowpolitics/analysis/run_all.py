@@ -26,6 +26,7 @@ from lowpolitics.analysis.restart import restart_lags
 from lowpolitics.analysis.sensitivity import sensitivity
 from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
+from lowpolitics.analysis.units import counting_base, unit_ids
 from lowpolitics.framework.codebook import Codebook
 
 
@@ -38,6 +39,20 @@ def fingerprint(dataset: Dataset) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _record_counts(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict:
+    """Rows by what they are: cooperative units (linked reports merged), the reports behind
+    them, statements and restrictions."""
+    window = dataset.between(options.date_from, options.date_to)
+    base = counting_base(window.activities, codebook, options.today(), options.grace_days)
+    return {
+        "rows": len(window.activities),
+        "cooperative_units": len(base.units),
+        "cooperative_rows": sum(len(unit_ids(u)) for u in base.units),
+        "statements": len(base.statements),
+        "restrictions": len(base.restrictions),
+    }
+
+
 def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict:
     periods = periods_for(dataset, options)
     return {
@@ -48,7 +63,9 @@ def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict
         # the data's own date: the latest day a row reports as happened (plans excluded)
         "last_record": (last.isoformat() if (last := dataset.last_reported()) else None),
         "data_fingerprint": fingerprint(dataset),
+        # every registry row, then what the rows are: the brief counts units, not rows
         "activities": len(dataset.activities),
+        "records": _record_counts(dataset, codebook, options),
         "context_events": len(dataset.events),
         "window": {
             "from": options.date_from.isoformat() if options.date_from else None,

@@ -15,7 +15,7 @@ from lowpolitics.report.build import brief_from_store
 def brief_command(
     ctx: typer.Context,
     out_dir: Path = typer.Option(Path("."), "--out", help="folder for brief.html and brief.pdf"),
-    lang: str = typer.Option("en", help="en | ru"),
+    lang: str = typer.Option("en", help="en | ru | ky | tg"),
     date_from: str | None = FROM,
     date_to: str | None = TO,
     periods: str = PERIODS,

@@ -30,7 +30,7 @@ def recommend_command(
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
     rules: Path | None = typer.Option(None, "--rules", help="YAML file adding or overriding rules"),
-    lang: str = typer.Option("en", help="en | ru"),
+    lang: str = typer.Option("en", help="en | ru | ky | tg"),
     fmt: str = typer.Option("md", "--format", "-f", help="md | json"),
 ) -> None:
     """Recommendations, each with the figures (and intervals) that triggered it."""

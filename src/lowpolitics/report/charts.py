@@ -39,11 +39,17 @@ def identity(text: str) -> str:
     return text
 
 
+def mechanism_name(codebook: Codebook, code: str, lang: str) -> str:
+    """A mechanism's short name for legends ("Institutional", not "Institutional (state
+    channel)"): long legends widen a chart until its text is too small to read in print."""
+    return codebook.label("mechanisms", code, lang).split(" (")[0]
+
+
 def _mechanism_scale(codebook: Codebook, lang: str) -> alt.Scale:
     """Mechanism labels in ``lang`` mapped to the codebook colours, in codebook order."""
     codes = codebook.mechanism_codes
     return alt.Scale(
-        domain=[codebook.label("mechanisms", c, lang) for c in codes],
+        domain=[mechanism_name(codebook, c, lang) for c in codes],
         range=[codebook.colour("mechanisms", c) or "#999999" for c in codes],
     )
 
@@ -58,8 +64,8 @@ def configure(chart: Any) -> Any:
     return (
         chart.configure(font=FONT)
         .configure_view(stroke=None)
-        .configure_axis(aria=False)
-        .configure_legend(aria=False)
+        .configure_axis(aria=False, labelFontSize=11, titleFontSize=11)
+        .configure_legend(aria=False, labelFontSize=11, titleFontSize=11)
     )
 
 
@@ -135,13 +141,12 @@ def _year_counts(rows: list[dict], codebook: Codebook, lang: str) -> list[dict]:
                         "year": year,
                         "start": start,
                         "end": end,
-                        "mechanism": codebook.label("mechanisms", code, lang),
+                        "mechanism": mechanism_name(codebook, code, lang),
                         "order": codebook.mechanism_codes.index(code)
                         if code in codebook.mechanism_codes
                         else 99,
                         "count": count,
-                        "description": f"{year}, "
-                        f"{codebook.label('mechanisms', code, lang)}: {count}",
+                        "description": f"{year}, {mechanism_name(codebook, code, lang)}: {count}",
                     }
                 )
     return out
@@ -153,7 +158,7 @@ def timeline(
     """Activities per year, stacked by mechanism, over the tension periods shaded in grey:
     the reader sees at once whether cooperation thinned when tension rose."""
     section = document.get("timeline") or {}
-    title = _("Activities per year by mechanism, tension periods shaded")
+    title = _("Cooperative activities per year by mechanism, tension periods shaded")
     rows = _year_counts(section.get("by_year") or [], codebook, lang)
     if not rows:
         return empty_chart(title, _)
@@ -168,8 +173,54 @@ def timeline(
         )
     )
     shade = _periods_layer(section.get("periods") or [], _)
-    chart = alt.layer(shade, bars) if shade is not None else bars
+    marks = _disruption_marks(section, max(r["total"] for r in section["by_year"]), lang, _)
+    layers = [layer for layer in (shade, bars, marks) if layer is not None]
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
     return _finish(chart.properties(width=WIDTH, height=HEIGHT), title)
+
+
+def _disruption_marks(section: dict, top: int, lang: str, _: Translate) -> alt.Chart | None:
+    """One black mark per disrupted unit above the bars, at its date (mid-year when dated only
+    to a year), stacked when several fall in one year, so breaks are seen where they happened."""
+    rows, per_year = [], {}
+    label = _("Disrupted activity")
+    for item in section.get("disruptions") or []:
+        start = date.fromisoformat(item["date"])
+        if item.get("precision") == "year":
+            start = date(start.year, 7, 1)
+        elif item.get("precision") == "month":
+            start = date(start.year, start.month, 15)
+        k = per_year.get(start.year, 0)
+        per_year[start.year] = k + 1
+        rows.append(
+            {
+                "at": start.isoformat(),
+                "y": top * 1.06 + k * max(1.0, top * 0.05),
+                "kind": label,
+                "id": item["id"],
+                "title": item.get("title") or "",
+                # the id and date only: a record's title is in the data's language, not the
+                # reader's, and the cited-rows table names it
+                "description": f"{label}: {item['id']}, {item['date']}",
+            }
+        )
+    if not rows:
+        return None
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_point(filled=True, size=45, color="#000000", opacity=1)
+        .encode(
+            x="at:T",
+            y="y:Q",
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(range=["triangle-down"]),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
+            ),
+            description="description:N",
+            tooltip=[alt.Tooltip("id:N", title=_("Row")), alt.Tooltip("title:N", title=_("Title"))],
+        )
+    )
 
 
 def mechanism_mix(
@@ -216,7 +267,7 @@ def disruption(
             low, high = cell.get("ci") or (cell["rate"], cell["rate"])
             rows.append(
                 {
-                    "mechanism": codebook.label("mechanisms", code, lang),
+                    "mechanism": mechanism_name(codebook, code, lang),
                     "side": side_label,
                     "rate": cell["rate"],
                     "low": low,
@@ -224,7 +275,7 @@ def disruption(
                     "n": cell["n"],
                     "disrupted": cell.get("disrupted", 0),
                     "label": f"{cell.get('disrupted', 0)}/{cell['n']}",
-                    "description": f"{codebook.label('mechanisms', code, lang)}, {side_label}: "
+                    "description": f"{mechanism_name(codebook, code, lang)}, {side_label}: "
                     f"{cell.get('disrupted', 0)}/{cell['n']} ({low:.0%}–{high:.0%})",
                 }
             )
@@ -286,7 +337,7 @@ def survival(
     title = _("Initiatives not yet disrupted (Kaplan–Meier, 95 % band)")
     rows = []
     for code, block in (section.get("by_mechanism") or {}).items():
-        label = codebook.label("mechanisms", code, lang)
+        label = mechanism_name(codebook, code, lang)
         for point in block.get("curve") or []:
             if point.get("survival") is None:
                 continue
@@ -344,23 +395,32 @@ def survival(
     return _finish(chart, title)
 
 
+def small_sample_threshold(document: dict) -> int:
+    """The analyses' threshold below which a group is too small to quote alone."""
+    methods = (document.get("resilience") or {}).get("methods") or {}
+    return int(methods.get("small_sample_threshold", 10))
+
+
 def reach(
     document: dict, codebook: Codebook, lang: str = "en", _: Translate = identity
 ) -> AnyChart:
     """Shares of women, of youth and of activities in border regions per year, with
     intervals: whom cooperation reaches, and whether it reaches the border where it matters."""
     section = document.get("reach") or {}
-    title = _("Reach per year: women, youth, border regions (95 % interval)")
+    title = _("Reach per year (95 % interval)")
     series = (
         ("women", _("Women among participants"), "activities"),
         ("youth", _("Youth among participants"), "activities"),
         ("border_regions", _("Activities in border regions"), "n"),
     )
     rows = []
+    # a year's share is drawn only when it rests on enough activities (the small-sample
+    # threshold of the analyses); the brief says which series that leaves out
+    min_n = small_sample_threshold(document)
     for year, block in (section.get("by_year") or {}).items():
         for key, label, n_key in series:
             cell = block.get(key) or {}
-            if cell.get("share") is None:
+            if cell.get("share") is None or (cell.get(n_key) or 0) < min_n:
                 continue
             low, high = cell.get("ci") or (cell["share"], cell["share"])
             rows.append(
@@ -466,8 +526,10 @@ def all_charts(
     *,
     gazetteer: Any = None,
     points: Any = None,
+    clashes: Any = None,
+    zoom: bool = False,
 ) -> dict[str, AnyChart]:
-    """Every chart of the brief by name, in the order the brief shows them."""
+    """Every chart the brief and the dashboard can show, by name."""
     from lowpolitics.report.chart_map import border_map
 
     charts: dict[str, AnyChart] = {
@@ -482,7 +544,15 @@ def all_charts(
         )
     }
     charts["border_map"] = border_map(
-        document, codebook, lang, _, dataset=dataset, gazetteer=gazetteer, points=points
+        document,
+        codebook,
+        lang,
+        _,
+        dataset=dataset,
+        gazetteer=gazetteer,
+        points=points,
+        clashes=clashes,
+        zoom=zoom,
     )
     return charts
 

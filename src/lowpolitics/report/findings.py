@@ -54,13 +54,20 @@ def key_findings(document: dict, codebook: Codebook, lang: str, _: Translate) ->
             }
         ]
     years = [row["period"] for row in (document.get("timeline") or {}).get("by_year") or []]
+    records = meta.get("records") or {}
     found.append(
         {
-            "text": _("The record holds {n} activities from {first} to {last}: {mix}.").format(
-                n=num(n_activities, lang),
+            "text": _(
+                "The record holds {n} cooperative activities from {first} to {last} "
+                "(reports of one event counted once): {mix}. Statements ({s}) and "
+                "restrictions ({r}) are counted apart."
+            ).format(
+                n=num(records.get("cooperative_units", n_activities), lang),
                 first=years[0] if years else "—",
                 last=years[-1] if years else "—",
                 mix=_mix(document, codebook, lang),
+                s=num(records.get("statements", 0), lang),
+                r=num(records.get("restrictions", 0), lang),
             ),
             "chart": "timeline",
         }
@@ -85,7 +92,7 @@ def key_findings(document: dict, codebook: Codebook, lang: str, _: Translate) ->
                 "compared with confidence; the intervals show how wide the "
                 "uncertainty is."
             )
-        found.append({"text": text, "chart": "disruption"})
+        found.append({"text": text, "chart": None})
     network = (document.get("network") or {}).get("overall") or {}
     across = network.get("reach_across") or {}
     if across.get("actors"):
@@ -137,9 +144,9 @@ def chart_readings(document: dict, codebook: Codebook, lang: str, _: Translate) 
     if rows:
         busiest = max(rows, key=lambda r: r["total"])
         readings["timeline"] = _(
-            "Activities per year by mechanism; shaded bands are tension "
-            "periods. The busiest year was {year}, with {n} "
-            "activities."
+            "Cooperative activities per year by mechanism; grey bands are tension periods, "
+            "black triangles mark activities that were postponed, cancelled, suspended or "
+            "downgraded. Busiest year: {year} ({n})."
         ).format(year=busiest["period"], n=busiest["total"])
         readings["mechanism_mix"] = _(
             "Each bar shows how a year's activities divide between the four mechanisms."
@@ -148,14 +155,7 @@ def chart_readings(document: dict, codebook: Codebook, lang: str, _: Translate) 
         "Dots are disruption rates, lines their 95 % Wilson intervals; "
         "wide lines mean few activities."
     )
-    readings["survival"] = _(
-        "Share of initiatives not yet disrupted, by years since their "
-        "first activity (Kaplan–Meier, with 95 % bands)."
-    )
-    readings["reach"] = _(
-        "Shares of women, young people and border regions per year, with "
-        "their intervals; missing points mean no reported numbers."
-    )
+    readings["reach"] = reach_reading(document, lang, _)
     readings["continuity"] = _(
         "Sessions of joint bodies held per year against what their rhythm implies."
     )
@@ -164,9 +164,69 @@ def chart_readings(document: dict, codebook: Codebook, lang: str, _: Translate) 
         "and a Tajik organisation, and the most connecting ones are named."
     )
     readings["border_map"] = _(
-        "Activities with a known place; circle size grows with the number of activities there."
+        "Cooperative activities with a known place; circle size grows with the number of "
+        "activities there. Regions holding border districts are shaded; crosses mark clashes "
+        "and armed incidents at a known place."
     )
     return readings
+
+
+def reach_reading(document: dict, lang: str, _: Translate) -> str:
+    """What the reach chart shows and which series it cannot show: a share is drawn for a year
+    only when enough activities report it, and a series reported almost nowhere is named as
+    not reported rather than left silently out."""
+    from lowpolitics.report.charts import small_sample_threshold
+
+    threshold = small_sample_threshold(document)
+    overall = (document.get("reach") or {}).get("overall") or {}
+    text = _(
+        "Share of activities in border regions per year, with 95 % intervals; a year is drawn "
+        "when at least {t} activities have a known place."
+    ).format(t=threshold)
+    by_year = (document.get("reach") or {}).get("by_year") or {}
+    for key, label in (("women", _("Women")), ("youth", _("Young people"))):
+        cell = overall.get(key) or {}
+        reporting = cell.get("activities") or 0
+        drawn = [
+            y
+            for y, b in by_year.items()
+            if ((b.get(key) or {}).get("activities") or 0) >= threshold
+        ]
+        if drawn:
+            continue
+        text += " " + _(
+            "{who}: not charted — participant numbers for them are reported for {k} of {n} "
+            "activities, too few for a yearly series."
+        ).format(who=label, k=num(reporting, lang), n=num(overall.get("activities", 0), lang))
+    return text
+
+
+def not_charted(document: dict, _: Translate) -> dict:
+    """Charts the brief leaves out and the one line that says why."""
+    from lowpolitics.report.charts import small_sample_threshold
+
+    threshold = small_sample_threshold(document)
+    blocks = ((document.get("resilience") or {}).get("by_mechanism") or {}).values()
+    largest = max((b["in_tension"]["n"] for b in blocks), default=0)
+    skip = {"survival", "mechanism_mix"}
+    lines = []
+    if largest < threshold:
+        skip.add("disruption")
+        lines.append(
+            _(
+                "Not charted: disruption rates and survival curves by mechanism — every group "
+                "in tension holds fewer than {t} activities (the largest has {n}); the tables "
+                "above name them instead."
+            ).format(t=threshold, n=largest)
+        )
+    else:
+        lines.append(
+            _(
+                "Not charted: survival curves — they rest on too few disruptions to read; "
+                "the tables above name the activities instead."
+            )
+        )
+    return {"skip": skip, "lines": lines}
 
 
 def caveats(document: dict, recommendations: dict, lang: str, _: Translate) -> list[str]:

@@ -350,7 +350,7 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
 
 
 def brief(ctx: WebContext, lang: str, gen: int | None = None) -> Brief:
-    """The brief in ``lang`` (en or ru) for the current state, built once."""
+    """The brief in ``lang`` (en, ru, ky or tg) for the current state, built once."""
     if lang not in BRIEF_LANGUAGES:
         raise _bad("lang", lang, f"one of {', '.join(BRIEF_LANGUAGES)}: the brief's languages")
     gen = current_generation(ctx) if gen is None else gen

@@ -16,7 +16,7 @@ from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-LANG = Query(None, description="en or ru; the reader's language when it is one of them")
+LANG = Query(None, description="en, ru, ky or tg; the reader's language when it is one of them")
 
 
 def _language(request: Request, lang: str | None) -> str:
