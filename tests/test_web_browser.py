@@ -7,9 +7,12 @@ must be there; elsewhere the tests skip with the reason when /usr/bin/chromium i
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,14 +35,37 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, codebook, gazetteer):
+def _need_chromium() -> None:
     if not CHROMIUM.exists():
         reason = "Debian's chromium is not installed at /usr/bin/chromium"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {reason}")
         pytest.skip(reason)
+
+
+@contextmanager
+def _serving(app) -> Iterator[str]:
+    """``app`` under uvicorn on a free local port, for as long as the block runs."""
     import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, codebook, gazetteer):
+    _need_chromium()
     from argon2 import PasswordHasher
 
     from lowpolitics.store import accounts
@@ -60,18 +86,27 @@ def live_server(tmp_path_factory, codebook, gazetteer):
         )
         document_id = document.id
     app = create_app(engine, codebook, gazetteer, work_dir=folder / "work")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "document_id": document_id, "engine": engine}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _serving(app) as url:
+        yield {"url": url, "document_id": document_id, "engine": engine}
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, gazetteer):
+    """The web app over the bundled Kyrgyz–Tajik data, as ``lowpolitics demo`` serves it."""
+    _need_chromium()
+    from lowpolitics.cli.demo import build_demo
+    from lowpolitics.store import accounts
+    from lowpolitics.web import create_app
+
+    folder = tmp_path_factory.mktemp("demo-browser")
+    state = build_demo(folder / "db", verbose=False)
+    with session_scope(state.engine) as session:
+        accounts.add_user(session, "viewer", "viewer", PASSWORD, who="test")
+    app = create_app(state.engine, state.codebook, gazetteer, work_dir=folder / "work")
+    with _serving(app) as url:
+        yield url
+    state.close()
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +159,10 @@ def page(browser, live_server):
     assert not errors, f"the browser reported errors: {errors}"
 
 
-def _log_in(page) -> None:
+def _log_in(page, user: str = "editor") -> None:
     page.goto("/activities")
     assert "/login" in page.url
-    page.get_by_label("User name").fill("editor")
+    page.get_by_label("User name").fill(user)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login" not in url)
@@ -281,3 +316,43 @@ def test_import_a_file_after_seeing_its_errors(page, live_server, tmp_path):
     page.get_by_role("heading", level=1).filter(has_text="Import done").wait_for()
     page.goto("/activities?q=Joint concert")
     assert page.locator("#results tbody tr").count() == 1
+
+
+# every text node of the page that is interface, not data: identifiers in <code>, names marked
+# translate="no" (a user's name), text marked as another language (a row's title that exists
+# only in English, the language switcher) and scripts are left out
+INTERFACE_TEXT = """() => {
+  const lang = document.documentElement.lang;
+  const skip = `code, script, style, [translate="no"], [lang]:not([lang="${lang}"])`;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.closest(skip)) out.push(node.nodeValue);
+  }
+  return out.join(" ");
+}"""
+
+
+def english_words(text: str) -> list[str]:
+    """Latin words of three letters or more that are not identifiers (row ids, field paths,
+    rule ids carry digits, dots, underscores or hyphens) nor the product's name."""
+    tokens = re.findall(r"[^\s,;:()«»—–\[\]]+", text)
+    words = [t for t in tokens if not re.search(r"[\d._\-/'=]", t)]
+    return [w for w in words if re.fullmatch(r"[A-Za-z]{3,}", w) and w != "lowpolitics"]
+
+
+@pytest.mark.parametrize("lang", ["ky", "tg", "ru"])
+def test_the_dashboard_in_kyrgyz_tajik_and_russian_has_no_english_interface_text(
+    browser, demo_server, lang
+):
+    context = browser.new_context(base_url=demo_server, locale="en-GB")
+    page = context.new_page()
+    _log_in(page, "viewer")
+    page.goto(f"/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    # the analyses' notes are on the page, in the reader's language
+    assert page.locator("#warnings-resilience li").count() >= 3
+    english = english_words(page.evaluate(INTERFACE_TEXT))
+    context.close()
+    assert english == [], f"{len(english)} English words on the {lang} dashboard: {english[:40]}"

@@ -41,18 +41,20 @@ from lowpolitics.advise.conditions import ConditionError, Missing, evaluate, nam
 from lowpolitics.advise.figures import Figure, figures_from, lookup_in
 from lowpolitics.framework.codebook import load_codebook
 from lowpolitics.framework.errors import ConfigError
-from lowpolitics.framework.i18n import translator
+from lowpolitics.framework.i18n import FALLBACK, translator
 
 LANGUAGES = ("en", "ru", "ky", "tg")
 # a rule must speak the interface's two languages; the shipped rules speak all four, and a
-# user's rule without Kyrgyz or Tajik text is shown in Russian, which both audiences read
+# user's rule without Kyrgyz or Tajik text is shown in Russian (framework.i18n.FALLBACK)
 REQUIRED_LANGUAGES = ("en", "ru")
-FALLBACK = {"ky": "ru", "tg": "ru"}
 
 
 def _in(texts: dict, lang: str):
     """The entry for ``lang``, else its fallback language's, else the English one."""
-    return texts.get(lang) or texts.get(FALLBACK.get(lang, "en")) or texts.get("en")
+    for code in (lang, FALLBACK.get(lang), "en"):
+        if code and texts.get(code):
+            return texts[code]
+    return None
 
 
 STATES = ("fired", "thin", "no_data", "silent")
@@ -264,7 +266,7 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
         needed = rule.figure_names()
         absent = [n for n in needed if n not in figures or figures[n].value is None]
         thin = [  # a figure without n (a count, not a sample) is never thin
-            {"figure": n, "n": figures[n].n, "needed": minimum}
+            {"figure": _label(ruleset, n, lang), "n": figures[n].n, "needed": minimum}
             for n, minimum in rule.requires.items()
             if n in figures and figures[n].n is not None and figures[n].n < minimum
         ]
@@ -282,7 +284,12 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                 _("{figure} rests on {n} cases, {needed} needed").format(**t) for t in thin
             )
         elif absent:
-            state, reason = "no_data", _("no value for: {names}").format(names=", ".join(absent))
+            state, reason = (
+                "no_data",
+                _("no value for: {names}").format(
+                    names=", ".join(_label(ruleset, n, lang) for n in absent)
+                ),
+            )
         else:
             try:
                 state, straddling = _judge(rule.when, figures, lookup)

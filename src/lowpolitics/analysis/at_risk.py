@@ -20,6 +20,7 @@ from lowpolitics.analysis.options import AnalysisOptions, describe_periods, peri
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.resilience import classify, rate_block
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 RECENT_DAYS = 90  # tension that ended this recently still counts as tension now
 
@@ -134,18 +135,32 @@ def at_risk(
         )
     rows.sort(key=lambda r: (r["chance"] is None, -(r["chance"] or 0.0), r["date"], r["id"]))
     if rows and overall["n"] < options.small_n:
-        notes.append(
-            f"only {overall['n']} past activities {words} in all mechanisms; every chance here "
-            "is a rough guess — read the intervals"
-        )
+        if tense:
+            message = N_(
+                "only {n} past activities during tension in all mechanisms; every chance here "
+                "is a rough guess — read the intervals"
+            )
+        else:
+            message = N_(
+                "only {n} past activities outside tension in all mechanisms; every chance here "
+                "is a rough guess — read the intervals"
+            )
+        notes.append(note(message, n=overall["n"]))
     if not periods:
-        notes.append("no tension periods: every chance is the rate outside tension")
+        notes.append(note(N_("no tension periods: every chance is the rate outside tension")))
     fell_back = sum(1 for r in rows if r["basis"].startswith("all mechanisms"))
     if fell_back:
-        notes.append(
-            f"{fell_back} of {len(rows)} activities use the all-mechanisms rate because their "
-            f"own mechanism has fewer than {options.small_n} past cases {words}"
-        )
+        if tense:
+            message = N_(
+                "{fell_back} of {n} activities use the all-mechanisms rate because their own "
+                "mechanism has fewer than {minimum} past cases during tension"
+            )
+        else:
+            message = N_(
+                "{fell_back} of {n} activities use the all-mechanisms rate because their own "
+                "mechanism has fewer than {minimum} past cases outside tension"
+            )
+        notes.append(note(message, fell_back=fell_back, n=len(rows), minimum=options.small_n))
     return {
         "as_of": today.isoformat(),
         "horizon_days": horizon_days,

@@ -59,6 +59,7 @@ from lowpolitics.analysis.silent_gaps import recurring as recurring_gaps
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.notes import N_, data, ident, note
 from lowpolitics.store.models import Body, Initiative, Instrument
 
 HELD_STATUSES = frozenset({"held", "signed", "resumed"})
@@ -135,8 +136,15 @@ def load_continuity_inputs(session: Session) -> ContinuityInputs:
         linked = by_body.get(body.id, [])
         if len(linked) > 1:
             notes.append(
-                f"body {body.key}: several initiatives point at it ({', '.join(linked)}); "
-                f"its sessions are read from '{linked[0]}' only"
+                note(
+                    N_(
+                        "body {body}: several initiatives point at it ({initiatives}); "
+                        "its sessions are read from '{initiative}' only"
+                    ),
+                    body=ident(body.key),
+                    initiatives=data(linked),
+                    initiative=data(linked[0]),
+                )
             )
         bodies.append(
             BodyInput(body.key, body.name, body.kind, body.rhythm_months, (linked or [None])[0])
@@ -265,13 +273,33 @@ def _body_entry(
     }
 
 
-def _rhythm_note(who: str, entry: dict, held: int, consequence: str) -> list[str]:
-    """Say plainly when a rhythm is missing or rests on few held occurrences."""
+def _rhythm_note(entry: dict, held: int) -> list[str]:
+    """Say plainly when a rhythm is missing or rests on few held occurrences (of a body, or of
+    an initiative checked as one); its gaps cannot be judged without a rhythm."""
+    body = entry["source"] == "body"
     if entry["rhythm_source"] == "unknown":
-        return [f"{who}: no rhythm given and only {held} held — {consequence}; give rhythm_months"]
+        if body:
+            message = N_(
+                "body {key}: no rhythm given and only {held} held — its gaps cannot be judged; "
+                "give rhythm_months"
+            )
+        else:
+            message = N_(
+                "initiative {key}: no rhythm given and only {held} held — its gaps cannot be "
+                "judged; give rhythm_months"
+            )
+        return [note(message, key=entry["key"], held=held)]
     if entry["rhythm_source"] == "inferred" and held < FEW_SESSIONS:
-        months = entry["rhythm_months"]
-        return [f"{who}: rhythm inferred ({months} months) from only {held} held — a guess"]
+        if body:
+            message = N_(
+                "body {key}: rhythm inferred ({months} months) from only {held} held — a guess"
+            )
+        else:
+            message = N_(
+                "initiative {key}: rhythm inferred ({months} months) from only {held} held — "
+                "a guess"
+            )
+        return [note(message, key=entry["key"], months=entry["rhythm_months"], held=held)]
     return []
 
 
@@ -300,11 +328,16 @@ def _bodies(
         label["initiative"] = name
         entries.append(_body_entry(label, acts, inputs.initiative_rhythms.get(name), horizon))
     for e in entries:
-        who = f"{e['source']} {e['key']}"
         if not e["sessions"]:
-            notes.append(f"{who}: no held session recorded — its rhythm cannot be checked")
+            if e["source"] == "body":
+                message = N_("body {key}: no held session recorded — its rhythm cannot be checked")
+            else:
+                message = N_(
+                    "initiative {key}: no held session recorded — its rhythm cannot be checked"
+                )
+            notes.append(note(message, key=e["key"]))
         else:
-            notes += _rhythm_note(who, e, e["sessions"], "its gaps cannot be judged")
+            notes += _rhythm_note(e, e["sessions"])
     return entries, notes
 
 
@@ -394,17 +427,34 @@ def _instruments(
         )
         if not rows:
             notes.append(
-                f"instrument {inst.key}: no commitments recorded — add them with a frameworks file"
+                note(
+                    N_(
+                        "instrument {instrument}: no commitments recorded — add them with a "
+                        "frameworks file"
+                    ),
+                    instrument=ident(inst.key),
+                )
             )
         elif entries[-1]["unlinked"]:
             notes.append(
-                f"instrument {inst.key}: commitments {', '.join(entries[-1]['unlinked'])} have "
-                "no initiative linked, so no activity can count for them"
+                note(
+                    N_(
+                        "instrument {instrument}: commitments {codes} have no initiative "
+                        "linked, so no activity can count for them"
+                    ),
+                    instrument=ident(inst.key),
+                    codes=[ident(c) for c in entries[-1]["unlinked"]],
+                )
             )
         if not inst.signed_on and rows:
             notes.append(
-                f"instrument {inst.key}: no signature date — activities of any date count "
-                "towards its commitments"
+                note(
+                    N_(
+                        "instrument {instrument}: no signature date — activities of any date "
+                        "count towards its commitments"
+                    ),
+                    instrument=ident(inst.key),
+                )
             )
     return entries, notes
 
@@ -472,13 +522,17 @@ def continuity(
     warnings = list(inputs.notes)
     if not inputs.bodies:
         warnings.append(
-            "no bodies recorded — initiatives with two or more sessions of a meeting type "
-            "are checked instead"
+            note(
+                N_(
+                    "no bodies recorded — initiatives with two or more sessions of a meeting "
+                    "type are checked instead"
+                )
+            )
         )
     if not inputs.instruments:
-        warnings.append("no instruments recorded — add them with a frameworks file")
+        warnings.append(note(N_("no instruments recorded — add them with a frameworks file")))
     if not periods:
-        warnings.append("no tension periods: no gap can be set against tension")
+        warnings.append(note(N_("no tension periods: no gap can be set against tension")))
     return {
         "as_of": horizon.isoformat(),
         "commitments_judged_to": judged_to.isoformat(),

@@ -18,6 +18,7 @@ from lowpolitics.analysis.options import AnalysisOptions, describe_periods, peri
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.units import DISRUPTED, HELD, UNKNOWN, counting_base, unit_ids
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 
 @dataclass
@@ -118,7 +119,11 @@ def held_broken(
         ]
         label = f"periods.{p.start}"
         if not any(e.held or e.disrupted for e in table.values()):
-            warnings.append(f"{label}: no cooperative activity recorded inside this period")
+            warnings.append(
+                note(
+                    N_("{label}: no cooperative activity recorded inside this period"), label=label
+                )
+            )
         result.append(
             PeriodHeldBroken(
                 start=p.start.isoformat(),
@@ -131,7 +136,7 @@ def held_broken(
             )
         )
     if not periods:
-        warnings.append("periods: no tension periods — nothing to list")
+        warnings.append(note(N_("periods: no tension periods — nothing to list")))
     return HeldBrokenResult(
         period_method=describe_periods(options, periods),
         periods=result,

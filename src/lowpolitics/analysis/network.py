@@ -34,12 +34,14 @@ from lowpolitics.analysis.intervals import RATE_METHOD, share_with_interval
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 BORDER = ("KG", "TJ")
 INTERNATIONAL = "INT"
 LOUVAIN_SEED = 42
 TOP_BRIDGES = 10
 SMALL_NETWORK = 10  # actors
+# the close of the small-network warnings (inlined in each message, for the catalogues)
 TINY_NOTE = "network measures on so few actors describe these actors, not a network"
 FORMATS = ("graphml", "gexf")
 COMMUNITY_METHOD = (
@@ -375,22 +377,44 @@ def network_metrics(
         by_year[str(year)] = _metrics(graph, years[year], listed=False)
     warnings: list[str] = []
     if overall["nodes"] < SMALL_NETWORK:
-        warnings.append(f"only {overall['nodes']} actors in the window: {TINY_NOTE}")
+        warnings.append(
+            note(
+                N_(
+                    "only {n} actors in the window: network measures on so few actors describe "
+                    "these actors, not a network"
+                ),
+                n=overall["nodes"],
+            )
+        )
     small_years = [y for y, block in by_year.items() if block["nodes"] < SMALL_NETWORK]
     if small_years:
         warnings.append(
-            f"fewer than {SMALL_NETWORK} actors in {', '.join(small_years)}: {TINY_NOTE}"
+            note(
+                N_(
+                    "fewer than {n} actors in {years}: network measures on so few actors "
+                    "describe these actors, not a network"
+                ),
+                n=SMALL_NETWORK,
+                years=small_years,
+            )
         )
     if overall["without_actors"]:
         warnings.append(
-            f"{len(overall['without_actors'])} counted activities name no actor; they add "
-            "nothing to the network"
+            note(
+                N_("{n} counted activities name no actor; they add nothing to the network"),
+                n=len(overall["without_actors"]),
+            )
         )
     untyped = [n for n, g in whole.nodes(data="group") if g == "unknown"]
     if untyped:
-        warnings.append(f"{len(untyped)} actors have no known type; they are grouped as 'unknown'")
+        warnings.append(
+            note(
+                N_("{n} actors have no known type; they are grouped as 'unknown'"),
+                n=len(untyped),
+            )
+        )
     if overall["nodes"] and not overall["cross_border"]["ties"]:
-        warnings.append("no Kyrgyz–Tajik tie in the window")
+        warnings.append(note(N_("no Kyrgyz–Tajik tie in the window")))
     return {
         "methods": {
             "tie": (

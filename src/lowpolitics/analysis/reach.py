@@ -25,6 +25,7 @@ from lowpolitics.analysis.intervals import RATE_METHOD, share_with_interval
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 BOOTSTRAP_RUNS = 2000
 BOOTSTRAP_SEED = 20221
@@ -167,13 +168,24 @@ def reach(
     reporting = overall["participants"]["activities_reporting"]
     if overall["activities"] and reporting < options.small_n:
         warnings.append(
-            f"only {reporting} of {overall['activities']} activities report participant "
-            "numbers; the shares of women and youth describe those few, not the whole record"
+            note(
+                N_(
+                    "only {k} of {n} activities report participant numbers; the shares of "
+                    "women and youth describe those few, not the whole record"
+                ),
+                k=reporting,
+                n=overall["activities"],
+            )
         )
     if overall["border_regions"]["unknown_location"]:
         warnings.append(
-            f"{overall['border_regions']['unknown_location']} activities have no known place or "
-            "region and are left out of the border-region share"
+            note(
+                N_(
+                    "{n} activities have no known place or region and are left out of the "
+                    "border-region share"
+                ),
+                n=overall["border_regions"]["unknown_location"],
+            )
         )
     return {
         "methods": {

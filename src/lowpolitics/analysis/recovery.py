@@ -24,6 +24,7 @@ from lowpolitics.analysis.survival import (
     main_mechanism,
 )
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 
 def _next_working(
@@ -87,16 +88,30 @@ def _resumption(
     }
     notes = []
     if not cases:
-        notes.append("no disrupted initiative with a full year of follow-up — no resumption share")
-    elif len(cases) < small_n:
         notes.append(
-            f"resumption: only {len(cases)} disrupted initiative{'s' if len(cases) != 1 else ''}"
-            "; the share is not reliable — read its interval"
+            note(N_("no disrupted initiative with a full year of follow-up — no resumption share"))
         )
+    elif len(cases) < small_n:
+        if len(cases) == 1:
+            message = N_(
+                "resumption: only {n} disrupted initiative; the share is not reliable — read "
+                "its interval"
+            )
+        else:
+            message = N_(
+                "resumption: only {n} disrupted initiatives; the share is not reliable — read "
+                "its interval"
+            )
+        notes.append(note(message, n=len(cases)))
     if too_recent:
         notes.append(
-            f"{len(too_recent)} initiative(s) disrupted less than a year before the end of "
-            "observation and not yet back are left out of the share"
+            note(
+                N_(
+                    "{n} initiative(s) disrupted less than a year before the end of "
+                    "observation and not yet back are left out of the share"
+                ),
+                n=len(too_recent),
+            )
         )
     return block, notes
 
@@ -124,7 +139,7 @@ def recovery(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
             }
         by_period.append({"period": p.as_dict(), "by_mechanism": rows})
     if not periods:
-        notes.append("no tension periods: no recovery to measure")
+        notes.append(note(N_("no tension periods: no recovery to measure")))
     share, share_notes = _resumption(
         window.activities, codebook.disrupted_statuses, until, options.small_n
     )

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import ConfigError, NotFoundError
+from lowpolitics.framework.notes import N_, Note, data, note
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.models import Code, Coding, Document, Segment
 
@@ -82,10 +83,10 @@ def _select_documents(
         touched[coder].add(doc_id)
     for coder, ids in touched.items():
         if not ids:
-            warnings.append(f"coder '{coder}' has no codings at all")
+            warnings.append(note(N_("coder '{coder}' has no codings at all"), coder=data(coder)))
     common = set.intersection(*touched.values())
     if not common:
-        warnings.append("no document was coded by every named coder")
+        warnings.append(note(N_("no document was coded by every named coder")))
         return []
     query = select(Document).where(Document.id.in_(common)).order_by(Document.key)
     return list(session.scalars(query))
@@ -189,43 +190,81 @@ def _percent(labels: np.ndarray) -> tuple[float | None, float | None, int]:
     return float((agree[used] / pairs[used]).mean()), unanimous, n_used
 
 
-def _cohen(a: np.ndarray, b: np.ndarray) -> tuple[float | None, str | None]:
+# Why a statistic is undefined: the warning for the overall variable, and for one code's
+Why = tuple[str, str]
+
+
+def _cohen(a: np.ndarray, b: np.ndarray) -> tuple[float | None, Why | None]:
     both = (a != MISSING) & (b != MISSING)
     a, b = a[both], b[both]
     if len(a) == 0:
-        return None, "no unit was coded by both coders"
+        return None, (
+            N_("overall: Cohen's kappa undefined — no unit was coded by both coders"),
+            N_("{code}: Cohen's kappa undefined — no unit was coded by both coders"),
+        )
     observed = float((a == b).mean())
     expected = float(sum((a == v).mean() * (b == v).mean() for v in np.union1d(a, b)))
     if np.isclose(expected, 1.0):
-        return None, "both coders gave every unit the same value (no variation)"
+        return None, (
+            N_(
+                "overall: Cohen's kappa undefined — both coders gave every unit the same value "
+                "(no variation)"
+            ),
+            N_(
+                "{code}: Cohen's kappa undefined — both coders gave every unit the same value "
+                "(no variation)"
+            ),
+        )
     return (observed - expected) / (1.0 - expected), None
 
 
-def _alpha(labels: np.ndarray) -> tuple[float | None, str | None]:
+def _alpha(labels: np.ndarray) -> tuple[float | None, Why | None]:
     pairable = (labels != MISSING).sum(axis=0) >= 2
     if not pairable.any():
-        return None, "no unit was coded by two coders"
+        return None, (
+            N_("overall: Krippendorff's alpha undefined — no unit was coded by two coders"),
+            N_("{code}: Krippendorff's alpha undefined — no unit was coded by two coders"),
+        )
     data = labels[:, pairable]
     domain = np.unique(data[data != MISSING])
     if len(domain) < 2:
-        return None, "only one value occurs in the pairable units (no variation)"
+        return None, (
+            N_(
+                "overall: Krippendorff's alpha undefined — only one value occurs in the pairable "
+                "units (no variation)"
+            ),
+            N_(
+                "{code}: Krippendorff's alpha undefined — only one value occurs in the pairable "
+                "units (no variation)"
+            ),
+        )
     counts = (data[..., None] == domain[None, None, :]).sum(axis=0)
     value = krippendorff.alpha(value_counts=counts, level_of_measurement="nominal")
     if not np.isfinite(value):
-        return None, "alpha is undefined for these data"
+        return None, (
+            N_("overall: Krippendorff's alpha undefined — alpha is undefined for these data"),
+            N_("{code}: Krippendorff's alpha undefined — alpha is undefined for these data"),
+        )
     return float(value), None
 
 
-def _stats(labels: np.ndarray, name: str, warnings: list[str]) -> dict:
+def _undefined(why: Why, code: str | None) -> Note:
+    """The warning ``why`` for the overall variable (``code`` None) or for one code."""
+    overall, per_code = why
+    return note(overall) if code is None else note(per_code, code=code)
+
+
+def _stats(labels: np.ndarray, code: str | None, warnings: list[str]) -> dict:
+    """Agreement on ``labels``: the overall variable when ``code`` is None, else one code's."""
     percent, unanimous, n_units = _percent(labels)
     kappa, alpha = None, None
     if labels.shape[0] == 2:
         kappa, why = _cohen(labels[0], labels[1])
         if why and n_units:
-            warnings.append(f"{name}: Cohen's kappa undefined — {why}")
+            warnings.append(_undefined(why, code))
     alpha, why = _alpha(labels)
     if why:
-        warnings.append(f"{name}: Krippendorff's alpha undefined — {why}")
+        warnings.append(_undefined(why, code))
     return {
         "percent_agreement": percent,
         "unanimous": unanimous,
@@ -276,9 +315,9 @@ def reliability(
     docs = _select_documents(session, coders, documents, warnings)
     units, codes = _load_units(session, docs, coders, codes, unit)
     if not codes and docs:
-        warnings.append("the coders used no code in these documents")
+        warnings.append(note(N_("the coders used no code in these documents")))
     labels = _set_labels(units)
-    overall = _stats(labels, "overall", warnings)
+    overall = _stats(labels, None, warnings)
     overall["n_documents"] = len(docs)
     by_code = {}
     for k, name in enumerate(codes):

@@ -30,6 +30,7 @@ from lowpolitics.analysis.units import (
     unit_ids,
 )
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 TENSION_YEARS, CALM_YEARS = "tension_years", "calm_years"
 
@@ -104,21 +105,60 @@ def compare(
 
 def _warnings(label: str, result: dict, small_n: int) -> list[str]:
     notes = []
-    for side, words in (("in_tension", "during tension"), ("outside", "outside tension")):
+    for side in ("in_tension", "outside"):
         n = result[side]["n"]
         where = f"{label}.{side}"
+        during = side == "in_tension"
         if n == 0:
-            notes.append(f"{where}: no activity {words} — no rate can be given")
-        elif n < small_n:
             notes.append(
-                f"{where}: only {n} activit{'y' if n == 1 else 'ies'} {words}; the rate "
-                f"is not reliable — read its interval, not the percentage"
+                note(N_("{where}: no activity during tension — no rate can be given"), where=where)
+                if during
+                else note(
+                    N_("{where}: no activity outside tension — no rate can be given"), where=where
+                )
             )
+        elif n < small_n:
+            if during:
+                message = (
+                    N_(
+                        "{where}: only {n} activity during tension; the rate is not reliable — "
+                        "read its interval, not the percentage"
+                    )
+                    if n == 1
+                    else N_(
+                        "{where}: only {n} activities during tension; the rate is not reliable — "
+                        "read its interval, not the percentage"
+                    )
+                )
+            else:
+                message = (
+                    N_(
+                        "{where}: only {n} activity outside tension; the rate is not reliable — "
+                        "read its interval, not the percentage"
+                    )
+                    if n == 1
+                    else N_(
+                        "{where}: only {n} activities outside tension; the rate is not reliable — "
+                        "read its interval, not the percentage"
+                    )
+                )
+            notes.append(note(message, where=where, n=n))
     if result["risk_ratio"] is None and result["in_tension"]["n"] and result["outside"]["n"]:
-        notes.append(f"{label}.risk_ratio: no disruption recorded in either group — no ratio")
+        notes.append(
+            note(
+                N_("{label}.risk_ratio: no disruption recorded in either group — no ratio"),
+                label=label,
+            )
+        )
     elif result["risk_ratio_corrected"]:
         notes.append(
-            f"{label}.risk_ratio: a zero count — the ratio uses the Haldane–Anscombe correction"
+            note(
+                N_(
+                    "{label}.risk_ratio: a zero count — the ratio uses the Haldane–Anscombe "
+                    "correction"
+                ),
+                label=label,
+            )
         )
     return notes
 
@@ -221,32 +261,63 @@ def disruption_by_mechanism(
     warnings: list[str] = []
     if not periods:
         warnings.append(
-            "periods: no tension periods, nothing to compare — declare periods or import "
-            "security events"
+            note(
+                N_(
+                    "periods: no tension periods, nothing to compare — declare periods or import "
+                    "security events"
+                )
+            )
         )
     by_mechanism, overall, table_notes = resilience_table(base, periods, codebook, options.small_n)
     warnings += table_notes
     undetermined = overall["undetermined"]
     hidden = undetermined["disrupted_ids"]
     if undetermined["n"] or undetermined["unknown"]:
+        count = undetermined["n"] + undetermined["unknown"]
         warnings.append(
-            f"all_mechanisms.undetermined: {undetermined['n'] + undetermined['unknown']} "
-            "activities are dated only to a month or year that overlaps a period, so they are "
-            "neither in tension nor outside at day resolution"
-            + (f" — among them the disruptions {', '.join(hidden)}" if hidden else "")
-            + "; see year_resolution, where every one of them is placed"
+            note(
+                N_(
+                    "all_mechanisms.undetermined: {n} activities are dated only to a month or "
+                    "year that overlaps a period, so they are neither in tension nor outside at "
+                    "day resolution — among them the disruptions {ids}; see year_resolution, "
+                    "where every one of them is placed"
+                ),
+                n=count,
+                ids=hidden,
+            )
+            if hidden
+            else note(
+                N_(
+                    "all_mechanisms.undetermined: {n} activities are dated only to a month or "
+                    "year that overlaps a period, so they are neither in tension nor outside at "
+                    "day resolution; see year_resolution, where every one of them is placed"
+                ),
+                n=count,
+            )
         )
     unknown = [u.key for u in base.with_outcome(UNKNOWN)]
     if unknown:
         warnings.append(
-            f"bounds: {len(unknown)} planned activities are past their date by more than "
-            f"{options.grace_days} days with no reported outcome ({', '.join(unknown)}); "
-            "each rate shows its bounds if all were held or all disrupted"
+            note(
+                N_(
+                    "bounds: {n} planned activities are past their date by more than {days} days "
+                    "with no reported outcome ({ids}); each rate shows its bounds if all were "
+                    "held or all disrupted"
+                ),
+                n=len(unknown),
+                days=options.grace_days,
+                ids=unknown,
+            )
         )
     if base.broken_links:
         warnings.append(
-            "same_as: rows point at an id that is not a cooperative row of this window "
-            f"({', '.join(base.broken_links)}); they are counted on their own"
+            note(
+                N_(
+                    "same_as: rows point at an id that is not a cooperative row of this window "
+                    "({ids}); they are counted on their own"
+                ),
+                ids=list(base.broken_links),
+            )
         )
     pending = [u.key for u in base.units if base.outcomes[u.key] == "pending"]
     return {

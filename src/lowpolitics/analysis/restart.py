@@ -16,6 +16,7 @@ from lowpolitics.analysis.dataset import Dataset, EventView
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.units import HELD, counting_base
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, note
 
 
 @dataclass
@@ -103,14 +104,25 @@ def restart_lags(
                     restart.days_after_step = (first.date.start - before[-1].date.start).days
             else:
                 warnings.append(
-                    f"periods.{p.start}.{mechanism}: no held activity recorded between this "
-                    "period and the next"
+                    note(
+                        N_(
+                            "periods.{start}.{mechanism}: no held activity recorded between "
+                            "this period and the next"
+                        ),
+                        start=p.start.isoformat(),
+                        mechanism=mechanism,
+                    )
                 )
             entry.by_mechanism[mechanism] = restart
         if not own_steps:
             warnings.append(
-                f"periods.{p.start}: no confidence-building step recorded (context rows need "
-                "an event_type such as ceasefire, protocol, crossing_reopened)"
+                note(
+                    N_(
+                        "periods.{start}: no confidence-building step recorded (context rows "
+                        "need an event_type such as ceasefire, protocol, crossing_reopened)"
+                    ),
+                    start=p.start.isoformat(),
+                )
             )
         out.append(entry)
     return RestartResult(

@@ -28,6 +28,7 @@ from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.analysis.units import counting_base, unit_ids
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import structured
 
 
 def fingerprint(dataset: Dataset) -> str:
@@ -86,7 +87,7 @@ def analyse_all(
     index_runs: int = 1000,
 ) -> dict:
     """All analyses over one dataset and one set of options."""
-    return {
+    document = {
         "meta": meta(dataset, codebook, options),
         "resilience": disruption_by_mechanism(dataset, codebook, options),
         "sensitivity": sensitivity(dataset, codebook, options).to_dict(),
@@ -107,6 +108,12 @@ def analyse_all(
         "index": run_index(dataset, codebook, options, runs=index_runs),
         "timeline": timeline(dataset, codebook, options),
     }
+    # beside each section's English warnings, the same notes as message ids and values, which
+    # the pages and the brief render in the reader's language
+    for section in document.values():
+        if "warnings" in section:
+            section["notes"] = structured(section["warnings"])
+    return document
 
 
 def analyse_database(

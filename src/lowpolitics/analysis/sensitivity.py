@@ -38,6 +38,7 @@ from lowpolitics.analysis.periods import (
 from lowpolitics.analysis.resilience import resilience_table
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, ident, note
 
 HOLDS, DEPENDS, CANNOT_TELL = (
     "holds under every definition",
@@ -117,7 +118,11 @@ def _ended_by(
         )
         if step is None:
             exceptions.append(
-                f"{p.start}–{p.end}: no such step recorded inside the period; kept as declared"
+                note(
+                    N_("{start}–{end}: no such step recorded inside the period; kept as declared"),
+                    start=p.start.isoformat(),
+                    end=p.end.isoformat(),
+                )
             )
             periods.append(p)
         else:
@@ -247,7 +252,12 @@ def sensitivity(
     warnings: list[str] = []
     for d in defs:
         if not d.periods:
-            warnings.append(f"definitions.{d.name}: no periods under this definition; left out")
+            warnings.append(
+                note(
+                    N_("definitions.{name}: no periods under this definition; left out"),
+                    name=d.name,
+                )
+            )
             continue
         by_mechanism, overall, _ = resilience_table(
             base, list(d.periods), codebook, options.small_n
@@ -255,10 +265,19 @@ def sensitivity(
         for mechanism, result in by_mechanism.items():
             rows[mechanism].append(_row(d.name, result))
         rows["*"].append(_row(d.name, overall))
-        warnings += [f"definitions.{d.name}: {e}" for e in d.exceptions]
+        warnings += [
+            note(N_("definitions.{name}: {exception}"), name=d.name, exception=e)
+            for e in d.exceptions
+        ]
     small = [
-        f"by_mechanism.{m}: fewer than {options.small_n} activities in tension under "
-        f"{', '.join(r.definition for r in rs if r.n_in < options.small_n)}"
+        note(
+            N_(
+                "by_mechanism.{mechanism}: fewer than {n} activities in tension under {definitions}"
+            ),
+            mechanism=m,
+            n=options.small_n,
+            definitions=[ident(r.definition) for r in rs if r.n_in < options.small_n],
+        )
         for m, rs in rows.items()
         if m != "*" and any(r.n_in < options.small_n for r in rs)
     ]

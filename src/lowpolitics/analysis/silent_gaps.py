@@ -28,6 +28,7 @@ from datetime import date
 
 from lowpolitics.analysis.dataset import ActivityView
 from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.notes import N_, note
 
 HELD_STATUSES = frozenset({"held", "signed", "resumed"})
 MIN_YEARS = 3
@@ -58,13 +59,21 @@ def yearly_rhythm(held_years: list[int]) -> tuple[int | None, str]:
     ``None`` with the reason it cannot be inferred (too few years, or irregular)."""
     years = sorted(set(held_years))
     if len(years) < MIN_YEARS:
-        return None, f"fewer than {MIN_YEARS} years with a held occurrence"
+        return None, note(N_("fewer than {n} years with a held occurrence"), n=MIN_YEARS)
     gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
     typical = max(1, int(statistics.median(gaps) + 0.5))
     share = sum(1 for g in gaps if g == typical) / len(gaps)
     if share < REGULAR_SHARE:
-        return None, f"irregular: only {share:.0%} of the gaps between its years equal {typical}"
-    return 12 * typical, f"{share:.0%} of the gaps between its years equal {typical}"
+        return None, note(
+            N_("irregular: only {share} of the gaps between its years equal {typical}"),
+            share=f"{share:.0%}",
+            typical=typical,
+        )
+    return 12 * typical, note(
+        N_("{share} of the gaps between its years equal {typical}"),
+        share=f"{share:.0%}",
+        typical=typical,
+    )
 
 
 def _last_complete_year(horizon: date) -> int:
@@ -156,7 +165,8 @@ def recurring_entry(
     for a in acts:
         recorded[a.date.year].append(a)
     if declared:
-        months, source, why = declared, "declared", "declared in the frameworks file"
+        months, source = declared, "declared"
+        why = note(N_("declared in the frameworks file"))
     else:
         months, why = yearly_rhythm([a.date.year for a in held])
         source = "inferred" if months else "unknown"
@@ -272,7 +282,13 @@ def recurring(
         )
         entries.append(entry)
         if entry["rhythm_source"] == "unknown":
-            notes.append(f"recurring.{name}: no rhythm ({entry['rhythm_basis']}) — no silent year")
+            notes.append(
+                note(
+                    N_("recurring.{name}: no rhythm ({why}) — no silent year"),
+                    name=name,
+                    why=entry["rhythm_basis"],
+                )
+            )
     baseline = permutation_baseline(entries, periods, permutations, seed)
     for e in entries:
         del e["_candidates"]
@@ -302,9 +318,17 @@ def recurring(
     }
     if baseline["expected"] is not None:
         notes.append(
-            f"recurring.totals.silent_overlapping_tension: {baseline['observed']} silent years "
-            f"fall in tension years; at random years of the same lives about "
-            f"{baseline['expected']} would (5–95 %: {baseline['p05']}–{baseline['p95']}, "
-            f"p = {baseline['p_value']})"
+            note(
+                N_(
+                    "recurring.totals.silent_overlapping_tension: {observed} silent years fall "
+                    "in tension years; at random years of the same lives about {expected} would "
+                    "(5–95 %: {p05}–{p95}, p = {p})"
+                ),
+                observed=baseline["observed"],
+                expected=baseline["expected"],
+                p05=baseline["p05"],
+                p95=baseline["p95"],
+                p=baseline["p_value"],
+            )
         )
     return {"initiatives": entries, "totals": totals}, notes

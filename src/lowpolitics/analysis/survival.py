@@ -35,6 +35,7 @@ from lowpolitics.analysis.options import AnalysisOptions, describe_periods, peri
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.notes import N_, data, ident, note
 
 WORKING = frozenset({"held", "resumed"})  # statuses that show a mechanism at work again
 YEARS = (1, 2, 5)
@@ -248,22 +249,42 @@ def _cox(units: list[Initiative], periods: list[TensionPeriod]) -> tuple[dict | 
         rows += [(i, *episode) for episode in split_episodes(u.origin, duration, u.event, periods)]
     events = [r for r in rows if r[4]]
     in_tension = sum(r[3] for r in events)
-    lead = "Cox model not fitted: "
     if not events:
-        return None, [lead + "no initiative was disrupted, so there is no hazard to compare"]
+        return None, [
+            note(
+                N_(
+                    "Cox model not fitted: no initiative was disrupted, so there is no hazard "
+                    "to compare"
+                )
+            )
+        ]
     if len({r[3] for r in rows}) < 2:
-        return None, [lead + "no initiative was followed both in and out of tension"]
+        return None, [
+            note(N_("Cox model not fitted: no initiative was followed both in and out of tension"))
+        ]
     if len(events) < MIN_COX_EVENTS:
         return None, [
-            lead + f"only {len(events)} disruption(s); fewer than {MIN_COX_EVENTS} events "
-            "give no meaningful hazard ratio"
+            note(
+                N_(
+                    "Cox model not fitted: only {n} disruption(s); fewer than {minimum} events "
+                    "give no meaningful hazard ratio"
+                ),
+                n=len(events),
+                minimum=MIN_COX_EVENTS,
+            )
         ]
     if in_tension in (0, len(events)):
-        where = "outside" if in_tension == 0 else "during"
-        return None, [
-            lead + f"all {len(events)} disruptions happened {where} tension, so the hazard "
-            "ratio is unbounded (complete separation)"
-        ]
+        if in_tension == 0:
+            message = N_(
+                "Cox model not fitted: all {n} disruptions happened outside tension, so the "
+                "hazard ratio is unbounded (complete separation)"
+            )
+        else:
+            message = N_(
+                "Cox model not fitted: all {n} disruptions happened during tension, so the "
+                "hazard ratio is unbounded (complete separation)"
+            )
+        return None, [note(message, n=len(events))]
     import pandas as pd
     from lifelines import CoxTimeVaryingFitter
 
@@ -276,10 +297,20 @@ def _cox(units: list[Initiative], periods: list[TensionPeriod]) -> tuple[dict | 
             fitter.fit(frame, stop_col="stop", show_progress=False, **columns)
         row = fitter.summary.loc["tension"]
     except Exception as exc:  # lifelines raises several kinds on degenerate data
-        return None, [lead + f"the fit failed ({exc.__class__.__name__}: {exc})"]
+        return None, [
+            note(
+                N_("Cox model not fitted: the fit failed ({error}: {detail})"),
+                error=ident(exc.__class__.__name__),
+                detail=ident(str(exc)),
+            )
+        ]
     numbers = [row["exp(coef)"], row["exp(coef) lower 95%"], row["exp(coef) upper 95%"]]
     if not all(math.isfinite(x) for x in numbers) or row["se(coef)"] > 10:
-        return None, [lead + "the estimate did not converge to a finite, stable value"]
+        return None, [
+            note(
+                N_("Cox model not fitted: the estimate did not converge to a finite, stable value")
+            )
+        ]
     tense_days = sum(r[2] - r[1] for r in rows if r[3])
     result = {
         "hazard_ratio": _round(numbers[0], 3),
@@ -317,32 +348,51 @@ def survival(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
     notes: list[str] = []
     if imprecise:
         notes.append(
-            f"initiatives: {len(imprecise)} left out because their start or first disruption "
-            f"is dated only to a year ({', '.join(imprecise)})"
+            note(
+                N_(
+                    "initiatives: {n} left out because their start or first disruption is dated "
+                    "only to a year ({initiatives})"
+                ),
+                n=len(imprecise),
+                initiatives=data(imprecise),
+            )
         )
     by_mechanism = {}
     for mechanism in codebook.mechanism_codes:
         group = [u for u in units if u.mechanism == mechanism]
         block = _km_block(group)
         if not group:
-            notes.append(f"by_mechanism.{mechanism}: no initiative — no survival curve")
+            notes.append(
+                note(
+                    N_("by_mechanism.{mechanism}: no initiative — no survival curve"),
+                    mechanism=mechanism,
+                )
+            )
         elif len(group) < options.small_n:
             block["curve"] = []
             block["at_years"] = {str(y): None for y in YEARS}
             block["median_days"] = None
             block["withheld"] = f"fewer than {options.small_n} initiatives"
-            notes.append(
-                f"by_mechanism.{mechanism}: only {len(group)} "
-                f"initiative{'s' if len(group) != 1 else ''} — no curve is shown below "
-                f"{options.small_n}"
-            )
+            if len(group) == 1:
+                message = N_(
+                    "by_mechanism.{mechanism}: only {n} initiative — no curve is shown below "
+                    "{minimum}"
+                )
+            else:
+                message = N_(
+                    "by_mechanism.{mechanism}: only {n} initiatives — no curve is shown below "
+                    "{minimum}"
+                )
+            notes.append(note(message, mechanism=mechanism, n=len(group), minimum=options.small_n))
         by_mechanism[mechanism] = block
     cox, cox_notes = _cox(units, periods)
     notes += cox_notes
     if not periods:
-        notes.append("no tension periods: the Cox model has no exposure to measure")
+        notes.append(note(N_("no tension periods: the Cox model has no exposure to measure")))
     if loose:
-        notes.append(f"{len(loose)} activities belong to no initiative and are left out")
+        notes.append(
+            note(N_("{n} activities belong to no initiative and are left out"), n=len(loose))
+        )
     return {
         "as_of": options.today().isoformat(),
         "end_of_observation": until.isoformat(),

@@ -10,7 +10,7 @@ catalogue covers every message the code and templates use. Update the template w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -42,3 +42,18 @@ def translator(lang: str) -> Callable[[str], str]:
     """A ``_`` function for ``lang``: the translation, or the English text when there is none."""
     table = catalogue(lang)
     return lambda text: table.get(text, text)
+
+
+# data written by people (a row's title, a user's rule) often exists in English and Russian
+# only; Kyrgyz and Tajik readers read Russian, so it is their next language before English
+FALLBACK = {"ky": "ru", "tg": "ru"}
+
+
+def pick(texts: Mapping[str, str | None], lang: str) -> tuple[str, str]:
+    """(text, its language) from ``texts`` by language: the reader's own, else the fallback
+    language, else English, else any; ("", lang) when there is none. The language is returned
+    so a page can mark text that is not in the reader's language (``lang="…"``)."""
+    for code in (lang, FALLBACK.get(lang), "en", *texts):
+        if code and texts.get(code):
+            return texts[code] or "", code
+    return "", lang

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lowpolitics.framework.i18n import pick
 from lowpolitics.store.models import Activity, ActivitySource, ContextEvent, ContextSource, Source
 
 
@@ -25,7 +26,7 @@ class RecordRef:
     source: str | None = None
 
     def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles.get("en") or self.id
+        return pick(self.titles, lang)[0] or self.id
 
 
 @dataclass

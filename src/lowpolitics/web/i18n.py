@@ -11,6 +11,7 @@ from fastapi import Request
 
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.i18n import LANGUAGES, translator
+from lowpolitics.framework.notes import render as render_note
 
 LANG_COOKIE = "lp_lang"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча", "tg": "Тоҷикӣ"}
@@ -66,6 +67,11 @@ class Formatter:
             return self.date(datetime.fromisoformat(text).replace(tzinfo=None)) + " UTC"
         except ValueError:
             return text
+
+    def note(self, item) -> str:
+        """An analysis note (an entry of a section's ``notes``, or a warning) in this language,
+        as markup: its identifiers as code, the record's own text marked as such."""
+        return render_note(item, self.lang, html=True)
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if value is None:

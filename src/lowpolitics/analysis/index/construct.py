@@ -36,6 +36,7 @@ from scipy.stats import rankdata
 from lowpolitics.analysis.index.framework import Framework
 from lowpolitics.analysis.index.indicators import IndicatorTable
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.framework.notes import N_, Note, ident, note
 
 NORMALISATIONS = ("minmax", "zscore", "rank", "target")
 WEIGHTINGS = ("equal", "user", "pca")
@@ -46,6 +47,10 @@ PCA_METHOD = (
     "w_j = v_j² / Σ v_k², v = first eigenvector of the correlation matrix of the "
     "pillar's normalised indicators over complete-case years"
 )
+# why PCA is not computable: the ``reason`` of pca_weights's info, and the note it gives
+PCA_FEW_INDICATORS = "fewer than two indicators"
+PCA_FEW_ROWS = f"fewer than {PCA_MIN_ROWS} complete-case years"
+PCA_CONSTANT = "an indicator is constant over complete-case years"
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
@@ -100,17 +105,41 @@ def pca_weights(matrix: np.ndarray) -> tuple[np.ndarray | None, dict]:
     m = m[~np.isnan(m).any(axis=1)] if m.ndim == 2 else m
     info: dict = {"rows": int(m.shape[0]) if m.ndim == 2 else 0, "method": PCA_METHOD}
     if m.ndim != 2 or m.shape[1] < 2:
-        return None, {**info, "reason": "fewer than two indicators"}
+        return None, {**info, "reason": PCA_FEW_INDICATORS}
     if m.shape[0] < PCA_MIN_ROWS:
-        return None, {**info, "reason": f"fewer than {PCA_MIN_ROWS} complete-case years"}
+        return None, {**info, "reason": PCA_FEW_ROWS}
     sd = m.std(axis=0, ddof=1)
     if np.any(sd == 0):
-        return None, {**info, "reason": "an indicator is constant over complete-case years"}
+        return None, {**info, "reason": PCA_CONSTANT}
     eigval, eigvec = np.linalg.eigh(np.corrcoef(m, rowvar=False))
     first = eigvec[:, -1]
     weights = first**2 / np.sum(first**2)
     explained = float(eigval[-1] / eigval.sum())
     return weights, {**info, "explained": _r(explained), "loadings": [_r(v) for v in first]}
+
+
+def _pca_fallback(pillar: str, reason: str) -> Note:
+    """The warning that PCA weights for ``pillar`` fell back to equal weights, and why."""
+    if reason == PCA_FEW_INDICATORS:
+        message = N_(
+            "PCA weights for pillar {pillar} not computable (fewer than two indicators): "
+            "equal weights used"
+        )
+    elif reason == PCA_FEW_ROWS:
+        return note(
+            N_(
+                "PCA weights for pillar {pillar} not computable (fewer than {rows} "
+                "complete-case years): equal weights used"
+            ),
+            pillar=ident(pillar),
+            rows=PCA_MIN_ROWS,
+        )
+    else:
+        message = N_(
+            "PCA weights for pillar {pillar} not computable (an indicator is constant over "
+            "complete-case years): equal weights used"
+        )
+    return note(message, pillar=ident(pillar))
 
 
 def aggregate(values: np.ndarray, weights: np.ndarray, method: str = "arithmetic") -> np.ndarray:
@@ -155,10 +184,7 @@ def scheme_weights(
             if w is None:
                 ind[idx] = 1.0
                 if warnings is not None:
-                    warnings.append(
-                        f"PCA weights for pillar {code} not computable "
-                        f"({info['reason']}): equal weights used"
-                    )
+                    warnings.append(_pca_fallback(code, info["reason"]))
             else:
                 ind[idx] = w
         ind[idx] = ind[idx] / ind[idx].sum() if ind[idx].sum() > 0 else 1.0 / idx.size
@@ -268,8 +294,14 @@ def build_index(
         missing = [p for k, p in enumerate(framework.pillar_codes) if np.isnan(pillars[t, k])]
         if missing and not np.isnan(index[t]):
             warnings.append(
-                f"{year}: no data for pillar(s) {', '.join(missing)}; the index "
-                "re-weights over the other pillars"
+                note(
+                    N_(
+                        "{year}: no data for pillar(s) {pillars}; the index re-weights over the "
+                        "other pillars"
+                    ),
+                    year=str(year),
+                    pillars=[ident(p) for p in missing],
+                )
             )
     return {
         "choices": {

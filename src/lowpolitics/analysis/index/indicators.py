@@ -26,6 +26,7 @@ from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.framework.notes import N_, ident, note
 
 IMPUTATIONS = ("none", "pillar_mean", "indicator_mean")
 COVERAGE_THRESHOLD = 0.65  # JRC COIN rule of thumb: at least 65 % coverage per indicator/unit
@@ -221,7 +222,15 @@ def _impute(table: IndicatorTable, framework: Framework, method: str) -> None:
                     value = low + pos * (high - low)
             if value is None:
                 table.warnings.append(
-                    f"{code} {year}: missing and could not be imputed by {method} — left missing"
+                    note(
+                        N_(
+                            "{code} {year}: missing and could not be imputed by {method} — left "
+                            "missing"
+                        ),
+                        code=code,
+                        year=str(year),
+                        method=ident(method),
+                    )
                 )
                 continue
             table.values[code][year] = value
@@ -279,7 +288,9 @@ def indicator_table(
     recorded = {a.date.start.year for a in window.activities}
     years = sorted(recorded)
     years = list(range(years[0], years[-1] + 1)) if years else []
-    warnings = [] if years else ["no activity in the window: the index has no year to score"]
+    warnings = (
+        [] if years else [note(N_("no activity in the window: the index has no year to score"))]
+    )
     first, last = (years[0], years[-1]) if years else (1, 1)
     span = (
         max(date(first, 1, 1), options.date_from or date.min),
@@ -311,20 +322,35 @@ def indicator_table(
     if impute != "none" and years:
         _impute(table, framework, impute)
     table.coverage = _coverage(table)
+    threshold = round(COVERAGE_THRESHOLD * 100)  # percent, as the rule of thumb is quoted
     for code, cov in table.coverage["indicators"].items():
         if cov["share"] is not None and cov["share"] < COVERAGE_THRESHOLD:
             warnings.append(
-                f"{code}: data in only {cov['observed']} of {cov['years']} years "
-                f"({cov['share']:.0%}, below the {COVERAGE_THRESHOLD:.0%} rule of thumb)"
+                note(
+                    N_(
+                        "{code}: data in only {observed} of {years} years ({share}%, below the "
+                        "{threshold}% rule of thumb)"
+                    ),
+                    code=code,
+                    observed=cov["observed"],
+                    years=cov["years"],
+                    share=round(cov["share"] * 100),
+                    threshold=threshold,
+                )
             )
     thin = [y for y, c in table.coverage["years"].items() if c["share"] < COVERAGE_THRESHOLD]
     if thin:
         warnings.append(
-            f"{len(thin)} of {len(years)} years have fewer than "
-            f"{COVERAGE_THRESHOLD:.0%} of indicators: {', '.join(thin)}"
+            note(
+                N_("{n} of {total} years have fewer than {threshold}% of indicators: {years}"),
+                n=len(thin),
+                total=len(years),
+                threshold=threshold,
+                years=thin,
+            )
         )
     if not periods and any(i.source.startswith("tension_held_ratio") for i in framework.indicators):
-        warnings.append("no tension periods: tension_held_ratio is missing in every year")
+        warnings.append(note(N_("no tension periods: tension_held_ratio is missing in every year")))
     table.methods = {
         "years": "first to last calendar year with any activity in the window; an activity "
         "belongs to the year its date starts in",

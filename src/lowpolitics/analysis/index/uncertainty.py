@@ -40,6 +40,7 @@ from lowpolitics.analysis.index.indicators import (
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.framework.notes import N_, note
 
 PERTURBATION = 0.25
 BINS = 10
@@ -114,7 +115,11 @@ def monte_carlo(
     inputs = {k: v for k, v in draws.items()}
     for j, code in enumerate(framework.pillar_codes):
         inputs[f"weight:{code}"] = factors[:, j]
-    notes = [f"Monte Carlo, some normalisations: {w}" for w in sorted(set(warnings))]
+    # each w is a note of scheme_weights (PCA fallback), shown inside this one in the reader's words
+    notes = [
+        note(N_("Monte Carlo, some normalisations: {warning}"), warning=w)
+        for w in sorted(set(warnings))
+    ]
     return {
         "scores": scores,
         "pillars": pillars,
@@ -215,7 +220,9 @@ def run_index(
         }
     warnings = table.warnings + nominal["warnings"] + mc["warnings"]
     if runs < 200:
-        warnings.append(f"only {runs} Monte Carlo runs: percentiles and sensitivity are rough")
+        warnings.append(
+            note(N_("only {n} Monte Carlo runs: percentiles and sensitivity are rough"), n=runs)
+        )
     return {
         "framework": {**framework.model_dump(), "weights_in_use": nominal["weights"]},
         "years": years,

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
-from lowpolitics.framework.i18n import translator
+from lowpolitics.framework.i18n import pick, translator
 from lowpolitics.report.findings import caveats
+from lowpolitics.store.models import Activity
 from lowpolitics.web import analysis_cache as cache
 from lowpolitics.web.auth import VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
@@ -34,6 +36,24 @@ WARNED = (
 )
 
 
+def _titles(ctx, keys: list[str], lang: str) -> dict[str, tuple[str, str]]:
+    """Each listed row's title in the reader's language where the row has one (else Russian
+    for Kyrgyz and Tajik readers, else English), with the language it is in — one query for
+    the rows shown, not for the whole registry."""
+    columns = (
+        Activity.key,
+        Activity.title,
+        Activity.title_ru,
+        Activity.title_ky,
+        Activity.title_tg,
+    )
+    with ctx.session() as session:
+        rows = session.execute(select(*columns).where(Activity.key.in_(keys))).all()
+    return {
+        key: pick({"en": en, "ru": ru, "ky": ky, "tg": tg}, lang) for key, en, ru, ky, tg in rows
+    }
+
+
 @router.get("/")
 def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
     ctx = web_context(request)
@@ -46,6 +66,7 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
     latest = sorted(result.dataset.activities, key=lambda a: (a.date.start, a.key), reverse=True)[
         :LATEST
     ]
+    titles = _titles(ctx, [a.key for a in latest], lang)
     return render(
         request,
         "dashboard.html.j2",
@@ -60,6 +81,7 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
             "at_risk": result.document["at_risk"],
             "keys": result.activity_keys,
             "latest": latest,
+            "titles": titles,
             "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, None, gen),
             "recs": recs,
             # the brief's plain statements of where data are thin, in the reader's language;
