@@ -126,9 +126,35 @@ def test_cli_classify_and_evaluate(cli, tmp_path):
     )
     result = cli("evaluate", "--gold", gold, "--fast", "--format", "json")
     report = json.loads(result.out)
-    assert report["language"]["all"]["accuracy"] == 1.0
-    assert "frame" in report
+    assert report["language"]["accuracy"] == 1.0
+    assert set(report["tasks"]["frame"]) == {"all", "ky", "ru", "tg", "en"}
+    assert report["tasks"]["frame"]["all"]["n"] == 4
+    # the same texts with wrong gold languages: the classifier is not told, so it is wrong
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text(
+        "\n".join(
+            json.dumps({"id": e.id, "text": e.text, "lang": "tg"}, ensure_ascii=False)
+            for e in EXAMPLES
+        ),
+        encoding="utf-8",
+    )
+    report = json.loads(cli("evaluate", "--gold", wrong, "--fast", "--format", "json").out)
+    assert report["language"]["accuracy"] == 0.25  # only the Tajik text is Tajik
+    table = cli("evaluate", "--gold", gold, "--fast")
+    assert table.code == 0 and "scores by gold language" in table.out
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\n', encoding="utf-8")
     failed = cli("classify", "--in", bad, "--out", tmp_path / "x.jsonl")
     assert failed.code == 2 and "bad.jsonl, line 1" in failed.err
+
+
+def test_classify_streams_and_keeps_what_it_wrote_before_a_bad_line(cli, tmp_path):
+    good = [{"id": f"t{i}", "text": e.text} for i, e in enumerate(EXAMPLES * 3)]
+    source = tmp_path / "in.jsonl"
+    lines = [json.dumps(g, ensure_ascii=False) for g in good] + ['{"id": "x", "text": ""}']
+    source.write_text("\n".join(lines), encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    failed = cli("classify", "--in", source, "--out", target, "--fast", "--batch", "4")
+    assert failed.code == 2 and "in.jsonl, line 13" in failed.err and "text" in failed.err
+    written = [json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()]
+    assert written == [g["id"] for g in good]  # every batch before the bad line is kept

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lowpolitics.text.statuses import PRECEDENCE, decide_status, status_cues
+from lowpolitics.text.statuses import (
+    PRECEDENCE,
+    StatusReading,
+    decide_status,
+    read_status,
+    status_cues,
+)
 
 CASES = [
     # Russian
@@ -113,3 +119,55 @@ def test_spans_slice_the_original_text(parts):
     text = " ".join(parts)
     for cue in status_cues(text):
         assert text[cue.start : cue.end] == cue.term
+
+
+# The sentence decides: negation, tense and aspect, modality, verbal nouns, the domestic sense
+# of signing (the probe sentences first).
+READINGS = [
+    ("ru", "Фестиваль не будет проведен.", "cancelled"),
+    ("ru", "В рамках дней запланировано проведение концертов.", "planned"),
+    ("en", "The documents will be signed next month.", "planned"),
+    ("tg", "Дар поёни мулоқот санаде имзо шудааст.", "signed"),
+    ("tg", "Созишнома имзо шуд.", "signed"),
+    ("ky", "Президент жарлыкка кол койду.", "n/a"),
+    ("ru", "Концерт не был проведён из-за обстрелов.", "cancelled"),
+    ("ru", "Соглашение будет подписано в мае.", "planned"),
+    ("ru", "Стороны намерены подписать соглашение о культурном обмене.", "planned"),
+    ("ru", "Президент подписал указ о праздновании Нооруза.", "n/a"),
+    ("ru", "Подписание соглашения обсуждалось на встрече.", "n/a"),
+    ("ru", "Проведение фестиваля поддержали обе стороны.", "n/a"),
+    ("ru", "Соглашение не подписано.", "n/a"),
+    ("ky", "Келишимге кол коюлган жок.", "n/a"),
+    ("ky", "Келишимге кийинки айда кол коюлат.", "planned"),
+    ("ky", "Жыйын өткөрүлгөн жок.", "cancelled"),
+    ("ky", "Фестиваль быйыл өткөрүлбөйт.", "cancelled"),
+    ("tg", "Созишнома моҳи оянда имзо хоҳад шуд.", "planned"),
+    ("tg", "Созишнома имзо нашуд.", "n/a"),
+    ("tg", "Президент фармонро имзо кард.", "n/a"),
+    ("tg", "Ҷашнвора баргузор нахоҳад шуд.", "cancelled"),
+    ("en", "The match was not held.", "cancelled"),
+    ("en", "The agreement has not been signed.", "n/a"),
+    ("en", "The president signed a decree on the holiday.", "n/a"),
+    ("en", "The sides agreed to hold a joint festival in May.", "planned"),
+    ("en", "The treaty is expected to be signed in March.", "planned"),
+    # a negation or a future in one sentence does not reach the next
+    ("ru", "Визит не будет. Соглашение подписали в Бишкеке.", "signed"),
+]
+
+
+@pytest.mark.parametrize("lang, sentence, status", READINGS)
+def test_a_cue_is_read_in_its_sentence(lang, sentence, status):
+    assert decide_status(status_cues(sentence, lang)) == status
+    assert decide_status(status_cues(sentence)) == status  # language unknown: same reading
+
+
+def test_the_status_carries_the_sentence_that_decided_it():
+    text = (
+        "БИШКЕК, 12 марта. Встреча губернаторов прошла в Баткене. "
+        "Фестиваль, намеченный на май, не будет проведен из-за ремонта стадиона."
+    )
+    reading = read_status(text, "ru")
+    assert reading.status == "cancelled" and reading.cue.why == "negated"
+    assert reading.sentence.startswith("Фестиваль, намеченный") and reading.sentence.endswith(".")
+    assert text[reading.sentence_start : reading.sentence_end] == reading.sentence
+    assert read_status("Погода солнечная.", "ru") == StatusReading("n/a", None, "", 0, 0)

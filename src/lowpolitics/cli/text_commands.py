@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 from pathlib import Path
 
 import typer
@@ -11,7 +12,6 @@ from lowpolitics.cli.output import out, print_json, print_table, progress_factor
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.text.gold import GoldText, read_jsonl
-from lowpolitics.text.metrics import classification_report
 from lowpolitics.text.model import fingerprint, load_model
 
 BATCH = 64
@@ -39,17 +39,32 @@ def classify_command(
     out_file: Path = typer.Option(..., "--out", help="JSON lines with the decisions"),
     fast: bool = typer.Option(False, "--fast", help="lexicon only (no embeddings, no model)"),
     model: Path | None = typer.Option(None, "--model", help="a model file from 'train'"),
+    status_threshold: float | None = typer.Option(
+        None, "--status-threshold", help="least model probability to name a status without a cue"
+    ),
+    batch: int | None = typer.Option(None, "--batch", help="texts classified and written together"),
 ) -> None:
-    """Language, mechanism, frame, status, date and places of each text, with the evidence."""
-    from lowpolitics.text.pipeline import TextInput
+    """Language, mechanism, frame, status, date and places of each text, with the evidence.
 
-    items = read_jsonl(in_file)
-    texts = [TextInput(t.id, t.text, t.lang, t.date) for t in items]
-    results = _classify(texts, fast, model, ctx.obj.codebook)
+    Streams: reads a batch, writes its lines, goes on — memory stays flat and an interrupted
+    run keeps every line written so far."""
+    from lowpolitics.text.gold import iter_inputs
+    from lowpolitics.text.options import TextOptions
+    from lowpolitics.text.pipeline import Classifier, TextInput
+
+    options = TextOptions.from_env(status_threshold=status_threshold, batch=batch)
+    classifier = Classifier(
+        None if fast else load_model(model), fast=fast, codebook=ctx.obj.codebook, options=options
+    )
+    count = 0
+    inputs = (TextInput(*row) for row in iter_inputs(in_file))
     with out_file.open("w", encoding="utf-8") as handle:
-        for row in results:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    out().print(f"classified {len(results)} texts → {out_file}", highlight=False)
+        while chunk := list(islice(inputs, options.batch)):
+            for row in classifier.classify_many(chunk):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.flush()
+            count += len(chunk)
+    out().print(f"classified {count} texts → {out_file}", highlight=False)
 
 
 def _gold(ctx: typer.Context, files: list[Path], require: bool) -> list[GoldText]:
@@ -115,51 +130,51 @@ def evaluate_command(
     model: Path | None = typer.Option(None, "--model", help="a model file from 'train'"),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
 ) -> None:
-    """Precision, recall, F1, macro-F1 and confusion matrices, by task and language."""
+    """Accuracy, macro-F1, support and confusion per task by gold language; language, date and
+    place scores. The classifier identifies each text's language itself."""
     if fmt not in ("table", "json"):
         raise ConfigError(f"--format '{fmt}': use table or json")
+    from lowpolitics.text.evaluation import evaluate
     from lowpolitics.text.pipeline import TextInput
 
     texts = _gold(ctx, gold, require=False)
+    # the gold language is what is being tested, never an input; the document's own date is
     results = _classify(
-        [TextInput(t.id, t.text, t.lang, t.date) for t in texts], fast, model, ctx.obj.codebook
+        [TextInput(t.id, t.text, None, t.doc_date) for t in texts], fast, model, ctx.obj.codebook
     )
-    report: dict = {}
-    for task in ("mechanism", "frame", "status"):
-        pairs = [
-            (getattr(t, task), r[task])
-            for t, r in zip(texts, results, strict=True)
-            if getattr(t, task) is not None
-        ]
-        if not pairs:
-            continue
-        langs = [
-            r["lang"] for t, r in zip(texts, results, strict=True) if getattr(t, task) is not None
-        ]
-        report[task] = {"all": classification_report([g for g, _ in pairs], [p for _, p in pairs])}
-        for lang in sorted(set(langs)):
-            idx = [i for i, value in enumerate(langs) if value == lang]
-            report[task][lang] = classification_report(
-                [pairs[i][0] for i in idx], [pairs[i][1] for i in idx]
-            )
-    gold_langs = [t.lang for t in texts if t.lang]
-    if gold_langs:
-        predicted = [r["lang"] for t, r in zip(texts, results, strict=True) if t.lang]
-        report["language"] = {"all": classification_report(gold_langs, predicted)}
+    report = evaluate(texts, results)
     if fmt == "json":
-        print_json(report)
+        print_json(report.as_dict())
         return
-    render_scores(
-        {
-            task: {lang: r["macro_f1"] for lang, r in scores.items()}
-            for task, scores in report.items()
-        },
-        "macro-F1 by task and language",
-    )
-    for task, scores in report.items():
+    langs = [lang for lang in report.tasks.get("mechanism", {}) if lang != "all"]
+    columns = ["all", *sorted(langs)]
+    rows = []
+    for task, scores in report.tasks.items():
+        for measure in ("macro_f1", "accuracy", "n"):
+            rows.append([task, measure, *((scores.get(c) or {}).get(measure, "") for c in columns)])
+    for name, table in (("dates", report.dates), ("places", report.places)):
+        for measure in ("precision", "recall"):
+            rows.append(
+                [
+                    name,
+                    measure,
+                    *(getattr(table[c], measure) if c in table else "" for c in columns),
+                ]
+            )
+    if report.language:
+        rows.append(["language", "accuracy", report.language["accuracy"], *[""] * len(langs)])
+    print_table("scores by gold language", ["task", "measure", *columns], rows)
+    for task, scores in report.tasks.items():
         whole = scores["all"]
         print_table(
             f"{task}: confusion (rows gold, columns predicted)",
             ["gold \\ predicted", *whole["labels"]],
+            ([label, *row] for label, row in zip(whole["labels"], whole["confusion"], strict=True)),
+        )
+    if report.language:
+        whole = report.language
+        print_table(
+            "language: confusion (rows gold, columns identified)",
+            ["gold \\ identified", *whole["labels"]],
             ([label, *row] for label, row in zip(whole["labels"], whole["confusion"], strict=True)),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,49 @@ class GoldText:
     date: str | None
     line: int
     group: str | None = None  # texts paraphrasing one fact share a group (kept in one CV fold)
+    places: tuple[str, ...] | None = None  # gazetteer English names; None when not labelled
+    doc_date: str | None = None  # the document's own date (a dateline), for year-less dates
+
+
+def iter_inputs(path: Path | str) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """``(id, text, lang, date)`` of each line of a JSON-lines file, read one line at a time so
+    memory stays flat whatever the file's size. A bad line stops the reading with its file and
+    line number (what came before it has been yielded)."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            [CellError(str(path), None, None, None, "a readable UTF-8 file")],
+            message=f"{path}: cannot read the file",
+        ) from exc
+    with handle:
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    [CellError(path.name, number + 1, None, None, "UTF-8 text")]
+                ) from exc
+            if not line:
+                return
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    [CellError(path.name, number, None, line[:40], f"a JSON object ({exc.msg})")]
+                ) from exc
+            if not isinstance(item, dict):
+                raise InputError([CellError(path.name, number, None, line[:40], "a JSON object")])
+            text = item.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise InputError([CellError(path.name, number, "text", None, "a non-empty string")])
+            lang, date = item.get("lang"), item.get("date")
+            yield str(item.get("id", number)), text, lang, date if isinstance(date, str) else None
 
 
 def read_jsonl(
@@ -86,6 +130,8 @@ def read_jsonl(
                 item.get("date"),
                 number,
                 item.get("fact"),
+                tuple(item["places"]) if isinstance(item.get("places"), list) else None,
+                item.get("doc_date"),
             )
         )
     if errors:

@@ -3,8 +3,10 @@ words that led there.
 
 ``fast`` uses the lexicon only (no embeddings): the mechanism is the code with most evidence,
 the frame integrative or securitizing by evidence, else neutral. The full classifier adds the
-trained model over sentence embeddings and lexicon features. The status comes from status cues
-in the text when there are any, else from the model (full) or ``n/a`` (fast).
+trained model over sentence embeddings and lexicon features. The status is read from the status
+cues in their sentences (:mod:`lowpolitics.text.statuses`) and carries that sentence; without a
+cue the full classifier may name one when its probability clears ``status_threshold``, else the
+status is ``n/a`` (it abstains), as it always is in fast mode without a cue.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from lowpolitics.text.embeddings import embed
 from lowpolitics.text.langid import identify
 from lowpolitics.text.lexicon import NO_MECHANISM, LexiconCoder
 from lowpolitics.text.model import Model
+from lowpolitics.text.options import TextOptions
 
 
 @dataclass
@@ -51,10 +54,15 @@ class Classifier:
     """Holds the lexicon coder, the gazetteer and (for the full mode) the trained model."""
 
     def __init__(
-        self, model: Model | None = None, fast: bool = False, codebook: Codebook | None = None
+        self,
+        model: Model | None = None,
+        fast: bool = False,
+        codebook: Codebook | None = None,
+        options: TextOptions | None = None,
     ):
         self.fast = fast or model is None
         self.model = model
+        self.options = options or TextOptions()
         self.codebook = codebook or load_codebook()
         self.coder = LexiconCoder(self.codebook.lexicon)
         self.gazetteer = load_gazetteer()
@@ -78,17 +86,18 @@ class Classifier:
     def classify_many(self, items: list[TextInput]) -> list[dict]:
         from lowpolitics.text.dates import event_date
         from lowpolitics.text.places import extract_places
-        from lowpolitics.text.statuses import decide_status, status_cues
+        from lowpolitics.text.statuses import NO_STATUS, read_status, status_cues
 
         langs = [item.lang or identify(item.text).lang for item in items]
         codings = [self.coder.code(i.text, lang) for i, lang in zip(items, langs, strict=True)]
         probabilities = self._model_outputs(items, codings) if not self.fast and items else {}
         results = []
         for i, (item, lang, coding) in enumerate(zip(items, langs, codings, strict=True)):
+            model_status, model_p = NO_STATUS, 0.0
             if self.fast:
                 ranked = _ranked(coding.scores, self.codebook.classifier_mechanisms)
                 mechanism = coding.mechanism if ranked else NO_MECHANISM
-                frame, model_status = coding.frame, "n/a"
+                frame = coding.frame
             else:
                 tasks = self.model.tasks
                 p = probabilities["mechanism"][i]
@@ -98,11 +107,17 @@ class Classifier:
                 ]
                 mechanism = ranked[0]["code"]
                 frame = tasks["frame"].classes[int(np.argmax(probabilities["frame"][i]))]
-                model_status = "n/a"
                 if "status" in tasks:
-                    model_status = tasks["status"].classes[
-                        int(np.argmax(probabilities["status"][i]))
-                    ]
+                    best = int(np.argmax(probabilities["status"][i]))
+                    model_status = tasks["status"].classes[best]
+                    model_p = float(probabilities["status"][i][best])
+            reading = read_status(item.text, lang)
+            if reading.cue is not None:
+                status, basis = reading.status, "cue"
+            elif model_status != NO_STATUS and model_p >= self.options.status_threshold:
+                status, basis = model_status, "model"
+            else:
+                status, basis = NO_STATUS, "none"
             cues = status_cues(item.text, lang)
             when = event_date(item.text, lang, first_day(item.date))
             places = extract_places(item.text, self.gazetteer, lang)
@@ -111,7 +126,13 @@ class Classifier:
                 for e in coding.evidence
             ]
             evidence += [
-                {"code": f"status:{c.status}", "term": c.term, "start": c.start, "end": c.end}
+                {
+                    "code": f"status:{c.status}",
+                    "term": c.term,
+                    "start": c.start,
+                    "end": c.end,
+                    **({"read_as": c.why} if c.why else {}),
+                }
                 for c in cues
             ]
             results.append(
@@ -121,7 +142,10 @@ class Classifier:
                     "mechanism": mechanism,
                     "mechanisms": ranked,
                     "frame": frame,
-                    "status": decide_status(cues) if cues else model_status,
+                    "status": status,
+                    "status_basis": basis,
+                    "status_sentence": reading.sentence or None,
+                    "status_probability": round(model_p, 4) if basis == "model" else None,
                     "event_date": when.isoformat() if when else None,
                     "places": list(dict.fromkeys(p.name_en for p in places)),
                     "evidence": evidence,

@@ -8,15 +8,34 @@ overlap, the longer one wins, so "не состоится" is a cancellation and
 a plan and not an outcome, "баргузор нашуд" a cancellation and not "баргузор шуд".
 
 :func:`decide_status` turns the cues of one text into one code (see :data:`PRECEDENCE`).
+
+A cue is read in its sentence, not on its own (:func:`status_cues` returns read cues): a word
+for an outcome under negation is no outcome ("не был проведён", "was not held" → cancelled;
+"was not signed" → nothing), under future or intention it is a plan ("будет подписан",
+"will be signed", "намерены подписать" → planned), and signing a decree or a law at home is not
+an agreement ("жарлыкка кол койду", "подписал указ", "фармонро имзо кард" → nothing). Verbal
+nouns ("проведение", "подписание") report no event. Kyrgyz and Tajik mark tense and negation
+in the verb, so their future and negated forms are cues of their own. :func:`read_status`
+gives the status with the sentence and the words that decided it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
-__all__ = ["PRECEDENCE", "StatusCue", "decide_status", "status_cues"]
+__all__ = [
+    "NO_STATUS",
+    "PRECEDENCE",
+    "StatusCue",
+    "StatusReading",
+    "decide_status",
+    "read_status",
+    "status_cues",
+]
+
+NO_STATUS = "n/a"  # the text reports no step of a cooperative activity (or abstains)
 
 _W = r"[\p{L}\p{M}]*"  # the rest of an inflected word
 
@@ -54,11 +73,14 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
             rf"жокко чыгар{_W}",
             r"(?:өтпөй|болбой|өткөрүлбөй) калды",
             r"токтотулуп калды",
+            r"(?:өтпөйт|өткөрүлбөйт)",
+            r"(?:өткөн|өткөрүлгөн) жок",
         ),
         "tg": (
             rf"бекор (?:карда )?(?:шуд|гардид|карданд|кард|мешавад){_W}",
             rf"лағв (?:карда )?(?:шуд|гардид|карданд){_W}",
             rf"баргузор (?:нашуд|нагардид){_W}",
+            r"баргузор нахоҳад (?:шуд|гардид)",
         ),
         "en": (
             r"cancel(?:l?ed|s|l?ing|lation)",
@@ -112,7 +134,7 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"прошли",
             r"прошло(?=\s+(?:в|во|на|при|с|успешно)\s)",
             r"состоял(?:ся|ась|ось|ись)",
-            rf"провед(?:ен|ён){_W}",
+            rf"провед[её]н(?!ие|ия|ию|ием|ии){_W}",
             r"провел(?:а|и)?",
             r"провёл",
         ),
@@ -135,14 +157,27 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"пройдут",
             rf"намечен{_W}",
             rf"будет проведен{_W}",
+            rf"(?:намерен{_W}|собира{_W}|предполага{_W}|договорил{_W}|планиру{_W}) "
+            rf"(?:[\p{{L}}-]+ )?(?:подписать|провести|организовать|принять участие)",
         ),
-        "ky": (r"өтөт", r"өткөрүлөт", rf"пландал{_W}", rf"пландаштырыл{_W}", r"өтүшү күтүлүүдө"),
+        "ky": (
+            r"өтөт",
+            r"өткөрүлөт",
+            rf"пландал{_W}",
+            rf"пландаштырыл{_W}",
+            r"өтүшү күтүлүүдө",
+            r"кол коюл(?:ат|мак)",
+            r"кол коюшат",
+            rf"кол коюлушу (?:күтүлүүдө|пландал{_W})",
+        ),
         "tg": (
             r"баргузор (?:мегардад|мешавад|хоҳад\s+шуд|хоҳад\s+гардид)",
             r"доир (?:мегардад|мешавад)",
             r"ба нақша гирифта (?:шуд|шудааст|шудаст)",
             r"пешбинӣ (?:шудааст|мешавад|гардидааст)",
             r"ба имзо мерасад",
+            r"ба имзо хоҳад (?:расид|расонд)",
+            r"имзо хоҳад (?:шуд|гардид)",
         ),
         "en": (
             r"will be held",
@@ -151,12 +186,20 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:is|are|was|were) (?:planned|scheduled)",
             r"scheduled for",
             r"is expected to take place",
+            r"(?:plans?|planned|agreed|intends?|expects?|hopes?) to (?:sign|hold|host|organi[sz]e)",
         ),
     },
     "signed": {
-        "ru": (r"подписа(?:л|ли|ла|н|на|но|ны)", rf"подписан{_W}"),
+        "ru": (
+            r"подписа(?:л|ли|ла|н|на|но|ны)(?!ие|ия|ию|ием|ии)",
+            rf"подписан(?!ие|ия|ию|ием|ии){_W}",
+        ),
         "ky": (r"кол ко(?:юшту|йду|юлду|юлган|юшкан|йушту)",),
-        "tg": (rf"ба имзо (?:расиданд|расид|расонданд|расонид){_W}", rf"имзо (?:карданд|кард){_W}"),
+        "tg": (
+            rf"ба имзо (?:расиданд|расид|расонданд|расонид){_W}",
+            rf"имзо (?:карданд|кард){_W}",
+            r"имзо (?:шуд|шудааст|шуданд|гардид|гардидааст|гардиданд)",
+        ),
         "en": (r"signed",),
     },
     "ratified": {
@@ -173,6 +216,43 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Forms that deny a step without naming another: they keep their span (so the shorter
+# affirmative cue inside them is not read) and decide nothing.
+_CUES[NO_STATUS] = {
+    "ru": (),
+    "ky": (r"кол коюлган жок", r"кол коюлбады", r"кол коюшкан жок"),
+    "tg": (r"имзо (?:нашуд|нагардид|накарданд|накард)",),
+    "en": (r"(?:was|were|has|have) not (?:been )?signed",),
+}
+
+# What a cue's sentence around it can do to it, per language: look-behind windows end at the
+# cue, look-ahead windows start after it.
+_NEGATED_BEFORE = {
+    "ru": r"(?:^|[^\p{L}])(?:не|ни)\s+(?:(?:был[аио]?|будет|будут|смогл[иао]?|удалось)\s+)?$",
+    "en": r"(?:\b(?:not|never)|n't)\s+(?:(?:be|been|being|yet)\s+)?$",
+}
+_FUTURE_BEFORE = {
+    "ru": r"(?:^|[^\p{L}])(?:будет|будут|планиру\p{L}*|намерен\p{L}*|предполага\p{L}*|"
+    r"должн\p{L}*|собира\p{L}*|ожида\p{L}*|мо(?:жет|гут))\s+(?:\p{L}+\s+)?$",
+    "en": r"\b(?:will|shall|would|to|expected to|set to|due to)\s+(?:(?:be|also|then)\s+)?$",
+}
+_FUTURE_AFTER = {
+    "en": r"^\s+(?:next|later|in the coming|soon)\b",
+}
+# Signing at home: a decree, a law, an order — not an agreement between the two states.
+_DECREE_BEFORE = {
+    "ky": r"(?:жарлык|мыйзам|токтом|буйрук)\p{L}*\s+$",
+    "tg": r"(?:фармон|қонун|қарор|амр)\p{L}*\s+$",
+    "ru": r"(?:указ|закон|распоряжени|постановлени)\p{L}*\s+$",
+}
+_DECREE_AFTER = {
+    "ru": r"^\s+(?:\p{L}+\s+)?(?:указ|закон|распоряжени|постановлени)",
+    "en": r"^\s+(?:(?:a|an|the)\s+)?(?:\p{L}+\s+)?(?:decree|law|order|bill)\b",
+    "ky": r"^\s+(?:жарлык|мыйзам|токтом)",
+}
+_OUTCOMES = ("held", "signed", "ratified", "in_force")
+_WINDOW = 40  # characters of the sentence looked at on each side of a cue
+
 #: Highest first. The latest stage a report describes decides: a resumption outranks the
 #: disruption it ends; any disruption (cancelled > postponed > suspended > downgraded) outranks
 #: the plan or outcome it disrupted ("планировалось … но было отложено" is postponed, "held in
@@ -186,13 +266,28 @@ PRECEDENCE: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class StatusCue:
-    """A phrase in a text that signals a codebook status."""
+    """A phrase in a text that signals a codebook status, as read in its sentence: ``status``
+    is the reading, ``word_status`` what the phrase says on its own, ``why`` what changed it
+    ("negated", "future", "decree"; empty when nothing did)."""
 
     status: str
     term: str
     start: int
     end: int
     lang: str
+    word_status: str = ""
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """The status of a text, the cue that decided it and the sentence it stands in."""
+
+    status: str
+    cue: StatusCue | None
+    sentence: str
+    sentence_start: int
+    sentence_end: int
 
 
 def _compile() -> tuple[tuple[str, str, regex.Pattern[str]], ...]:
@@ -200,32 +295,93 @@ def _compile() -> tuple[tuple[str, str, regex.Pattern[str]], ...]:
     out = []
     for status, by_lang in _CUES.items():
         for lang, patterns in by_lang.items():
+            if not patterns:
+                continue
             body = "|".join(p.replace(" ", r"\s+") for p in patterns)
             rx = regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags)
             out.append((status, lang, rx))
     return tuple(out)
 
 
+def _contexts(table: dict[str, str]) -> dict[str, regex.Pattern[str]]:
+    return {lang: regex.compile(p, regex.IGNORECASE | regex.VERSION1) for lang, p in table.items()}
+
+
 _COMPILED = _compile()
+_NEG_B, _FUT_B, _FUT_A = (
+    _contexts(_NEGATED_BEFORE),
+    _contexts(_FUTURE_BEFORE),
+    _contexts(_FUTURE_AFTER),
+)
+_DEC_B, _DEC_A = _contexts(_DECREE_BEFORE), _contexts(_DECREE_AFTER)
+_SENTENCE_END = regex.compile(r"[.!?…;]\s|\n")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` — cheap bounds at ., !, ?, …, ; or a newline,
+    enough to keep a negation or a future in one sentence from reading a cue in the next."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    return left, right.start() + 1 if right else len(text)
+
+
+def _hit(table: dict[str, regex.Pattern[str]], lang: str, window: str) -> bool:
+    rx = table.get(lang)
+    return bool(rx and rx.search(window))
+
+
+def _read(cue: StatusCue, text: str) -> StatusCue:
+    """The cue as its sentence reads it (see the module's docstring)."""
+    if cue.status == NO_STATUS:
+        return cue
+    left, right = _sentence_bounds(text, cue.start, cue.end)
+    before = text[max(left, cue.start - _WINDOW) : cue.start]
+    after = text[cue.end : min(right, cue.end + _WINDOW)]
+    lang, status = cue.lang, cue.status
+    if status == "signed" and (_hit(_DEC_B, lang, before) or _hit(_DEC_A, lang, after)):
+        return replace(cue, status=NO_STATUS, why="decree")
+    if _hit(_NEG_B, lang, before):
+        if status in ("held", "planned"):
+            return replace(cue, status="cancelled", why="negated")
+        return replace(cue, status=NO_STATUS, why="negated")
+    if status in _OUTCOMES and (_hit(_FUT_B, lang, before) or _hit(_FUT_A, lang, after)):
+        return replace(cue, status="planned", why="future")
+    return cue
 
 
 def status_cues(text: str, lang: str | None = None) -> list[StatusCue]:
-    """Status cues of ``text`` in reading order; ``lang`` limits them to one language."""
+    """Status cues of ``text`` in reading order, each read in its sentence; ``lang`` limits
+    them to one language. Cues that deny a step without naming another are left out."""
     found = []
     for status, cue_lang, rx in _COMPILED:
         if lang is not None and cue_lang != lang:
             continue
         for m in rx.finditer(text, overlapped=False):
-            found.append(StatusCue(status, m.group(), m.start(), m.end(), cue_lang))
+            found.append(StatusCue(status, m.group(), m.start(), m.end(), cue_lang, status))
     found.sort(key=lambda c: (c.start - c.end, c.start))
     kept: list[StatusCue] = []
     for cue in found:
         if not any(cue.start < k.end and k.start < cue.end for k in kept):
             kept.append(cue)
-    return sorted(kept, key=lambda c: c.start)
+    read = (_read(c, text) for c in sorted(kept, key=lambda c: c.start))
+    return [c for c in read if c.status != NO_STATUS]
 
 
 def decide_status(cues: list[StatusCue]) -> str:
     """The one status the cues point to, by :data:`PRECEDENCE`; ``"n/a"`` without cues."""
     present = {c.status for c in cues}
-    return next((s for s in PRECEDENCE if s in present), "n/a")
+    return next((s for s in PRECEDENCE if s in present), NO_STATUS)
+
+
+def read_status(text: str, lang: str | None = None) -> StatusReading:
+    """The status of ``text`` with the cue and the sentence that decided it (the first cue of
+    the winning status); no cue gives ``n/a`` with no sentence."""
+    cues = status_cues(text, lang)
+    status = decide_status(cues)
+    cue = next((c for c in cues if c.status == status), None)
+    if cue is None:
+        return StatusReading(NO_STATUS, None, "", 0, 0)
+    left, right = _sentence_bounds(text, cue.start, cue.end)
+    sentence = text[left:right].strip()
+    start = text.index(sentence, left) if sentence else left
+    return StatusReading(status, cue, sentence, start, start + len(sentence))

@@ -18,6 +18,7 @@ from lowpolitics.text.gold import GoldText
 from lowpolitics.text.lexicon import LexiconCoder
 from lowpolitics.text.metrics import classification_report
 from lowpolitics.text.model import Model, TaskModel
+from lowpolitics.text.options import TextOptions
 from lowpolitics.text.pipeline import lexicon_codes, lexicon_features
 
 C = 8.0
@@ -45,13 +46,24 @@ def _fit(features: np.ndarray, labels: list[str]) -> TaskModel:
     return TaskModel(list(model.classes_), model.coef_, model.intercept_)
 
 
-def _status_with_cues(texts: list[GoldText], langs: list[str], model_status: list[str]) -> list:
-    from lowpolitics.text.statuses import decide_status, status_cues
+def _status_with_cues(
+    texts: list[GoldText],
+    langs: list[str],
+    model_status: list[str],
+    model_p: list[float],
+    threshold: float,
+) -> list:
+    """As the classifier decides: the status read from cues, else the model's when it is sure
+    enough, else n/a — so cross-validation scores what ``classify`` does."""
+    from lowpolitics.text.statuses import NO_STATUS, read_status
 
     out = []
-    for text, lang, fallback in zip(texts, langs, model_status, strict=True):
-        cues = status_cues(text.text, lang)
-        out.append(decide_status(cues) if cues else fallback)
+    for text, lang, fallback, p in zip(texts, langs, model_status, model_p, strict=True):
+        reading = read_status(text.text, lang)
+        if reading.cue is not None:
+            out.append(reading.status)
+        else:
+            out.append(fallback if p >= threshold else NO_STATUS)
     return out
 
 
@@ -60,8 +72,10 @@ def cross_validate(
     features: np.ndarray,
     langs: list[str],
     progress: Callable[[], None] | None = None,
+    options: TextOptions | None = None,
 ) -> dict:
     """Out-of-fold predictions for every task, scored overall and by language."""
+    options = options or TextOptions()
     from sklearn.model_selection import StratifiedGroupKFold
 
     labels = {
@@ -69,6 +83,7 @@ def cross_validate(
         for task in ("mechanism", "frame", "status")
     }
     predicted = {task: [""] * len(texts) for task in labels}
+    status_p = [1.0] * len(texts)
     # paraphrases of one fact (in several languages) stay in one fold, so the score measures
     # texts about facts the model has not seen, not translations of ones it has
     groups = [t.group or t.id for t in texts]
@@ -83,10 +98,15 @@ def cross_validate(
             model = _fit(features[train], y_train)
             probs = model.probabilities(features[test])
             for row, i in enumerate(test):
-                predicted[task][i] = model.classes[int(np.argmax(probs[row]))]
+                best = int(np.argmax(probs[row]))
+                predicted[task][i] = model.classes[best]
+                if task == "status":
+                    status_p[i] = float(probs[row][best])
         if progress:
             progress()
-    predicted["status"] = _status_with_cues(texts, langs, predicted["status"])
+    predicted["status"] = _status_with_cues(
+        texts, langs, predicted["status"], status_p, options.status_threshold
+    )
     return score(labels, predicted, langs)
 
 
@@ -107,11 +127,12 @@ def train(
     codebook: Codebook,
     trained_on: str,
     progress: Callable[[], None] | None = None,
+    options: TextOptions | None = None,
 ) -> Model:
     """Cross-validate, then fit every task on all examples."""
     codes = lexicon_codes(codebook)
     features, langs = _features(texts, codes, codebook.lexicon)
-    cv = cross_validate(texts, features, langs, progress)
+    cv = cross_validate(texts, features, langs, progress, options)
     tasks = {}
     for task in ("mechanism", "frame", "status"):
         y = [getattr(t, task) or "n/a" for t in texts]
