@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 import ahocorasick
+import regex
 import yaml
 
 from lowpolitics.framework.codebook import load_codebook
@@ -29,6 +30,13 @@ from lowpolitics.text.stemming import stem, stem_sequence, tokens
 
 NO_MECHANISM = "none"  # the mechanism group's answer when the text has no evidence for it
 NEUTRAL = "neutral"  # the frame group's answer when neither frame wins
+
+# A short quotation is a name ("Ынтымак" сарайы, фестиваль «Дружба», NGO "Youth of Osh"); a long
+# one is somebody's words, which can frame. Up to four words between quotes count as a name.
+_NAME_IN_QUOTES = regex.compile(
+    r"«[^»\n]{1,40}»|\"[^\"\n]{1,40}\"|“[^”\n]{1,40}”|„[^“”\n]{1,40}[“”]"
+)
+_SENTENCE_START = regex.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„(—–-]\s*)$")
 
 
 class Evidence(NamedTuple):
@@ -193,11 +201,39 @@ class LexiconCoder:
             hits.extend((first, last, code, term) for code, term in payload)
         kept = _drop_nested(hits)
         evidence = [Evidence(code, term, toks[a][1], toks[b][2]) for a, b, code, term in kept]
+        evidence = _without_names(text, evidence)
         evidence.sort(key=lambda e: (e.start, e.end, e.code))
         scores: dict[str, float] = {}
         for item in evidence:
             scores[item.code] = scores.get(item.code, 0.0) + 1.0
         return CodingResult(lang=lang, evidence=evidence, scores=scores)
+
+
+def _names(text: str) -> list[tuple[int, int]]:
+    """Spans of short quotations, which are names rather than words that frame."""
+    return [
+        (m.start(), m.end()) for m in _NAME_IN_QUOTES.finditer(text) if len(m.group().split()) <= 4
+    ]
+
+
+def _without_names(text: str, evidence: list[Evidence]) -> list[Evidence]:
+    """Frame evidence that is part of a name is no frame: a hit inside a short quotation, or a
+    capitalised hit in mid-sentence ("Ынтымак сарайында", "the Friendship festival")."""
+    frames = set(_groups()["frame"])
+    if not any(e.code in frames for e in evidence):
+        return evidence
+    names = _names(text)
+    kept = []
+    for e in evidence:
+        if e.code in frames:
+            if any(a <= e.start and e.end <= b for a, b in names):
+                continue
+            if text[e.start].isupper() and not _SENTENCE_START.search(
+                text[max(0, e.start - 3) : e.start]
+            ):
+                continue
+        kept.append(e)
+    return kept
 
 
 def _drop_nested(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

@@ -3,7 +3,8 @@ words that led there.
 
 ``fast`` uses the lexicon only (no embeddings): the mechanism is the code with most evidence,
 the frame integrative or securitizing by evidence, else neutral. The full classifier adds the
-trained model over sentence embeddings and lexicon features. The status is read from the status
+trained model over sentence embeddings and lexicon features. A frame other than neutral needs
+words that frame or a sure model (``frame_threshold``). The status is read from the status
 cues in their sentences (:mod:`lowpolitics.text.statuses`) and carries that sentence; without a
 cue the full classifier may name one when its probability clears ``status_threshold``, else the
 status is ``n/a`` (it abstains), as it always is in fast mode without a cue.
@@ -20,7 +21,7 @@ from lowpolitics.framework.dates import first_day
 from lowpolitics.framework.gazetteer import load_gazetteer
 from lowpolitics.text.embeddings import embed
 from lowpolitics.text.langid import identify
-from lowpolitics.text.lexicon import NO_MECHANISM, LexiconCoder
+from lowpolitics.text.lexicon import NEUTRAL, NO_MECHANISM, LexiconCoder
 from lowpolitics.text.model import Model
 from lowpolitics.text.options import TextOptions
 
@@ -42,6 +43,14 @@ def lexicon_codes(codebook: Codebook) -> list[str]:
 def lexicon_features(scores: dict[str, float], codes: list[str], weight: float = 1.0) -> np.ndarray:
     """Log-counts of lexicon evidence, scaled against the unit-length embedding."""
     return weight * np.log1p(np.array([scores.get(c, 0.0) for c in codes], dtype=np.float64))
+
+
+def framed(label: str, probability: float, coding, threshold: float) -> str:
+    """A non-neutral frame stands on words that frame (lexicon evidence for it) or on a model
+    at least ``threshold`` sure; otherwise the text is neutral — the topic is not a frame."""
+    if label == NEUTRAL or coding.scores.get(label) or probability >= threshold:
+        return label
+    return NEUTRAL
 
 
 def _ranked(scores: dict[str, float], codes: list[str]) -> list[dict]:
@@ -93,7 +102,7 @@ class Classifier:
         probabilities = self._model_outputs(items, codings) if not self.fast and items else {}
         results = []
         for i, (item, lang, coding) in enumerate(zip(items, langs, codings, strict=True)):
-            model_status, model_p = NO_STATUS, 0.0
+            model_status, model_p, frame_p = NO_STATUS, 0.0, None
             if self.fast:
                 ranked = _ranked(coding.scores, self.codebook.classifier_mechanisms)
                 mechanism = coding.mechanism if ranked else NO_MECHANISM
@@ -106,7 +115,11 @@ class Classifier:
                     for j in np.argsort(-p)
                 ]
                 mechanism = ranked[0]["code"]
-                frame = tasks["frame"].classes[int(np.argmax(probabilities["frame"][i]))]
+                best = int(np.argmax(probabilities["frame"][i]))
+                frame_p = float(probabilities["frame"][i][best])
+                frame = framed(
+                    tasks["frame"].classes[best], frame_p, coding, self.options.frame_threshold
+                )
                 if "status" in tasks:
                     best = int(np.argmax(probabilities["status"][i]))
                     model_status = tasks["status"].classes[best]
@@ -142,6 +155,7 @@ class Classifier:
                     "mechanism": mechanism,
                     "mechanisms": ranked,
                     "frame": frame,
+                    "frame_probability": round(frame_p, 4) if frame_p is not None else None,
                     "status": status,
                     "status_basis": basis,
                     "status_sentence": reading.sentence or None,

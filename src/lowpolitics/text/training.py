@@ -19,7 +19,7 @@ from lowpolitics.text.lexicon import LexiconCoder
 from lowpolitics.text.metrics import classification_report
 from lowpolitics.text.model import Model, TaskModel
 from lowpolitics.text.options import TextOptions
-from lowpolitics.text.pipeline import lexicon_codes, lexicon_features
+from lowpolitics.text.pipeline import framed, lexicon_codes, lexicon_features
 
 C = 8.0
 LEXICON_WEIGHT = 0.1  # chosen by grouped cross-validation on the development corpus:
@@ -73,6 +73,7 @@ def cross_validate(
     langs: list[str],
     progress: Callable[[], None] | None = None,
     options: TextOptions | None = None,
+    lexicon: dict | None = None,
 ) -> dict:
     """Out-of-fold predictions for every task, scored overall and by language."""
     options = options or TextOptions()
@@ -84,6 +85,7 @@ def cross_validate(
     }
     predicted = {task: [""] * len(texts) for task in labels}
     status_p = [1.0] * len(texts)
+    frame_p = [1.0] * len(texts)
     # paraphrases of one fact (in several languages) stay in one fold, so the score measures
     # texts about facts the model has not seen, not translations of ones it has
     groups = [t.group or t.id for t in texts]
@@ -102,8 +104,16 @@ def cross_validate(
                 predicted[task][i] = model.classes[best]
                 if task == "status":
                     status_p[i] = float(probs[row][best])
+                elif task == "frame":
+                    frame_p[i] = float(probs[row][best])
         if progress:
             progress()
+    coder = LexiconCoder(lexicon) if lexicon is not None else None
+    if coder is not None:  # as the classifier decides: a frame needs evidence or a sure model
+        predicted["frame"] = [
+            framed(label, p, coder.code(t.text, lang), options.frame_threshold)
+            for label, p, t, lang in zip(predicted["frame"], frame_p, texts, langs, strict=True)
+        ]
     predicted["status"] = _status_with_cues(
         texts, langs, predicted["status"], status_p, options.status_threshold
     )
@@ -132,7 +142,7 @@ def train(
     """Cross-validate, then fit every task on all examples."""
     codes = lexicon_codes(codebook)
     features, langs = _features(texts, codes, codebook.lexicon)
-    cv = cross_validate(texts, features, langs, progress, options)
+    cv = cross_validate(texts, features, langs, progress, options, codebook.lexicon)
     tasks = {}
     for task in ("mechanism", "frame", "status"):
         y = [getattr(t, task) or "n/a" for t in texts]
