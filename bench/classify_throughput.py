@@ -1,87 +1,147 @@
-"""Text classification throughput: MB/s and texts/s of ``classify --fast`` (lexicon) and of the
-full classifier (embeddings + model), against a baseline measured in the same run on the same
-texts: one regular-expression alternation of all the lexicon's surface terms per language
-(no stemming, no boundaries beyond \\b, no decisions).
+"""Text classification throughput, against two baselines measured in the same run on the same
+texts: a bare pyahocorasick scan of the lexicon's surface terms (the floor: no stemming, no
+decisions) and spaCy's PhraseMatcher over the same terms (a tokenising matcher). Then the peak
+memory of ``lowpolitics classify --fast`` streaming the same texts from a file.
 
-    python bench/classify_throughput.py [N]      # N texts (default 3000) drawn from the corpus
+    python bench/classify_throughput.py [--mb 50] [--full 300]
+
+Texts are built from the development corpus: two to four of its sentences in a random order plus
+a numbered sentence, so no two texts are the same and the size can be chosen. Language ID is on
+(no language is given). spaCy is optional (``pip install -e .[bench]``); without it that row
+says so. The full classifier (embeddings + model) is timed on ``--full`` texts only.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-import regex
+import ahocorasick
 
 from lowpolitics.framework.codebook import load_codebook
 from lowpolitics.text.corpus import corpus_files
 from lowpolitics.text.gold import read_jsonl
 from lowpolitics.text.model import load_model
 from lowpolitics.text.pipeline import Classifier, TextInput
+from lowpolitics.text.segment import sentences
 
 
-def corpus(n: int) -> list[TextInput]:
-    texts = [t for path in corpus_files() for t in read_jsonl(path)]
-    rng = random.Random(5)
-    return [
-        TextInput(str(i), t.text, t.lang) for i, t in enumerate(rng.choice(texts) for _ in range(n))
-    ]
+def build_texts(megabytes: float, seed: int = 5) -> list[str]:
+    pool = [s.text for path in corpus_files() for t in read_jsonl(path) for s in sentences(t.text)]
+    rng = random.Random(seed)
+    out, size, number = [], 0, 0
+    while size < megabytes * 1e6:
+        number += 1
+        text = " ".join(rng.sample(pool, rng.randint(2, 4))) + f" No. {number}."
+        out.append(text)
+        size += len(text.encode("utf-8"))
+    return out
 
 
-def baseline(items: list[TextInput], lexicon: dict) -> float:
-    patterns = {}
-    for lang in ("en", "ru", "ky", "tg"):
-        terms = sorted(
-            {t for langs in lexicon["codes"].values() for t in langs.get(lang, [])},
-            key=len,
-            reverse=True,
-        )
-        patterns[lang] = regex.compile(
-            r"\b(?:" + "|".join(map(regex.escape, terms)) + r")", regex.IGNORECASE
-        )
+def lexicon_terms(lexicon: dict) -> list[str]:
+    return sorted(
+        {t.lower() for by_lang in lexicon["codes"].values() for ts in by_lang.values() for t in ts}
+    )
+
+
+def bare_scan(texts: list[str], terms: list[str]) -> float:
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        automaton.add_word(term, term)
+    automaton.make_automaton()
     start = time.perf_counter()
-    for item in items:
-        patterns[item.lang].findall(item.text)
+    hits = 0
+    for text in texts:
+        for _ in automaton.iter(text.lower()):
+            hits += 1
     return time.perf_counter() - start
 
 
-def timed(classifier: Classifier, items: list[TextInput]) -> float:
-    classifier.classify_many(items[:20])  # load models and caches outside the clock
+def spacy_matcher(texts: list[str], terms: list[str]) -> float | None:
+    try:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+    except ImportError:
+        return None
+    nlp = spacy.blank("xx")
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher.add("LEXICON", [nlp.make_doc(term) for term in terms])
     start = time.perf_counter()
-    for i in range(0, len(items), 64):
-        classifier.classify_many(items[i : i + 64])
+    for doc in nlp.pipe(texts, batch_size=256):
+        matcher(doc)
     return time.perf_counter() - start
+
+
+def classified(classifier: Classifier, texts: list[str], batch: int = 64) -> float:
+    classifier.classify_many([TextInput("warm", texts[0])])  # load caches outside the clock
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        classifier.classify_many([TextInput(str(j), t) for j, t in enumerate(texts[i : i + batch])])
+    return time.perf_counter() - start
+
+
+def peak_rss_of_cli(texts: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of ``lowpolitics classify --fast`` on a file."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for i, text in enumerate(texts):
+                handle.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
+        start = time.perf_counter()
+        subprocess.run(
+            [str(Path(sys.executable).with_name("lowpolitics")), "classify", "--fast",
+             "--in", str(source), "--out", str(target)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=50.0, help="size of the texts in MB")
+    parser.add_argument("--full", type=int, default=300, help="texts for the full classifier")
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI memory run")
+    args = parser.parse_args()
     codebook = load_codebook()
-    items = corpus(n)
-    megabytes = sum(len(i.text.encode("utf-8")) for i in items) / 1e6
-    rows = [("baseline: regex alternation of lexicon terms", baseline(items, codebook.lexicon))]
-    rows.append(
-        (
-            "classify --fast (lexicon, dates, places, status)",
-            timed(Classifier(fast=True, codebook=codebook), items),
-        )
-    )
-    full_items = items[: min(n, 500)]  # the embedding is the slow part: time fewer texts
-    full = timed(Classifier(load_model(), codebook=codebook), full_items)
-    print(f"{n:,} texts ({megabytes:.2f} MB) from the development corpus, languages given")
-    print(f"{'step':<52}{'texts/s':>10}{'MB/s':>9}{'× baseline':>12}")
-    base = n / rows[0][1]
+    texts = build_texts(args.mb)
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    terms = lexicon_terms(codebook.lexicon)
+    print(f"{len(texts):,} distinct texts, {megabytes:.1f} MB, {len(terms)} lexicon terms")
+    rows = [("bare pyahocorasick scan of the terms", bare_scan(texts, terms))]
+    rows.append(("spaCy PhraseMatcher (blank xx) on the terms", spacy_matcher(texts, terms)))
+    fast = classified(Classifier(fast=True, codebook=codebook), texts)
+    rows.append(("classify --fast (language ID on), in process", fast))
+    print(f"{'step':<50}{'MB/s':>9}{'texts/s':>11}")
     for label, seconds in rows:
-        print(
-            f"{label:<52}{n / seconds:>10,.0f}{megabytes / seconds:>9.2f}"
-            f"{base / (n / seconds):>12.1f}"
-        )
-    share = len(full_items) / n
+        if seconds is None:
+            print(f"{label:<50}{'not installed (pip install -e .[bench])':>20}")
+            continue
+        print(f"{label:<50}{megabytes / seconds:>9.2f}{len(texts) / seconds:>11,.0f}")
+    scan, spacy_s = rows[0][1], rows[1][1]
+    print(f"classify --fast is {fast / scan:.0f}× slower than the bare scan (target: within 3×)")
+    if spacy_s:
+        print(f"classify --fast is {fast / spacy_s:.1f}× the time of spaCy (target: below 1×)")
+    sample = texts[: args.full]
+    full = classified(Classifier(load_model(), codebook=codebook), sample)
+    sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1e6
     print(
-        f"{'classify (full: embeddings + model), ' + str(len(full_items)) + ' texts':<52}"
-        f"{len(full_items) / full:>10,.1f}{megabytes * share / full:>9.3f}"
-        f"{base / (len(full_items) / full):>12.0f}"
+        f"full classifier on {len(sample)} texts: {sample_mb / full:.3f} MB/s, "
+        f"{len(sample) / full:.1f} texts/s"
     )
+    if not args.no_cli:
+        seconds, rss = peak_rss_of_cli(texts)
+        print(
+            f"lowpolitics classify --fast on the {megabytes:.1f} MB file: {seconds:.0f} s, "
+            f"peak RSS {rss:.0f} MB (target: under 300 MB whatever the size)"
+        )
 
 
 if __name__ == "__main__":

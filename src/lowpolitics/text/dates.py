@@ -302,6 +302,7 @@ def _build(kind: Kind, m: regex.Match[str], ref: date | None) -> PartialDate | N
 
 
 _REL_RULES = frozenset(_RELATIVE)
+_DIGIT = regex.compile(r"\d")
 
 
 def _build_range(
@@ -333,7 +334,10 @@ def extract_dates(
     plus a year. Relative mentions need ``reference`` and are skipped without it.
     """
     found: list[tuple[int, int, Kind, regex.Match[str]]] = []
-    for pattern in _PATTERNS + _REL_PATTERNS:
+    # every absolute pattern has a day or a year in figures, and relative mentions cannot be
+    # dated without a reference: a text without digits, or without a reference, skips them
+    scanned = (_PATTERNS if _DIGIT.search(text) else ()) + (_REL_PATTERNS if reference else ())
+    for pattern in scanned:
         if lang is not None and lang not in pattern.langs:
             continue
         for m in pattern.rx.finditer(text):

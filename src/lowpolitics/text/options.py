@@ -27,6 +27,7 @@ class TextOptions:
     # framing was the error users met on real news.
     frame_threshold: float = 0.6
     batch: int = 64  # texts classified (and written) together
+    langid_prefix: int = 2000  # characters of a text read to identify its language
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.status_threshold <= 1.0:

@@ -95,9 +95,10 @@ class Classifier:
     def classify_many(self, items: list[TextInput]) -> list[dict]:
         from lowpolitics.text.dates import event_date
         from lowpolitics.text.places import extract_places
-        from lowpolitics.text.statuses import NO_STATUS, read_status, status_cues
+        from lowpolitics.text.statuses import NO_STATUS, read_status
 
-        langs = [item.lang or identify(item.text).lang for item in items]
+        prefix = self.options.langid_prefix  # the opening of a long text tells its language
+        langs = [item.lang or identify(item.text[:prefix]).lang for item in items]
         codings = [self.coder.code(i.text, lang) for i, lang in zip(items, langs, strict=True)]
         probabilities = self._model_outputs(items, codings) if not self.fast and items else {}
         results = []
@@ -131,7 +132,7 @@ class Classifier:
                 status, basis = model_status, "model"
             else:
                 status, basis = NO_STATUS, "none"
-            cues = status_cues(item.text, lang)
+            cues = reading.cues
             when = event_date(item.text, lang, first_day(item.date))
             places = extract_places(item.text, self.gazetteer, lang)
             evidence = [

@@ -288,6 +288,7 @@ class StatusReading:
     sentence: str
     sentence_start: int
     sentence_end: int
+    cues: tuple[StatusCue, ...] = ()  # every cue of the text, as read
 
 
 def _compile() -> tuple[tuple[str, str, regex.Pattern[str]], ...]:
@@ -380,8 +381,8 @@ def read_status(text: str, lang: str | None = None) -> StatusReading:
     status = decide_status(cues)
     cue = next((c for c in cues if c.status == status), None)
     if cue is None:
-        return StatusReading(NO_STATUS, None, "", 0, 0)
+        return StatusReading(NO_STATUS, None, "", 0, 0, tuple(cues))
     left, right = _sentence_bounds(text, cue.start, cue.end)
     sentence = text[left:right].strip()
     start = text.index(sentence, left) if sentence else left
-    return StatusReading(status, cue, sentence, start, start + len(sentence))
+    return StatusReading(status, cue, sentence, start, start + len(sentence), tuple(cues))
