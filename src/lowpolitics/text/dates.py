@@ -35,7 +35,7 @@ import regex
 
 from lowpolitics.framework.dates import PartialDate
 
-__all__ = ["DateMention", "event_date", "extract_dates"]
+__all__ = ["DateMention", "event_date", "event_mention", "extract_dates"]
 
 # "май" takes only its own endings: a free tail would read "майрамы 2022-жылы" (the 2022
 # holiday) as May 2022.
@@ -205,6 +205,22 @@ _RELATIVE: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("next year",),
     },
 }
+# Weekdays ("on Friday", «в пятницу», «жума күнү» is left out: «жума» is also "week"): the latest
+# such day on or before the document's date — reports mostly look back.
+_WEEKDAYS = {
+    "ru": ("в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "в субботу",
+           "в воскресенье"),
+    "ky": ("дүйшөмбүдө", "шейшембиде", "шаршембиде", "бейшембиде", None, "ишембиде",
+           "жекшембиде"),
+    "tg": ("рӯзи душанбе", "рӯзи сешанбе", "рӯзи чоршанбе", "рӯзи панҷшанбе", "рӯзи ҷумъа",
+           "рӯзи шанбе", "рӯзи якшанбе"),
+    "en": ("on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday",
+           "on Sunday"),
+}  # fmt: skip
+for _lang, _names in _WEEKDAYS.items():
+    for _day, _name in enumerate(_names):
+        if _name:
+            _RELATIVE.setdefault(f"wd{_day}", {})[_lang] = (_name,)
 
 
 def _relative_patterns() -> tuple[_Pattern, ...]:
@@ -263,6 +279,9 @@ def _shift_month(ref: date, months: int) -> PartialDate:
 
 
 def _resolve(rule: str, ref: date) -> PartialDate:
+    if rule.startswith("wd"):
+        day = ref - timedelta(days=(ref.weekday() - int(rule[2:])) % 7)
+        return PartialDate(day.year, day.month, day.day)
     unit, offset = rule[0], int(rule[1:])
     if unit == "d":
         day = ref + timedelta(days=offset)
@@ -365,17 +384,26 @@ def extract_dates(
 _RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}
 
 
-def event_date(
-    text: str, lang: str | None = None, reference: date | None = None
-) -> PartialDate | None:
-    """The date an item most likely reports: the most specific mention, first one on a tie.
+def event_mention(
+    text: str, lang: str | None = None, reference: date | None = None, skip_before: int = 0
+) -> DateMention | None:
+    """The mention of the date an item most likely reports: the most specific one, the first
+    on a tie; mentions starting before ``skip_before`` (a dateline) are not candidates.
 
     Precision decides before position because a news lead often frames an event ("в 2022 году
     стороны договорились…") and only then gives its day; among equally precise mentions the
     first wins, since leads put the event's own date before background dates. ``None`` when
     the text names no date.
     """
-    mentions = extract_dates(text, lang, reference)
+    mentions = [m for m in extract_dates(text, lang, reference) if m.start >= skip_before]
     if not mentions:
         return None
-    return min(mentions, key=lambda d: (_RANK[d.date.precision], d.start)).date
+    return min(mentions, key=lambda d: (_RANK[d.date.precision], d.start))
+
+
+def event_date(
+    text: str, lang: str | None = None, reference: date | None = None
+) -> PartialDate | None:
+    """The date an item most likely reports (see :func:`event_mention`)."""
+    mention = event_mention(text, lang, reference)
+    return mention.date if mention else None

@@ -93,7 +93,8 @@ class Classifier:
         return {name: task.probabilities(features) for name, task in self.model.tasks.items()}
 
     def classify_many(self, items: list[TextInput]) -> list[dict]:
-        from lowpolitics.text.dates import event_date
+        from lowpolitics.text.datelines import find_dateline
+        from lowpolitics.text.dates import event_mention
         from lowpolitics.text.places import extract_places
         from lowpolitics.text.statuses import NO_STATUS, read_status
 
@@ -133,8 +134,17 @@ class Classifier:
             else:
                 status, basis = NO_STATUS, "none"
             cues = reading.cues
-            when = event_date(item.text, lang, first_day(item.date))
-            places = extract_places(item.text, self.gazetteer, lang)
+            reference = first_day(item.date)
+            line = find_dateline(item.text, lang, reference)
+            if line is not None and reference is None:
+                reference = line.date  # the dateline dates the document, not the event
+            skip = line.end if line is not None else 0
+            when = event_mention(item.text, lang, reference, skip_before=skip)
+            places = [
+                p
+                for p in extract_places(item.text, self.gazetteer, lang)
+                if line is None or not (line.place_start <= p.start < line.place_end)
+            ]
             evidence = [
                 {"code": e.code, "term": e.term, "start": e.start, "end": e.end}
                 for e in coding.evidence
@@ -161,8 +171,25 @@ class Classifier:
                     "status_basis": basis,
                     "status_sentence": reading.sentence or None,
                     "status_probability": round(model_p, 4) if basis == "model" else None,
-                    "event_date": when.isoformat() if when else None,
+                    "event_date": when.date.isoformat() if when else None,
+                    "event_date_evidence": (
+                        {"term": when.text, "start": when.start, "end": when.end} if when else None
+                    ),
+                    "dateline": (
+                        {
+                            "place": line.place,
+                            "date": line.date.isoformat() if line.date else None,
+                            "start": line.start,
+                            "end": line.end,
+                        }
+                        if line
+                        else None
+                    ),
                     "places": list(dict.fromkeys(p.name_en for p in places)),
+                    "place_evidence": [
+                        {"name": p.name_en, "term": p.text, "start": p.start, "end": p.end}
+                        for p in places
+                    ],
                     "evidence": evidence,
                 }
             )

@@ -55,6 +55,19 @@ _MONTH_ABBR = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 _NUMBER_NEXT = regex.compile(r"\.?\s*\d")
+# A short quotation is a name: a place inside it with other words (NGO «Молодёжь Оша», festival
+# "Isfara Spring") names the organisation, not the place; «Кулунду» alone is still the place.
+_QUOTED = regex.compile(r"«[^»\n]{1,60}»|\"[^\"\n]{1,60}\"|“[^”\n]{1,60}”|„[^“”\n]{1,60}[“”]")
+# "Youth of Osh", "Friends of Batken": a capitalised word and "of" before the place make an
+# organisation's name — unless the word is an office or an administrative unit.
+_OF_NAME = regex.compile(r"\b(?P<head>\p{Lu}\p{Ll}+) of (?:the )?$")
+_OF_PLACE_HEADS = frozenset(
+    [
+        "Governor", "Mayor", "Head", "Akim", "Region", "Province", "Oblast", "District", "City",
+        "Town", "Village", "Republic", "People", "Residents", "Outskirts", "Centre", "Center",
+        "South", "North", "East", "West", "Part", "Parts",
+    ]
+)  # fmt: skip
 
 # Folded keys that are also everyday words; they match only with a capital initial.
 _COMMON_WORDS = frozenset(
@@ -266,6 +279,15 @@ def extract_places(text: str, gazetteer: Gazetteer, lang: str | None = None) -> 
         for entry in entries:
             if _tail_ok(entry, tail, lang) and (entry.lower_ok or not lowercase):
                 spans[(start, end)].append(entry.place_id)
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group().split()) <= 5]
+    for start, end in list(spans):
+        inside = next(((a, b) for a, b in quoted if a < start and end < b), None)
+        if inside and _TOKEN.search(text[inside[0] : start] + " " + text[end : inside[1]]):
+            del spans[(start, end)]  # a place word inside a quoted name with other words
+            continue
+        head = _OF_NAME.search(text, max(0, start - 40), start)
+        if head and head["head"] not in _OF_PLACE_HEADS:
+            del spans[(start, end)]
     taken: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if not any(start < t_end and t_start < end for t_start, t_end in taken):

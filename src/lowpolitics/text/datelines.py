@@ -1,0 +1,54 @@
+"""Datelines: "БИШКЕК, 12 марта —", "ДУШАНБЕ, 12.03.2023 –", "KHUJAND, March 12 (Asia-Plus) —".
+
+A news item often opens with the place it was filed from and the day it was published. Neither
+is the event: the dateline's date is the *document's* date (the reference for "вчера" or a
+year-less "18-апрелде"), and its place is where the reporter sat. So the pipeline reads the
+dateline first, takes its date as the reference when none was given, and leaves its span out of
+the event's date and places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import regex
+
+__all__ = ["Dateline", "find_dateline"]
+
+# An opening place (one to three words, first letter capital; often all capitals), a comma, a
+# short stretch with a figure in it (the date, maybe an agency in brackets), then a dash.
+_DATELINE = regex.compile(
+    r"\A\s*(?P<place>\p{Lu}[\p{L}\-’']+(?:[ \-]\p{Lu}[\p{L}\-’']+){0,2})\s*,\s*"
+    r"(?P<when>[^\n—–]{0,40}?\d[^\n—–]{0,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|-\s|\s-)\s*",
+    regex.VERSION1,
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    start: int
+    end: int  # where the report proper begins
+    place: str
+    place_start: int
+    place_end: int
+    date: date | None  # the publication day when the dateline gives one in full
+
+
+def find_dateline(
+    text: str, lang: str | None = None, reference: date | None = None
+) -> Dateline | None:
+    """The dateline at the start of ``text``, or ``None``. Its date is resolved against
+    ``reference`` when it lacks a year ("12 марта")."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    from lowpolitics.text.dates import extract_dates
+
+    mentions = extract_dates(m["when"], lang, reference)
+    day = None
+    if mentions and mentions[0].date.precision == "day":
+        day = mentions[0].date.start
+    if day is None and not mentions:
+        return None  # a figure but no date: "Rahmon, 70, said —" is no dateline
+    return Dateline(m.start(), m.end(), m["place"], m.start("place"), m.end("place"), day)
