@@ -7,16 +7,6 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.analysis.at_risk import at_risk
-from lowpolitics.analysis.continuity import continuity, load_continuity_inputs
-from lowpolitics.analysis.dataset import load_dataset
-from lowpolitics.analysis.index import run_index
-from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
-from lowpolitics.analysis.reach import reach
-from lowpolitics.analysis.recovery import recovery
-from lowpolitics.analysis.run_all import analyse_database
-from lowpolitics.analysis.survival import survival
-from lowpolitics.analysis.timeline import timeline
 from lowpolitics.cli.analyse_options import (
     AS_OF,
     FORMAT,
@@ -36,12 +26,17 @@ analyse_app = typer.Typer(help="Measure what holds when tension rises.", no_args
 
 
 def _dataset(state: State):
+    from lowpolitics.analysis.dataset import load_dataset
+
     require_schema(state.engine)
     with session_scope(state.engine) as session:
         return load_dataset(session)
 
 
 def _dataset_and_inputs(state: State):
+    from lowpolitics.analysis.continuity import load_continuity_inputs
+    from lowpolitics.analysis.dataset import load_dataset
+
     require_schema(state.engine)
     with session_scope(state.engine) as session:
         return load_dataset(session), load_continuity_inputs(session)
@@ -78,6 +73,8 @@ def reach_command(
     fmt: str = FORMAT,
 ) -> None:
     """Participants, women and youth, border regions and reciprocity, per year."""
+    from lowpolitics.analysis.reach import reach
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, "auto", None)
@@ -125,6 +122,8 @@ def timeline_command(
     fmt: str = FORMAT,
 ) -> None:
     """Activities by mechanism per year and quarter, with the tension periods."""
+    from lowpolitics.analysis.timeline import timeline
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule)
@@ -156,6 +155,8 @@ def all_command(
     out_file: Path | None = typer.Option(None, "--out", help="write the JSON to this file"),
 ) -> None:
     """Every analysis in one JSON document (what the brief and the web app read)."""
+    from lowpolitics.analysis.run_all import analyse_database
+
     state: State = ctx.obj
     check_format(fmt, ("json",))
     options = build_options(date_from, date_to, periods, period_rule, as_of)
@@ -182,6 +183,8 @@ def survival_command(
     fmt: str = FORMAT,
 ) -> None:
     """Time from an initiative's start to its first disruption (Kaplan–Meier, Cox)."""
+    from lowpolitics.analysis.survival import survival
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
@@ -227,6 +230,8 @@ def recovery_command(
     fmt: str = FORMAT,
 ) -> None:
     """Days from each period's start until each mechanism is seen working again."""
+    from lowpolitics.analysis.recovery import recovery
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
@@ -265,6 +270,8 @@ def at_risk_command(
     fmt: str = FORMAT,
 ) -> None:
     """Planned activities in the horizon, with their estimated chance of disruption."""
+    from lowpolitics.analysis.at_risk import at_risk
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(None, None, periods, period_rule, as_of)
@@ -307,6 +314,8 @@ def continuity_command(
     fmt: str = FORMAT,
 ) -> None:
     """Commission rhythm, commitments with activity, and silent disruptions (inferred)."""
+    from lowpolitics.analysis.continuity import continuity
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
@@ -376,6 +385,8 @@ def network_command(
     out_file: Path | None = typer.Option(None, "--out", help="file for graphml/gexf/json"),
 ) -> None:
     """Who works with whom across the border: ties, bridges, communities (Gephi export)."""
+    from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
+
     state: State = ctx.obj
     check_format(fmt, ("table", "json", "graphml", "gexf"))
     options = build_options(date_from, date_to, "auto", None)
@@ -438,6 +449,8 @@ def index_command(
     fmt: str = FORMAT,
 ) -> None:
     """The Cultural Diplomacy Index per year, with its 5–95 % band and what drives it."""
+    from lowpolitics.analysis.index import run_index
+
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, "auto", None)

@@ -9,7 +9,6 @@ import typer
 from lowpolitics.cli.analyse_options import AS_OF, FROM, PERIODS, RULE, TO, build_options
 from lowpolitics.cli.output import out
 from lowpolitics.cli.state import State
-from lowpolitics.report.build import brief_from_store
 
 
 def brief_command(
@@ -24,6 +23,8 @@ def brief_command(
     rules: Path | None = typer.Option(None, "--rules", help="YAML file adding or overriding rules"),
 ) -> None:
     """Write brief.html (self-contained) and brief.pdf: findings, charts, recommendations."""
+    from lowpolitics.report.build import brief_from_store
+
     state: State = ctx.obj
     options = build_options(date_from, date_to, periods, period_rule, as_of)
     html, pdf, _ = brief_from_store(

@@ -10,9 +10,8 @@ import typer
 
 from lowpolitics.cli.output import err, out, progress_factory
 from lowpolitics.cli.state import State
-from lowpolitics.exchange.csv_export import export_csv
 from lowpolitics.store.db import head_revision, session_scope, upgrade
-from lowpolitics.store.importing import CONTEXT_FORMATS, ImportOutcome, import_file
+from lowpolitics.store.importing import ImportOutcome
 from lowpolitics.store.reference import seed_reference
 
 import_app = typer.Typer(
@@ -73,6 +72,8 @@ def _run_import(
     ignore_extra: bool,
     all_warnings: bool,
 ) -> None:
+    from lowpolitics.store.importing import import_file
+
     state: State = ctx.obj
     progress, start = progress_factory(f"importing {file.name}")
     with progress:
@@ -119,6 +120,8 @@ def import_context(
     all_warnings: bool = WARNINGS,
 ) -> None:
     """Import security, political and economic events, or declared tension periods."""
+    from lowpolitics.store.importing import CONTEXT_FORMATS
+
     if fmt not in CONTEXT_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(CONTEXT_FORMATS)}", param_hint="--format")
     _run_import(ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings)
@@ -164,6 +167,8 @@ def import_codings_command(
 @export_app.command("csv")
 def export_csv_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
     """Write registry.csv, context.csv and actors.csv (they import back unchanged)."""
+    from lowpolitics.exchange.csv_export import export_csv
+
     state: State = ctx.obj
     counts = export_csv(state.engine, folder)
     for name, n in counts.items():

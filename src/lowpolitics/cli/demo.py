@@ -18,12 +18,8 @@ from lowpolitics.cli.output import out, progress_factory
 from lowpolitics.cli.resilience_commands import render_resilience
 from lowpolitics.cli.serve_command import serve_app
 from lowpolitics.cli.state import State
-from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
-from lowpolitics.report.build import brief_from_store
 from lowpolitics.store.accounts import add_user
-from lowpolitics.store.bundled_corpus import load_bundled_corpus
 from lowpolitics.store.db import session_scope
-from lowpolitics.store.importing import import_file
 from lowpolitics.store.queries import compute_stats
 
 DEMO_FILES = (
@@ -36,6 +32,9 @@ DEMO_FILES = (
 
 def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool = True) -> State:
     """Create ``folder/lowpolitics.db`` from scratch and load the bundled dataset into it."""
+    from lowpolitics.store.bundled_corpus import load_bundled_corpus
+    from lowpolitics.store.importing import import_file
+
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "lowpolitics.db"
     for suffix in ("", "-wal", "-shm"):
@@ -81,6 +80,9 @@ def demo(
 ) -> None:
     """Build a database from the bundled Kyrgyz–Tajik dataset, print its summary, write the
     brief and serve the dashboard (Ctrl+C stops it)."""
+    from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
+    from lowpolitics.report.build import brief_from_store
+
     parent: State = ctx.obj
     state = build_demo(out_dir, codebook_file=parent.codebook_file)
     console = out()

@@ -13,7 +13,6 @@ from rich.markup import escape
 
 from lowpolitics.cli.output import err, out, progress_factory
 from lowpolitics.cli.state import State
-from lowpolitics.store.documents import import_documents
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,6 +31,8 @@ def import_documents_command(
     ),
 ) -> None:
     """Import documents into the corpus; identical texts are stored once."""
+    from lowpolitics.store.documents import import_documents
+
     state: State = ctx.obj
     progress, start = progress_factory("importing documents")
     with progress:

@@ -6,14 +6,6 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.analysis.qda_queries import (
-    BY,
-    code_frequencies,
-    coded_segments,
-    cooccurrence,
-    document_code_matrix,
-    export_table,
-)
 from lowpolitics.cli.output import err, print_json, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
@@ -35,6 +27,15 @@ def query_command(
     fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
 ) -> None:
     """Query coded documents; print the rows and optionally export them for R or Excel."""
+    from lowpolitics.analysis.qda_queries import (
+        BY,
+        code_frequencies,
+        coded_segments,
+        cooccurrence,
+        document_code_matrix,
+        export_table,
+    )
+
     state: State = ctx.obj
     if kind not in KINDS:
         raise ConfigError(f"query '{kind}': use one of {', '.join(KINDS)}")

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.advise.render import to_markdown
-from lowpolitics.advise.rules import evaluate_rules, load_rules
-from lowpolitics.analysis.run_all import analyse_database
 from lowpolitics.cli.analyse_options import (
     AS_OF,
     FROM,
@@ -34,6 +31,10 @@ def recommend_command(
     fmt: str = typer.Option("md", "--format", "-f", help="md | json"),
 ) -> None:
     """Recommendations, each with the figures (and intervals) that triggered it."""
+    from lowpolitics.advise.render import to_markdown
+    from lowpolitics.advise.rules import evaluate_rules, load_rules
+    from lowpolitics.analysis.run_all import analyse_database
+
     state: State = ctx.obj
     check_format(fmt, ("md", "json"))
     options = build_options(date_from, date_to, periods, period_rule, as_of)

@@ -12,7 +12,7 @@ import typer
 
 from lowpolitics.cli.output import err, out
 from lowpolitics.cli.state import State
-from lowpolitics.exchange.refi import RefiCounts, export_qdc, export_qdpx, import_qdc, import_qdpx
+from lowpolitics.exchange.refi import RefiCounts
 from lowpolitics.store.db import require_schema, session_scope
 
 FILE = typer.Argument(..., help="the file to write or read")
@@ -21,6 +21,8 @@ MAX_WARNINGS = 10
 
 def export_qdpx_command(ctx: typer.Context, file: Path = FILE) -> None:
     """Write documents, codes, codings and memos as a REFI-QDA project (.qdpx)."""
+    from lowpolitics.exchange.refi import export_qdpx
+
     state: State = ctx.obj
     require_schema(state.engine)
     with session_scope(state.engine) as session:
@@ -34,6 +36,8 @@ def export_qdpx_command(ctx: typer.Context, file: Path = FILE) -> None:
 
 def export_qdc_command(ctx: typer.Context, file: Path = FILE) -> None:
     """Write the code tree as a REFI-QDA codebook (.qdc)."""
+    from lowpolitics.exchange.refi import export_qdc
+
     state: State = ctx.obj
     require_schema(state.engine)
     with session_scope(state.engine) as session:
@@ -57,11 +61,15 @@ def _report(file: Path, counts: RefiCounts) -> None:
 
 def import_qdpx_command(ctx: typer.Context, file: Path = FILE) -> None:
     """Load a REFI-QDA project (.qdpx) from lowpolitics or another QDA tool; one transaction."""
+    from lowpolitics.exchange.refi import import_qdpx
+
     state: State = ctx.obj
     _report(file, import_qdpx(state.engine, file, who=f"cli:{file.name}"))
 
 
 def import_qdc_command(ctx: typer.Context, file: Path = FILE) -> None:
     """Load a REFI-QDA codebook (.qdc): codes with hierarchy, colours and definitions."""
+    from lowpolitics.exchange.refi import import_qdc
+
     state: State = ctx.obj
     _report(file, import_qdc(state.engine, file, who=f"cli:{file.name}"))

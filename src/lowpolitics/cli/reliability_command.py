@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from lowpolitics.analysis.reliability import UNITS, reliability
 from lowpolitics.cli.output import err, out, print_json, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
@@ -37,6 +36,8 @@ def reliability_command(
     fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
 ) -> None:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha, overall and per code."""
+    from lowpolitics.analysis.reliability import UNITS, reliability
+
     state: State = ctx.obj
     if fmt not in ("table", "json"):
         raise ConfigError(f"--format '{fmt}': use table or json")

@@ -10,7 +10,7 @@ from lowpolitics.cli.analyse_options import FORMAT, FROM, TO, check_format, day_
 from lowpolitics.cli.output import err, print_json
 from lowpolitics.cli.state import State
 from lowpolitics.store.db import require_schema, session_scope
-from lowpolitics.store.search import SearchHit, search
+from lowpolitics.store.search import SearchHit
 
 WINDOW = 60  # characters of context either side of a match
 SHOWN_PER_DOCUMENT = 5  # KWIC lines per document in the table; JSON has them all
@@ -54,6 +54,8 @@ def search_command(
     fmt: str = FORMAT,
 ) -> None:
     """Search the documents' titles and texts; print each match in its context."""
+    from lowpolitics.store.search import search
+
     check_format(fmt)
     state: State = ctx.obj
     require_schema(state.engine)

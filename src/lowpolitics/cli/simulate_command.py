@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.analysis.simulate import DEFAULT_RATES, simulate
 from lowpolitics.cli.output import out, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
@@ -15,6 +14,8 @@ from lowpolitics.framework.errors import ConfigError
 
 def parse_rates(text: str | None, mechanisms: list[str]) -> dict[str, tuple[float, float]]:
     """``institutional=0.5/0.05,societal=0.2/0.04`` over the defaults (in tension/outside)."""
+    from lowpolitics.analysis.simulate import DEFAULT_RATES
+
     rates = dict(DEFAULT_RATES)
     if not text:
         return rates
@@ -47,6 +48,8 @@ def simulate_command(
     n: int = typer.Option(600, "--n", help="number of activities", min=0),
 ) -> None:
     """Write a synthetic registry and context with chosen disruption rates per mechanism."""
+    from lowpolitics.analysis.simulate import simulate
+
     state: State = ctx.obj
     chosen = parse_rates(rates, state.codebook.mechanism_codes)
     truth = simulate(out_dir, seed=seed, rates=chosen, n_activities=n, codebook=state.codebook)

@@ -92,23 +92,49 @@ def train_command(
     gold: list[Path] = typer.Option(
         [], "--gold", help="labelled JSON lines (repeatable); default: the development corpus"
     ),
+    from_db: bool = typer.Option(
+        False, "--from-db", help="add the sentences people coded in the app (see --db)"
+    ),
     model_out: Path = typer.Option(
         Path("lowpolitics-model.json"), "--out", help="where to write the model"
     ),
 ) -> None:
-    """Train the classifier on labelled texts; print cross-validated macro-F1."""
+    """Train the classifier on labelled texts; print cross-validated macro-F1.
+
+    With --from-db the sentences people coded with a mechanism, context kind or frame in the
+    app train it too (a machine's codings never do); the model file's card says how many."""
     from lowpolitics.text.training import FOLDS, train
 
     texts = _gold(ctx, gold, require=True)
     files = gold or []
+    sources = {
+        ("files " + ",".join(p.name for p in files)) if files else "development corpus": len(texts)
+    }
     trained_on = ",".join(fingerprint(p) for p in files) if files else "development corpus"
+    if from_db:
+        from lowpolitics.store.db import require_schema, session_scope
+        from lowpolitics.store.training_examples import human_examples
+
+        state: State = ctx.obj
+        require_schema(state.engine)
+        with session_scope(state.engine) as session:
+            coded = human_examples(session, state.codebook)
+        if not coded:
+            raise ConfigError(
+                "--from-db: no sentence in the database is coded by a person with a mechanism, "
+                "context kind or frame"
+            )
+        texts += coded
+        sources["database: people's codings"] = len(coded)
+        trained_on += f"+database ({len(coded)} coded sentences)"
     progress, start = progress_factory("cross-validating")
     with progress:
         tick = start(FOLDS)
-        model = train(texts, ctx.obj.codebook, trained_on, tick)
+        model = train(texts, ctx.obj.codebook, trained_on, tick, sources=sources)
     model.save(model_out)
     render_scores(model.cv["macro_f1"], f"cross-validated macro-F1 ({FOLDS} folds)")
-    out().print(f"model written to {model_out} ({len(texts)} texts)", highlight=False)
+    shown = ", ".join(f"{name}: {n}" for name, n in sources.items())
+    out().print(f"model written to {model_out} ({len(texts)} texts — {shown})", highlight=False)
 
 
 def render_scores(summary: dict[str, dict[str, float]], title: str) -> None:

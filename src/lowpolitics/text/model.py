@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +46,9 @@ class Model:
     n_examples: int
     cv: dict  # cross-validated scores measured when the model was trained
     lexicon_weight: float = 1.0  # scale of the lexicon features against the embedding
+    # What a reader of the model needs to trust it: when it was trained, on what (texts per
+    # source, language and label), with which options, and its cross-validated scores.
+    card: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -55,6 +58,7 @@ class Model:
             "n_examples": self.n_examples,
             "cv": self.cv,
             "lexicon_weight": self.lexicon_weight,
+            "card": self.card,
             "tasks": {
                 name: {
                     "classes": t.classes,
@@ -85,6 +89,7 @@ class Model:
                 int(data.get("n_examples", 0)),
                 data.get("cv", {}),
                 float(data.get("lexicon_weight", 1.0)),
+                dict(data.get("card") or {}),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: the model file is damaged ({exc})") from exc

@@ -17,7 +17,7 @@ from lowpolitics.text.embeddings import embed
 from lowpolitics.text.gold import GoldText
 from lowpolitics.text.lexicon import LexiconCoder
 from lowpolitics.text.metrics import classification_report
-from lowpolitics.text.model import Model, TaskModel
+from lowpolitics.text.model import TASKS, Model, TaskModel
 from lowpolitics.text.options import TextOptions
 from lowpolitics.text.pipeline import framed, lexicon_codes, lexicon_features
 
@@ -75,31 +75,35 @@ def cross_validate(
     options: TextOptions | None = None,
     lexicon: dict | None = None,
 ) -> dict:
-    """Out-of-fold predictions for every task, scored overall and by language."""
+    """Out-of-fold predictions for every task, scored overall and by language. A text without a
+    label for a task (a sentence a coder marked only with a frame, say) neither trains nor
+    scores that task."""
     options = options or TextOptions()
     from sklearn.model_selection import StratifiedGroupKFold
 
-    labels = {
-        task: [getattr(t, task) or "n/a" for t in texts]
-        for task in ("mechanism", "frame", "status")
-    }
-    predicted = {task: [""] * len(texts) for task in labels}
+    labels = {task: [getattr(t, task) for t in texts] for task in TASKS}
+    predicted: dict[str, list[str]] = {task: [""] * len(texts) for task in labels}
     status_p = [1.0] * len(texts)
     frame_p = [1.0] * len(texts)
     # paraphrases of one fact (in several languages) stay in one fold, so the score measures
     # texts about facts the model has not seen, not translations of ones it has
     groups = [t.group or t.id for t in texts]
+    strata = [m or "unlabelled" for m in labels["mechanism"]]
     folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    for train, test in folds.split(features, labels["mechanism"], groups):
+    for train, test in folds.split(features, strata, groups):
         for task, y in labels.items():
-            y_train = [y[i] for i in train]
+            train_i = [i for i in train if y[i] is not None]
+            test_i = [i for i in test if y[i] is not None]
+            if not train_i or not test_i:
+                continue
+            y_train = [y[i] for i in train_i]
             if len(set(y_train)) < 2:
-                for i in test:
+                for i in test_i:
                     predicted[task][i] = y_train[0]
                 continue
-            model = _fit(features[train], y_train)
-            probs = model.probabilities(features[test])
-            for row, i in enumerate(test):
+            model = _fit(features[train_i], y_train)
+            probs = model.probabilities(features[test_i])
+            for row, i in enumerate(test_i):
                 best = int(np.argmax(probs[row]))
                 predicted[task][i] = model.classes[best]
                 if task == "status":
@@ -111,7 +115,7 @@ def cross_validate(
     coder = LexiconCoder(lexicon) if lexicon is not None else None
     if coder is not None:  # as the classifier decides: a frame needs evidence or a sure model
         predicted["frame"] = [
-            framed(label, p, coder.code(t.text, lang), options.frame_threshold)
+            framed(label, p, coder.code(t.text, lang), options.frame_threshold) if label else label
             for label, p, t, lang in zip(predicted["frame"], frame_p, texts, langs, strict=True)
         ]
     predicted["status"] = _status_with_cues(
@@ -120,14 +124,24 @@ def cross_validate(
     return score(labels, predicted, langs)
 
 
-def score(labels: dict[str, list[str]], predicted: dict[str, list[str]], langs: list[str]) -> dict:
+def score(
+    labels: dict[str, list[str | None]], predicted: dict[str, list[str]], langs: list[str]
+) -> dict:
+    """Reports per task, overall and by language, over the texts labelled for that task."""
     result = {}
-    for task in labels:
-        result[task] = {"all": classification_report(labels[task], predicted[task])}
-        for lang in sorted(set(langs)):
-            idx = [i for i, value in enumerate(langs) if value == lang]
+    for task, gold in labels.items():
+        kept = [i for i, g in enumerate(gold) if g is not None and predicted[task][i]]
+        if not kept:
+            continue
+        result[task] = {
+            "all": classification_report(
+                [gold[i] for i in kept], [predicted[task][i] for i in kept]
+            )
+        }
+        for lang in sorted({langs[i] for i in kept}):
+            idx = [i for i in kept if langs[i] == lang]
             result[task][lang] = classification_report(
-                [labels[task][i] for i in idx], [predicted[task][i] for i in idx]
+                [gold[i] for i in idx], [predicted[task][i] for i in idx]
             )
     return result
 
@@ -138,24 +152,69 @@ def train(
     trained_on: str,
     progress: Callable[[], None] | None = None,
     options: TextOptions | None = None,
+    sources: dict[str, int] | None = None,
 ) -> Model:
-    """Cross-validate, then fit every task on all examples."""
+    """Cross-validate, then fit every task on all examples. ``sources`` counts the texts by
+    where they came from (the corpus, a file, the database's human codings) for the card."""
     codes = lexicon_codes(codebook)
     features, langs = _features(texts, codes, codebook.lexicon)
     cv = cross_validate(texts, features, langs, progress, options, codebook.lexicon)
     tasks = {}
-    for task in ("mechanism", "frame", "status"):
-        y = [getattr(t, task) or "n/a" for t in texts]
+    for task in TASKS:
+        idx = [i for i, t in enumerate(texts) if getattr(t, task) is not None]
+        y = [getattr(texts[i], task) for i in idx]
         if len(set(y)) >= 2:
-            tasks[task] = _fit(features, y)
+            tasks[task] = _fit(features[idx], y)
     summary = {
         task: {lang: scores[lang]["macro_f1"] for lang in scores} for task, scores in cv.items()
     }
+    cv_summary = {"macro_f1": summary, "folds": FOLDS, "seed": SEED, "grouped_by": "fact"}
     return Model(
         codes,
         tasks,
         trained_on,
         len(texts),
-        {"macro_f1": summary, "folds": FOLDS, "seed": SEED, "grouped_by": "fact"},
+        cv_summary,
         LEXICON_WEIGHT,
+        model_card(texts, langs, codebook, options or TextOptions(), sources, cv_summary),
     )
+
+
+def model_card(
+    texts: list[GoldText],
+    langs: list[str],
+    codebook: Codebook,
+    options: TextOptions,
+    sources: dict[str, int] | None,
+    cv_summary: dict,
+) -> dict:
+    """The card stored in the model file: data, date, method, options and scores."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from lowpolitics import __version__
+
+    return {
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "software": f"lowpolitics {__version__}",
+        "data": {
+            "texts": len(texts),
+            "sources": dict(sources or {}),
+            "languages": dict(Counter(langs)),
+            "labels": {
+                task: dict(Counter(getattr(t, task) for t in texts if getattr(t, task)))
+                for task in TASKS
+            },
+        },
+        "method": (
+            "multinomial logistic regression per task (C = "
+            f"{C}, balanced classes) over multilingual-e5-small embeddings and lexicon counts "
+            f"(weight {LEXICON_WEIGHT}); statuses read from cues first"
+        ),
+        "options": {
+            "status_threshold": options.status_threshold,
+            "frame_threshold": options.frame_threshold,
+        },
+        "lexicon_version": str((codebook.lexicon or {}).get("version", "")),
+        "cross_validation": cv_summary,
+    }
