@@ -68,7 +68,7 @@ class Region(Base):
     __tablename__ = "regions"
 
     code: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO 3166-2
-    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), index=True)
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str | None] = mapped_column(String(200))
     border: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -79,8 +79,8 @@ class Place(Versioned, Base):
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)  # gazetteer id
     kind: Mapped[str] = mapped_column(String(20))
-    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str | None] = mapped_column(String(200))
     name_ky: Mapped[str | None] = mapped_column(String(200))
@@ -143,7 +143,7 @@ class InstrumentParty(Base):
     instrument_id: Mapped[int] = mapped_column(
         ForeignKey("instruments.id", ondelete="CASCADE"), primary_key=True
     )
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True, primary_key=True)
 
 
 class Commitment(Versioned, Base):
@@ -152,7 +152,9 @@ class Commitment(Versioned, Base):
     __tablename__ = "commitments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("instruments.id", ondelete="CASCADE"), index=True
+    )
     code: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(500))
     mechanism: Mapped[str | None] = mapped_column(String(40))
@@ -172,7 +174,7 @@ class Body(Versioned, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))  # commission, working_group
     rhythm_months: Mapped[int | None] = mapped_column(Integer)
-    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -186,10 +188,10 @@ class Initiative(Versioned, Timestamped, Base):
     mechanism: Mapped[str | None] = mapped_column(String(40))
     activity_type: Mapped[str | None] = mapped_column(String(40))
     rhythm_months: Mapped[int | None] = mapped_column(Integer)
-    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
-    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
-    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
-    lead_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"), index=True)
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    lead_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
     # its life: gaps are only inferred between these (a closed donor project is not "silent")
     life_start: Mapped[date | None] = mapped_column(Date)
     life_end: Mapped[date | None] = mapped_column(Date)
@@ -211,15 +213,15 @@ class Activity(Timestamped, Base):
     end_start: Mapped[date | None] = mapped_column(Date)
     end_precision: Mapped[str | None] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(500))
-    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"), index=True)
     mechanism: Mapped[str] = mapped_column(String(40), index=True)
     activity_type: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30), index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     host_country: Mapped[str | None] = mapped_column(String(2))
     partner_country: Mapped[str | None] = mapped_column(String(2))
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
-    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"), index=True)
     place_text: Mapped[str | None] = mapped_column(String(300))
     participants_total: Mapped[int | None] = mapped_column(Integer)
     participants_women: Mapped[int | None] = mapped_column(Integer)
@@ -271,7 +273,7 @@ class ActivityActor(Base):
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str | None] = mapped_column(String(40))
 
@@ -284,7 +286,7 @@ class ActivitySource(Base):
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     source: Mapped[Source] = relationship()
@@ -326,8 +328,8 @@ class ContextEvent(Versioned, Timestamped, Base):
     severity: Mapped[int | None] = mapped_column(Integer)
     fatalities_low: Mapped[int | None] = mapped_column(Integer)
     fatalities_high: Mapped[int | None] = mapped_column(Integer)
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
-    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
+    place_id: Mapped[str | None] = mapped_column(ForeignKey("places.id"), index=True)
     place_text: Mapped[str | None] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(Text)
     event_type: Mapped[str | None] = mapped_column(String(40))  # codebook context_event_types
@@ -347,7 +349,7 @@ class ContextSource(Base):
     event_id: Mapped[int] = mapped_column(
         ForeignKey("context_events.id", ondelete="CASCADE"), primary_key=True
     )
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     source: Mapped[Source] = relationship()
@@ -377,7 +379,9 @@ class Segment(Base):
     __tablename__ = "segments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))  # paragraph, sentence
     start: Mapped[int] = mapped_column(Integer)  # code points, end exclusive
     end: Mapped[int] = mapped_column(Integer)
@@ -388,7 +392,7 @@ class Code(Versioned, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"), index=True)
     colour: Mapped[str | None] = mapped_column(String(9))
     definition: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(20), default="user")  # codebook | user
@@ -398,8 +402,10 @@ class Coding(Versioned, Base):
     __tablename__ = "codings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     coder: Mapped[str] = mapped_column(String(120))  # a user name, or auto:<model>
@@ -412,9 +418,15 @@ class Memo(Versioned, Base):
     __tablename__ = "memos"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
-    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    coding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), index=True
+    )
     author: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -439,7 +451,7 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -454,7 +466,7 @@ class WebSession(Base):
     __tablename__ = "web_sessions"
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

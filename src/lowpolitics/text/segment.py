@@ -76,6 +76,7 @@ for _table in (_BEFORE_NAMES, _BEFORE_NUMBERS):
 
 _TERMINAL = re.compile(r"(?:\.{2,}|[.!?…]+)[»\"”’)\]]*(?=\s|$)")
 _TOKEN_BEFORE = re.compile(r"([\w.\-]*\w)$")
+_WORD_WINDOW = 100  # characters before a full stop in which its word is looked for
 _PARA_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+|\u2029")
 _OPENERS = '«"“„‘([{<'
 _DASHES = "—–-"
@@ -145,7 +146,9 @@ def _ends_sentence(text: str, match: re.Match[str], end: int, lang: str | None) 
         return False
     if match.group().rstrip('»"”’)]') != ".":
         return True  # ! ? … and "..." before a capital
-    token = _TOKEN_BEFORE.search(text, 0, match.start())
+    # the word before the full stop: looked for in a short window, not from the start of the
+    # text — searching from 0 at every full stop made segmentation quadratic in text length
+    token = _TOKEN_BEFORE.search(text, max(0, match.start() - _WORD_WINDOW), match.start())
     if token is None:
         return True
     word = token.group(1).lower()
@@ -169,8 +172,14 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     cuts = []
     for m in re.finditer("\n", text[start:end]):
         pos = start + m.start()
-        before = text[start:pos].rstrip()
-        if before and before[-1] not in _CONTINUATION and _next_kind(text, pos, end) != "lower":
+        last = pos - 1  # the last visible character before the break, found backwards
+        while last >= start and text[last].isspace():
+            last -= 1
+        if (
+            last >= start
+            and text[last] not in _CONTINUATION
+            and _next_kind(text, pos, end) != "lower"
+        ):
             cuts.append(pos)
     return cuts
 
