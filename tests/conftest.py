@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -202,6 +204,32 @@ def _fast_password_hashing():
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     accounts._hasher = saved
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """``app`` under uvicorn on a free local port (a real server, for concurrent clients)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 class WebApp:

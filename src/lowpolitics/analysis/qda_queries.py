@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lowpolitics.framework.cells import neutralise
 from lowpolitics.framework.errors import ConfigError, NotFoundError
 from lowpolitics.store.models import Code, Coding, Document
 
@@ -166,13 +167,13 @@ def export_table(rows: list[dict], path: Path | str) -> Path:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, restval="")
             writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+            writer.writerows({k: neutralise(_cell(v)) for k, v in row.items()} for row in rows)
     elif suffix == ".xlsx":
         from openpyxl import Workbook
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         def clean(value):  # control characters are not allowed in XLSX cells
-            value = _cell(value)
+            value = neutralise(_cell(value))
             return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
         book = Workbook()

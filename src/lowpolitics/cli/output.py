@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lowpolitics.framework.cells import neutralise_row
 from lowpolitics.framework.errors import InputError, LowpoliticsError
 
 FORMATS = ("table", "csv", "json")
@@ -33,7 +34,7 @@ def print_csv(columns: Iterable[str], rows: Iterable[dict]) -> None:
         sys.stdout, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(row) for row in rows)  # safe to open in a spreadsheet
 
 
 def print_table(title: str | None, columns: list[str], rows: Iterable[Iterable]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine
 
+from lowpolitics.framework.cells import neutralise_row
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.ingest.actors import ACTOR_COLUMNS
 from lowpolitics.ingest.context import CONTEXT_COLUMNS
@@ -27,7 +28,7 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) 
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(neutralise_row(row) for row in rows)  # safe to open in a spreadsheet
 
 
 def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:

@@ -54,6 +54,8 @@ class CellError:
             where += f", line {self.line}"
         if self.column:
             where += f", column '{self.column}'"
+        if self.column is None and self.value is None:
+            return f"{where}: expected {self.expected}"  # the whole file or line, not a cell
         if self.value is None or self.value == "":
             got = "empty"
         else:

@@ -20,6 +20,9 @@ from lowpolitics.framework.errors import CellError
 
 _ACTOR = re.compile(r"^(?P<name>.+?)\s*\[(?P<cc>[A-Za-z]{2,3})\]$")
 _RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
+# The largest whole number a count may hold: PostgreSQL's INTEGER, enforced here so that SQLite
+# (which would store more) and PostgreSQL (which would refuse it with a traceback) agree.
+MAX_INTEGER = 2_147_483_647
 
 
 def is_country(code: str) -> bool:
@@ -144,6 +147,9 @@ class RowChecker:
         if number < minimum:
             self.fail(column, f"a whole number ≥ {minimum}")
             return None
+        if number > MAX_INTEGER:
+            self.fail(column, f"a whole number ≤ {MAX_INTEGER:,}")
+            return None
         return number
 
     def count_range(self, column: str) -> tuple[int | None, int | None]:
@@ -152,9 +158,12 @@ class RowChecker:
         if not value:
             return None, None
         if value.isascii() and value.isdigit():
+            if int(value) > MAX_INTEGER:
+                self.fail(column, f"a whole number ≤ {MAX_INTEGER:,}")
+                return None, None
             return int(value), int(value)
         match = _RANGE.match(value)
-        if match and int(match.group(1)) <= int(match.group(2)):
+        if match and int(match.group(1)) <= int(match.group(2)) <= MAX_INTEGER:
             return int(match.group(1)), int(match.group(2))
         self.fail(column, "a whole number, or a range low-high such as 36-55")
         return None, None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from lowpolitics.framework.cells import neutralise_row
 from lowpolitics.framework.errors import CellError
 
 T = TypeVar("T")
@@ -54,5 +55,6 @@ class Parsed(Generic[T]):
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             for row in self.rejected:
-                writer.writerow({**row.cells, "line": row.line, "reason": row.reason})
+                cells = {**row.cells, "line": row.line, "reason": row.reason}
+                writer.writerow(neutralise_row(cells))  # the rejects open in a spreadsheet
         return target

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lowpolitics.framework.cells import restore
 from lowpolitics.framework.errors import CellError, InputError
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".json")
@@ -39,7 +40,7 @@ def _cell(value: object) -> str:
     if hasattr(value, "isoformat") and not isinstance(value, str):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") or len(text) > 10 else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def _fail(path: Path, expected: str, line: int | None = None) -> InputError:
@@ -92,7 +93,9 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
                         )
                     ]
                 )
-        cells = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+        cells = {
+            h: (restore(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header)
+        }
         rows.append((line, cells))
     return Table(path, header, rows)
 
@@ -129,6 +132,8 @@ def _read_json(path: Path, list_key: str | None) -> Table:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise _fail(path, f"valid JSON ({exc.msg})", exc.lineno) from exc
+    except RecursionError as exc:  # "[[[[…]]]]" nested beyond Python's stack: not a table
+        raise _fail(path, "an array of objects, not arrays nested thousands deep") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, "a readable UTF-8 JSON file") from exc
     if isinstance(data, dict) and list_key and isinstance(data.get(list_key), list):

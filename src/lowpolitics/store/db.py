@@ -47,11 +47,27 @@ def resolve_url(option: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite opens a transaction only before the first INSERT/UPDATE, so a version check's
+    # SELECT ran outside the transaction that wrote — and two editors could both pass it and
+    # overwrite each other. With its own handling off, every transaction begins at its first
+    # statement (see _sqlite_begin) and reads and writes share one snapshot.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+SQLITE_BEGIN = "sqlite_begin"  # execution option: "IMMEDIATE" takes the write lock at once
+
+
+def _sqlite_begin(connection) -> None:
+    """BEGIN (deferred) for reading; BEGIN IMMEDIATE for a transaction that will write, so a
+    second writer waits at its start — and then reads the first one's committed version —
+    instead of both reading the same version and the later one overwriting the earlier."""
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -66,6 +82,7 @@ def make_engine(url: str | None = None) -> Engine:
                 raise ConfigError(f"database URL '{resolved}': folder {parent} does not exist")
         engine = create_engine(resolved)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(resolved, pool_pre_ping=True)
 
@@ -114,10 +131,16 @@ def require_schema(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error (nothing half-written)."""
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error (nothing half-written).
+
+    ``write``: the transaction will change records after reading them (an edit checked against
+    its version). On PostgreSQL row locks (``FOR UPDATE``) serialise such edits; SQLite has
+    none, so there the transaction takes the database's write lock when it begins."""
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
+    if write and engine.dialect.name == "sqlite":
+        session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
     try:
         yield session
         session.commit()

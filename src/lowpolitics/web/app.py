@@ -16,7 +16,7 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.store.corpus import framework_codes
 from lowpolitics.store.db import require_schema, session_scope
-from lowpolitics.web.context import WebContext
+from lowpolitics.web.context import WRITING, WebContext
 from lowpolitics.web.errors import install_error_handlers
 from lowpolitics.web.routes import ROUTERS
 
@@ -130,6 +130,7 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request, call_next):
+        WRITING.set(request.method not in ("GET", "HEAD", "OPTIONS"))
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

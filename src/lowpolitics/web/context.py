@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from sqlalchemy.orm import Session
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.store.db import session_scope
+
+# Set by the app's middleware for each request: True for POST, PUT, PATCH and DELETE, whose
+# transactions write after reading (version checks) and so begin by taking the write lock.
+WRITING: ContextVar[bool] = ContextVar("writing", default=False)
+# Sessions open in this request: one opened inside another only reads (a page rendered while
+# an edit's transaction is open), so it must not wait for the write lock its caller holds.
+_OPEN: ContextVar[int] = ContextVar("open_sessions", default=0)
 
 
 @dataclass
@@ -31,9 +39,16 @@ class WebContext:
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with session_scope(self.engine) as session:
-            yield session
+    def session(self, write: bool | None = None) -> Iterator[Session]:
+        """One transaction; a writing request's begins with the write lock (see WRITING)."""
+        depth = _OPEN.get()
+        writing = (WRITING.get() if write is None else write) and depth == 0
+        token = _OPEN.set(depth + 1)
+        try:
+            with session_scope(self.engine, write=writing) as s:
+                yield s
+        finally:
+            _OPEN.reset(token)
 
 
 def web_context(request: Request) -> WebContext:

@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lowpolitics.framework.errors import AuthRequiredError, InputError, LowpoliticsError
@@ -60,6 +60,14 @@ def allowed_methods(path: str) -> list[str]:
             if isinstance(route, APIRoute) and route.path_regex.match(path):
                 methods |= route.methods or set()
     return sorted(methods)
+
+
+_BUSY = ("database is locked", "database is busy", "could not obtain lock", "deadlock detected",
+         "could not serialize access")  # fmt: skip
+
+
+def _busy(exc: OperationalError) -> bool:
+    return any(marker in str(exc.orig).lower() for marker in _BUSY)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -116,6 +124,17 @@ def install_error_handlers(app: FastAPI) -> None:
             422, "input_error", "a value in the request is out of the range the database stores"
         )
         return _respond(request, 422, body)
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError) -> Response:
+        """SQLite's write lock held past the busy timeout (or PostgreSQL refusing a lock): the
+        request may simply be tried again — 503 with Retry-After, never a 500."""
+        if not _busy(exc):
+            return await server_error(request, exc)
+        body = error_body(
+            503, "database_error", "the database is busy with other changes; try again shortly"
+        )
+        return _respond(request, 503, body, {"Retry-After": "2"})
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:

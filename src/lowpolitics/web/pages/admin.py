@@ -86,13 +86,14 @@ async def change_user(request: Request, name: str, who: Principal = requires(ADM
                 delete_user(session, name, who=who.name)
             elif action == "token":
                 raw = issue_token(session, name, who=who.name)
-                return _users_page(request, token=(name, raw))
             else:
                 raise ConfigError(f"unknown action '{action}'")
     except (ConfigError, ConflictError) as exc:
         return _users_page(
             request, error=str(exc), status_code=409 if isinstance(exc, ConflictError) else 422
         )
+    if action == "token":  # shown once, after the transaction that stored its hash
+        return _users_page(request, token=(name, raw))
     return RedirectResponse("/admin/users", status_code=303)
 
 
