@@ -96,3 +96,71 @@ def test_hostile_files_get_a_message_not_a_traceback(cli, tmp_path):
     )  # fmt: skip
     result = cli("--db", db, "import", "registry", big)
     assert result.code == 2 and "participants_total" in result.err and "2,147,483,647" in result.err
+
+
+def _one(**values):
+    base = dict(
+        id="x-1", date="2023-05", title="T", mechanism="societal", status="held",
+        host_country="KG", partner_country="TJ", source_url="https://e.org",
+    )  # fmt: skip
+    return registry_row(**{**base, **values})
+
+
+def test_ids_that_break_addressing_are_refused(cli, tmp_path):
+    db = f"sqlite:///{tmp_path / 'i.db'}"
+    assert cli("--db", db, "init").code == 0
+    for bad in ("a/b", "../x", "=cmd|x", "two words"):
+        path = write_registry(tmp_path / "r.csv", [_one(id=bad)])
+        result = cli("--db", db, "import", "registry", path)
+        assert result.code == 2 and "column 'id'" in result.err and "letters, digits" in result.err
+    ok = write_registry(tmp_path / "ok.csv", [_one(id="kgtj-a-0042"), _one(id="Ош_2023:1")])
+    assert cli("--db", db, "import", "registry", ok).code == 0
+
+
+def test_double_bom_formula_cell_and_list_order(cli, tmp_path):
+    from openpyxl import Workbook
+
+    from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+
+    db = f"sqlite:///{tmp_path / 'b.db'}"
+    assert cli("--db", db, "init").code == 0
+    path = write_registry(
+        tmp_path / "r.csv", [_one(mechanisms_secondary="education_youth;discursive")]
+    )
+    path.write_bytes("\ufeff".encode() + path.read_bytes())  # saved twice with a BOM
+    assert cli("--db", db, "import", "registry", path).code == 0
+    reordered = write_registry(
+        tmp_path / "r2.csv", [_one(mechanisms_secondary="discursive;education_youth")]
+    )
+    assert "0 added, 0 updated, 1 unchanged" in cli("--db", db, "import", "registry", reordered).out
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(REGISTRY_COLUMNS))
+    row = [_one(id="x-2")[c] for c in REGISTRY_COLUMNS]
+    row[list(REGISTRY_COLUMNS).index("title")] = '=CONCAT("a","b")'
+    sheet.append(row)
+    book.save(tmp_path / "f.xlsx")
+    result = cli("--db", db, "import", "registry", tmp_path / "f.xlsx")
+    assert (
+        result.code == 2
+        and "line 2, column 'title'" in result.err
+        and "not a formula" in result.err
+    )
+
+
+def test_a_document_too_long_is_refused_by_the_api(web, monkeypatch):
+    monkeypatch.setenv("LOWPOLITICS_MAX_DOCUMENT_CHARS", "1000")
+    client = web.client()
+    body = {"title": "Long", "text": "Баткен. " * 500, "language": "ru"}
+    refused = client.post("/api/v1/documents", json=body, headers=web.bearer("editor"))
+    assert refused.status_code == 422, refused.text
+    (field,) = refused.json()["error"]["fields"]
+    assert field["field"] == "text" and "at most 1,000 characters" in field["expected"]
+
+
+def test_every_write_path_has_a_size_limit(web, monkeypatch):
+    monkeypatch.setenv("LOWPOLITICS_MAX_REQUEST_MB", "1")
+    client = web.client()
+    huge = {"title": "Huge", "text": "x" * (2 * 2**20)}
+    refused = client.post("/api/v1/documents", json=huge, headers=web.bearer("editor"))
+    assert refused.status_code == 413 and "larger than 1 MB" in refused.json()["error"]["message"]

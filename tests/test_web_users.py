@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import PASSWORD
-from lowpolitics.store.accounts import FAILURES_PER_NAME
+from lowpolitics.store.accounts import FREE_FAILURES
 from lowpolitics.store.db import session_scope
 
 
@@ -45,11 +45,22 @@ def test_login_refuses_a_missing_csrf_token_and_an_offsite_next(web):
 
 def test_wrong_password_is_rate_limited(web):
     client = web.client()
-    for _ in range(FAILURES_PER_NAME):
+    for _ in range(FREE_FAILURES):
         assert _login(client, "editor", "wrong password!").status_code == 401
-    limited = _login(client, "editor", PASSWORD)  # even the right password waits now
-    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    limited = _login(client, "editor", PASSWORD)  # from here, even the right password waits
+    assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 31
     assert _login(client, "viewer", PASSWORD).status_code == 303  # other accounts unaffected
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out(web):
+    from fastapi.testclient import TestClient
+
+    stranger = TestClient(web.app, client=("203.0.113.7", 40000))
+    for _ in range(FREE_FAILURES + 1):
+        assert _login(stranger, "editor", "wrong password!").status_code in (401, 429)
+    assert _login(stranger, "editor", "wrong password!").status_code == 429
+    owner = TestClient(web.app, client=("198.51.100.20", 40001))
+    assert _login(owner, "editor", PASSWORD).status_code == 303  # another address logs in
 
 
 def test_bearer_tokens_and_their_errors(web):

@@ -9,6 +9,7 @@ import typer
 from lowpolitics import __version__
 from lowpolitics.cli import (
     analyse_commands,
+    audit_command,
     brief_command,
     data_commands,
     demo,
@@ -94,6 +95,7 @@ data_commands.import_app.command("documents")(documents_command.import_documents
 app.command("demo")(demo.demo)
 app.command("serve")(serve_command.serve_command)
 app.add_typer(users_command.users_app, name="users")
+app.add_typer(audit_command.audit_app, name="audit")
 
 
 def run(argv: list[str] | None = None) -> int:

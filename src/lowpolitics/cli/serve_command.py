@@ -33,6 +33,7 @@ def serve_app(
     *,
     work_dir: Path | None = None,
     secure_cookies: bool = False,
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     import uvicorn
 
@@ -55,7 +56,17 @@ def serve_app(
             highlight=False,
         )
     out().print(f"serving on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For names the client only when a proxy we know put it there: without
+    # --forwarded-allow-ips the header is ignored (uvicorn would trust it from 127.0.0.1,
+    # so anyone on the machine could pick the address that login throttling sees)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or "",
+    )
 
 
 def serve_command(
@@ -68,6 +79,18 @@ def serve_command(
     work_dir: Path | None = typer.Option(
         None, "--work-dir", help="folder for uploads awaiting confirmation and built briefs"
     ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated)",
+    ),
 ) -> None:
     """Serve the dashboard, pages and API (create users first: lowpolitics users add)."""
-    serve_app(ctx.obj, host, port, work_dir=work_dir, secure_cookies=secure_cookies)
+    serve_app(
+        ctx.obj,
+        host,
+        port,
+        work_dir=work_dir,
+        secure_cookies=secure_cookies,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )

@@ -32,6 +32,12 @@ class DatabaseError(LowpoliticsError):
     http_status = 503
 
 
+class AuditBrokenError(LowpoliticsError):
+    """The audit trail's hash chain does not hold: an entry was edited, removed or cut off."""
+
+    http_status = 409
+
+
 class NotFoundError(LowpoliticsError):
     """A record the user named does not exist."""
 

@@ -23,6 +23,7 @@ _RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
 # The largest whole number a count may hold: PostgreSQL's INTEGER, enforced here so that SQLite
 # (which would store more) and PostgreSQL (which would refuse it with a traceback) agree.
 MAX_INTEGER = 2_147_483_647
+_IDENTIFIER = re.compile(r"\w[\w.:-]*")
 
 
 def is_country(code: str) -> bool:
@@ -55,9 +56,22 @@ def split_role(text: str) -> tuple[str, str | None]:
     return match.group("actor").strip(), match.group("role").strip().lower().replace(" ", "_")
 
 
+def _canonical(value):
+    """Lists of plain values in one order: "societal;discursive" and "discursive;societal" are
+    the same content, so re-importing an export never marks a row updated for the order."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [_canonical(v) for v in value]
+        if all(isinstance(v, str | int | float) or v is None for v in items):
+            return sorted(items, key=lambda v: (v is None, str(v)))
+        return items
+    return value
+
+
 def content_hash(values: dict) -> str:
     """A stable fingerprint of a record's parsed content (for identity and change detection)."""
-    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    canonical = json.dumps(_canonical(values), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -88,6 +102,19 @@ class RowChecker:
             return None
         if len(value) > max_len:
             self.fail(column, f"at most {max_len} characters (found {len(value)})")
+            return None
+        return value
+
+    def identifier(self, column: str, *, max_len: int = 120) -> str | None:
+        """An id that addresses its record everywhere (URLs, files, the CLI): letters, digits
+        and ``. _ : -``, starting with a letter or digit — no slash, space or formula start."""
+        value = self.text(column, max_len=max_len)
+        if value is not None and not _IDENTIFIER.fullmatch(value):
+            self.fail(
+                column,
+                "an id of letters, digits and . _ : - that starts with a letter or digit "
+                "(such as kgtj-a-0042)",
+            )
             return None
         return value
 

@@ -175,7 +175,7 @@ def check_context_row(
     )
     summary = check.text("summary", max_len=5000)
     urls = check.urls("source_url")
-    key = check.text("id", max_len=120)
+    key = check.identifier("id")
     if key is not None and key in seen:
         check.fail("id", f"a unique id (already used on {unit} {seen[key]})")
     event_type = check.code(

@@ -247,7 +247,7 @@ def check_registry_row(
         if total is not None and part is not None and part > total:
             check.fail(column, f"at most participants_total ({total})")
     urls = check.urls("source_url")
-    key = check.text("id", max_len=120)
+    key = check.identifier("id")
     if key is not None and key in seen_keys:
         check.fail("id", f"a unique id (already used on {unit} {seen_keys[key]})")
     initiative = check.text("initiative", max_len=300)

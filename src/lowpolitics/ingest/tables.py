@@ -56,7 +56,7 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
     except OSError as exc:
         raise _fail(path, f"a readable file ({exc.strerror})") from exc
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig").lstrip("\ufeff")  # a second BOM from a double save
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(path, "UTF-8 text (save the spreadsheet as 'CSV UTF-8')", line) from exc
@@ -104,26 +104,43 @@ def _read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # formulas as written, not their last computed values: a formula cell has no value
+        # of its own to import (and a file never opened in Excel has none cached)
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _fail(path, "an Excel .xlsx workbook") from exc
     sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    iterator = sheet.iter_rows()
     try:
-        header = [_cell(h) for h in next(iterator)]
+        header = [_cell(c.value) for c in next(iterator)]
     except StopIteration:
         raise _fail(path, "a header row in the first sheet") from None
     while header and not header[-1]:
         header.pop()
     rows = []
-    for number, values in enumerate(iterator, start=2):
-        cells = [_cell(v) for v in values]
+    formulas: list[CellError] = []
+    for number, row in enumerate(iterator, start=2):
+        cells = []
+        for i, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f" and i < len(header):
+                formulas.append(
+                    CellError(
+                        path.name,
+                        number,
+                        header[i],
+                        str(cell.value)[:60],
+                        "a value, not a formula (copy the column and paste it as values)",
+                    )
+                )
+            cells.append(_cell(cell.value))
         if not any(cells):
             continue
         rows.append(
             (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)})
         )
     workbook.close()
+    if formulas:
+        raise InputError(formulas)
     return Table(path, header, rows)
 
 

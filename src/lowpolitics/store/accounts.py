@@ -30,9 +30,16 @@ from lowpolitics.store.models import ApiToken, LoginAttempt, User, WebSession
 ROLES = ("viewer", "coder", "editor", "admin")
 MIN_PASSWORD = 10
 SESSION_HOURS = 12
-# failed logins allowed per account (and per address) in the window before a pause
-FAILURES_PER_NAME = 5
+# Failed logins are throttled per (account, address): after FREE_FAILURES wrong passwords from
+# one address the next try from there waits FIRST_DELAY, doubling with each further failure up
+# to MAX_DELAY. Another address is not slowed by them, so a stranger guessing cannot lock the
+# owner out; an address trying many accounts, or an account tried from very many addresses, is
+# slowed as a whole (FAILURES_PER_ADDRESS, FAILURES_PER_NAME in the window).
+FREE_FAILURES = 5
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=15)
 FAILURES_PER_ADDRESS = 20
+FAILURES_PER_NAME = 200
 FAILURE_WINDOW = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
@@ -170,20 +177,46 @@ def set_password(session: Session, name: str, password: str, *, who: str) -> Use
 # --- logins --------------------------------------------------------------------------------
 
 
+def _wait_for(failures: int, last: datetime | None) -> int:
+    """Seconds still to wait after ``failures`` recent failures, the latest at ``last``."""
+    if failures < FREE_FAILURES or last is None:
+        return 0
+    delay = min(FIRST_DELAY * 2 ** (failures - FREE_FAILURES), MAX_DELAY)
+    return max(0, int((_aware(last) + delay - now()).total_seconds()) + 1)
+
+
 def _check_rate(session: Session, name: str, address: str | None) -> None:
     since = now() - FAILURE_WINDOW
     failed = (
-        select(func.count())
+        select(func.count(), func.max(LoginAttempt.at))
         .select_from(LoginAttempt)
         .where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
     )
-    by_name = session.scalar(failed.where(LoginAttempt.name == name)) or 0
-    by_address = session.scalar(failed.where(LoginAttempt.address == address)) if address else 0
-    if by_name >= FAILURES_PER_NAME or (by_address or 0) >= FAILURES_PER_ADDRESS:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+    pair = failed.where(LoginAttempt.name == name, LoginAttempt.address.is_(address))
+    if address is not None:
+        pair = failed.where(LoginAttempt.name == name, LoginAttempt.address == address)
+    n_pair, last_pair = session.execute(pair).one()
+    wait = _wait_for(n_pair or 0, last_pair)
+    if address is not None:
+        n_address = session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since)
+            .where(LoginAttempt.address == address)
+        )
+        if (n_address or 0) >= FAILURES_PER_ADDRESS:
+            wait = max(wait, int(FAILURE_WINDOW.total_seconds()))
+    n_name = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since, LoginAttempt.name == name)
+    )
+    if (n_name or 0) >= FAILURES_PER_NAME:
+        wait = max(wait, int(FIRST_DELAY.total_seconds()))
+    if wait:
         raise RateLimitedError(
-            f"too many failed logins; wait {minutes} minutes and try again",
-            retry_after=int(FAILURE_WINDOW.total_seconds()),
+            f"too many failed logins from here; wait {wait} seconds and try again",
+            retry_after=wait,
         )
 
 

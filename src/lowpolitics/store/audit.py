@@ -1,18 +1,52 @@
 """The audit trail: who changed what, when, with the values before and after.
 
 Entries are only ever added. The database refuses UPDATE and DELETE on the table (migration
-0003), and nothing here offers either. Reading is for admins (the web app checks the role).
+0003) and TRUNCATE on PostgreSQL (0007), and nothing here offers either. Reading is for admins
+(the web app checks the role).
+
+Those refusals stop mistakes, not someone who can drop a trigger. So the trail is also a hash
+chain: each entry stores sha256(previous entry's chain value + its own content), and
+``audit_head`` keeps the last entry's id, chain value and the number of entries.
+:func:`verify_chain` recomputes every link and reports the first that does not hold — an edited
+entry, a deleted one (the next link breaks), or entries cut from the end (the head disagrees).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from lowpolitics.store.models import AuditEntry
+from lowpolitics.store.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64  # the chain value before the first entry
+_PG_CHAIN_LOCK = 7_240_001  # advisory lock key: one audit append at a time on PostgreSQL
+
+
+def _moment(at: datetime) -> str:
+    """``at`` as the same text whichever database gave it back (SQLite drops the zone)."""
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def link(previous: str, entry: AuditEntry) -> str:
+    """The chain value of ``entry`` after ``previous``."""
+    content = [
+        previous,
+        _moment(entry.at),
+        entry.actor,
+        entry.action,
+        entry.entity,
+        entry.entity_key,
+        entry.before,
+        entry.after,
+    ]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def record_change(
@@ -24,11 +58,73 @@ def record_change(
     before: dict | None,
     after: dict | None,
 ) -> AuditEntry:
+    if session.get_bind().dialect.name == "postgresql":  # serialise appends to the chain
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+    head = session.get(AuditHead, 1)
+    previous = head.chain if head else GENESIS
     entry = AuditEntry(
-        actor=who, action=action, entity=entity, entity_key=key, before=before, after=after
+        at=datetime.now(UTC),
+        actor=who,
+        action=action,
+        entity=entity,
+        entity_key=key,
+        before=before,
+        after=after,
     )
+    entry.chain = link(previous, entry)
     session.add(entry)
+    session.flush()  # the id
+    if head is None:
+        session.add(AuditHead(id=1, last_id=entry.id, chain=entry.chain, entries=1))
+    else:
+        head.last_id, head.chain, head.entries = entry.id, entry.chain, head.entries + 1
     return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What :func:`verify_chain` found: entries checked, and the first broken link if any."""
+
+    entries: int
+    ok: bool
+    broken_at: int | None = None  # id of the first entry whose link does not hold
+    reason: str = ""
+    last_chain: str | None = None  # the chain value of the last entry checked
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute the chain from the first entry; stop at the first link that does not hold."""
+    previous = GENESIS
+    count = 0
+    last_id = None
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+        count += 1
+        if entry.chain is None:
+            return ChainReport(count, False, entry.id, "the entry has no chain value")
+        if link(previous, entry) != entry.chain:
+            return ChainReport(
+                count,
+                False,
+                entry.id,
+                "its content or the entry before it was changed or removed",
+            )
+        previous, last_id = entry.chain, entry.id
+    head = session.get(AuditHead, 1)
+    if head is None:
+        if count:
+            return ChainReport(count, False, None, "the head record is missing")
+        return ChainReport(0, True)
+    if (head.last_id, head.chain, head.entries) != (last_id, previous, count):
+        return ChainReport(
+            count,
+            False,
+            last_id,
+            f"the trail ends at entry {last_id} with {count} entries, but its head records "
+            f"entry {head.last_id} and {head.entries} entries: entries were removed or added "
+            "around the chain",
+            previous,
+        )
+    return ChainReport(count, True, last_chain=previous if count else None)
 
 
 @dataclass(frozen=True)

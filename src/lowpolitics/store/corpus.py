@@ -36,6 +36,19 @@ class DocumentMeta:
     key: str | None = None
 
 
+DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000  # a long book; a 60 MB paste is not a document
+
+
+def max_document_chars() -> int:
+    """The largest document stored, in characters (``LOWPOLITICS_MAX_DOCUMENT_CHARS``)."""
+    import os
+
+    try:
+        return int(os.environ.get("LOWPOLITICS_MAX_DOCUMENT_CHARS", DEFAULT_MAX_DOCUMENT_CHARS))
+    except ValueError:
+        return DEFAULT_MAX_DOCUMENT_CHARS
+
+
 def add_document(
     session: Session, text: str, meta: DocumentMeta | None = None, who: str = "cli"
 ) -> tuple[Document, bool]:
@@ -44,6 +57,21 @@ def add_document(
     Returns the document and whether it was created.
     """
     meta = meta or DocumentMeta()
+    limit = max_document_chars()
+    if len(text) > limit:
+        where = meta.filename or meta.key or "the document"
+        raise InputError(
+            [
+                CellError(
+                    where,
+                    None,
+                    "text",
+                    f"{len(text):,} characters",
+                    f"at most {limit:,} characters (split it, or raise "
+                    "LOWPOLITICS_MAX_DOCUMENT_CHARS)",
+                )
+            ]
+        )
     text = clean_text(text)
     digest = text_hash(text)
     existing = session.scalars(select(Document).where(Document.content_hash == digest)).first()

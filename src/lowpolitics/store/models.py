@@ -499,3 +499,17 @@ class AuditEntry(Base):
     entity_key: Mapped[str | None] = mapped_column(String(200))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # sha256 over the previous entry's chain value and this entry's content (store/audit.py):
+    # an edited or deleted entry breaks every link after it
+    chain: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The last entry of the audit chain, so that entries cut from its end are noticed too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    last_id: Mapped[int] = mapped_column(Integer)
+    chain: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer)

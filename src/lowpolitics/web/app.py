@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -17,7 +18,7 @@ from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.store.corpus import framework_codes
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.web.context import WRITING, WebContext
-from lowpolitics.web.errors import install_error_handlers
+from lowpolitics.web.errors import error_body, install_error_handlers
 from lowpolitics.web.routes import ROUTERS
 
 SECURITY_HEADERS = {
@@ -95,6 +96,17 @@ ERROR_SCHEMA = {
 }
 
 
+def max_request_bytes() -> int:
+    """The largest request body accepted on any path (``LOWPOLITICS_MAX_REQUEST_MB``, default
+    25 — above the 20 MB upload limit, which answers with its own message)."""
+    import os
+
+    try:
+        return int(float(os.environ.get("LOWPOLITICS_MAX_REQUEST_MB", "25")) * 2**20)
+    except ValueError:
+        return 25 * 2**20
+
+
 def create_app(
     engine: Engine,
     codebook: Codebook,
@@ -131,6 +143,11 @@ def create_app(
     @app.middleware("http")
     async def security_headers(request, call_next):
         WRITING.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_request_bytes():
+            limit = max_request_bytes() // 2**20
+            body = error_body(413, "http_error", f"the request is larger than {limit} MB")
+            return JSONResponse(body, status_code=413)
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
