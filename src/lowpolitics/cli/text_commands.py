@@ -151,7 +151,10 @@ def render_scores(summary: dict[str, dict[str, float]], title: str) -> None:
 
 def evaluate_command(
     ctx: typer.Context,
-    gold: list[Path] = typer.Option(..., "--gold", help="labelled JSON lines (repeatable)"),
+    gold: list[Path] = typer.Option([], "--gold", help="labelled JSON lines (repeatable)"),
+    benchmark: bool = typer.Option(
+        False, "--benchmark", help="the shipped benchmark of real news (never trained on)"
+    ),
     fast: bool = typer.Option(False, "--fast", help="evaluate the lexicon-only classifier"),
     model: Path | None = typer.Option(None, "--model", help="a model file from 'train'"),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
@@ -163,6 +166,12 @@ def evaluate_command(
     from lowpolitics.text.evaluation import evaluate
     from lowpolitics.text.pipeline import TextInput
 
+    if benchmark:
+        from lowpolitics.text.corpus import benchmark_files
+
+        gold = [*gold, *benchmark_files()]
+    if not gold:
+        raise ConfigError("give --gold FILE (repeatable) or --benchmark")
     texts = _gold(ctx, gold, require=False)
     # the gold language is what is being tested, never an input; the document's own date is
     results = _classify(

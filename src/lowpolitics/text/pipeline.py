@@ -46,9 +46,13 @@ def lexicon_features(scores: dict[str, float], codes: list[str], weight: float =
 
 
 def framed(label: str, probability: float, coding, threshold: float) -> str:
-    """A non-neutral frame stands on words that frame (lexicon evidence for it) or on a model
-    at least ``threshold`` sure; otherwise the text is neutral — the topic is not a frame."""
-    if label == NEUTRAL or coding.scores.get(label) or probability >= threshold:
+    """The frame of a text stands on words that frame it: the lexicon's frame (names guarded,
+    a tie is neutral) when it has evidence; without evidence the model's integrative or
+    securitizing only when it is at least ``threshold`` sure; otherwise neutral — the topic of
+    a text is not its frame."""
+    if coding.frame != NEUTRAL:
+        return coding.frame
+    if label != NEUTRAL and probability >= threshold:
         return label
     return NEUTRAL
 
