@@ -10,23 +10,27 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.store.models import Activity, Initiative
-from lowpolitics.store.queries import activity_end, activity_query, interval_end
+from lowpolitics.store.queries import activity_end, activity_query
 from lowpolitics.store.rows import activity_row
-from lowpolitics.web.paging import Page, paginate
+from lowpolitics.web.paging import Page, bounded, paginate
 
 SORTS = {
     "date": lambda a: (a.date_start, a.key),
     "title": lambda a: (a.title.casefold(), a.key),
-    "mechanism": lambda a: (a.mechanism, a.date_start),
-    "status": lambda a: (a.status, a.date_start),
-    "region": lambda a: (a.region_code or "", a.date_start),
-    "participants": lambda a: (a.participants_total or -1, a.date_start),
+    "mechanism": lambda a: (a.mechanism, a.date_start, a.key),
+    "status": lambda a: (a.status, a.date_start, a.key),
+    "region": lambda a: (a.region_code or "", a.date_start, a.key),
+    "participants": lambda a: (
+        -1 if a.participants_total is None else a.participants_total,
+        a.date_start,
+        a.key,
+    ),
     "id": lambda a: (a.key,),
 }
 # the columns a filter or a sort reads: fetched as plain rows, so that narrowing thousands of
@@ -61,6 +65,91 @@ def parse_bound(value: str | None, name: str) -> PartialDate | None:
         ) from None
 
 
+# the same orders as SORTS, as SQL (title is left to Python: SQLite's lower() knows only ASCII)
+_SQL_SORTS = {
+    "date": (Activity.date_start, Activity.key),
+    "mechanism": (Activity.mechanism, Activity.date_start, Activity.key),
+    "status": (Activity.status, Activity.date_start, Activity.key),
+    "region": (func.coalesce(Activity.region_code, ""), Activity.date_start, Activity.key),
+    "participants": (
+        func.coalesce(Activity.participants_total, -1),
+        Activity.date_start,
+        Activity.key,
+    ),
+    "id": (Activity.key,),
+}
+
+
+def _ends_on_or_after(lower: date):
+    """SQL for "the activity's last day is on or after ``lower``": a month- or year-dated start
+    (or end) lasts to the end of its month or year, so it is compared at its own precision."""
+
+    def reaches(start, precision):
+        month = date(lower.year, lower.month, 1)
+        year = date(lower.year, 1, 1)
+        return or_(
+            and_(precision == "year", start >= year),
+            and_(precision == "month", start >= month),
+            and_(precision.notin_(("year", "month")), start >= lower),
+        )
+
+    return or_(
+        and_(Activity.end_start.is_not(None), reaches(Activity.end_start, Activity.end_precision)),
+        and_(Activity.end_start.is_(None), reaches(Activity.date_start, Activity.date_precision)),
+    )
+
+
+def _check_sort(sort: str) -> str:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        raise InputError(
+            [
+                CellError(
+                    "query", None, "sort", sort, f"one of {', '.join(SORTS)} (with - to reverse)"
+                )
+            ],
+            f"cannot sort by '{sort}'",
+        )
+    return key
+
+
+def _filtered(query, mechanism, status, region, lower, upper):
+    if mechanism:
+        query = query.where(Activity.mechanism == mechanism)
+    if status:
+        query = query.where(Activity.status == status)
+    if region:
+        query = query.where(Activity.region_code == region.upper())
+    if upper:
+        query = query.where(Activity.date_start <= upper.end)
+    if lower:
+        query = query.where(_ends_on_or_after(lower.start))
+    return query
+
+
+def activity_page_sql(
+    session: Session,
+    page: int,
+    per_page: int,
+    *,
+    mechanism: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    sort: str = "date",
+) -> tuple[list[int], int]:
+    """Ids of one page and the total, counted, sorted and cut in the database: two queries
+    whatever the number of activities (for every sort but title, and no free text)."""
+    key = _check_sort(sort)
+    lower, upper = parse_bound(date_from, "date_from"), parse_bound(date_to, "date_to")
+    base = _filtered(select(Activity.id), mechanism, status, region, lower, upper)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    order = [c.desc() if sort.startswith("-") else c.asc() for c in _SQL_SORTS[key]]
+    rows = session.scalars(base.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
 def find_activity_ids(
     session: Session,
     *,
@@ -75,30 +164,11 @@ def find_activity_ids(
     """Ids of the matching activities in display order. Filters mean what they mean in
     ``store.queries.list_activities``; ``q`` matches title, id, initiative, place or notes
     case-insensitively in any script (Python's casefold, which SQLite's LOWER is not)."""
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise InputError(
-            [
-                CellError(
-                    "query", None, "sort", sort, f"one of {', '.join(SORTS)} (with - to reverse)"
-                )
-            ],
-            f"cannot sort by '{sort}'",
-        )
+    key = _check_sort(sort)
     lower = parse_bound(date_from, "date_from")
     upper = parse_bound(date_to, "date_to")
     query = select(*_LIGHT).outerjoin(Initiative, Activity.initiative_id == Initiative.id)
-    if mechanism:
-        query = query.where(Activity.mechanism == mechanism)
-    if status:
-        query = query.where(Activity.status == status)
-    if region:
-        query = query.where(Activity.region_code == region.upper())
-    if upper:
-        query = query.where(Activity.date_start <= upper.end)
-    rows = list(session.execute(query))
-    if lower:
-        rows = [r for r in rows if _last_day(r) >= lower.start]
+    rows = list(session.execute(_filtered(query, mechanism, status, region, lower, upper)))
     if q:
         needle = q.casefold()
         rows = [
@@ -111,12 +181,6 @@ def find_activity_ids(
         ]
     rows.sort(key=SORTS[key], reverse=sort.startswith("-"))
     return [r.id for r in rows]
-
-
-def _last_day(row) -> date:
-    if row.end_start is not None:
-        return interval_end(row.end_start, row.end_precision)
-    return interval_end(row.date_start, row.date_precision)
 
 
 def load_activities(session: Session, ids: list[int]) -> list[Activity]:
@@ -133,7 +197,14 @@ def find_activities(session: Session, **filters) -> list[Activity]:
 
 
 def activity_page(session: Session, page: int, per_page: int, **filters) -> Page[Activity]:
-    """One page of matching activities: only that page is loaded with its relations."""
+    """One page of matching activities: only that page is loaded with its relations. Without
+    free text and title order the database does the filtering, counting, sorting and paging;
+    otherwise Python does (casefolded matching in any script)."""
+    page, per_page = bounded(page, per_page)
+    if not filters.get("q") and filters.get("sort", "date").lstrip("-") != "title":
+        sql_filters = {k: v for k, v in filters.items() if k != "q"}
+        ids, total = activity_page_sql(session, page, per_page, **sql_filters)
+        return Page(load_activities(session, ids), total, page, per_page)
     ids = find_activity_ids(session, **filters)
     chunk = paginate(ids, page, per_page)
     return Page(load_activities(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
