@@ -69,6 +69,28 @@ def _canonical(value):
     return value
 
 
+_DOTTED = re.compile(r"(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4}|\d{2})")
+
+
+def regional_date(value: str) -> str:
+    """``dd.mm.yyyy``, ``dd.mm.yy`` and ``mm.yyyy`` — what spreadsheets in the region write —
+    as ISO; anything else unchanged. Dots are day-first everywhere they are used, so there is no
+    guessing (a US ``5/8/2020`` is not accepted). A two-digit year is 20yy up to this year's
+    last two digits and 19yy after."""
+    match = _DOTTED.fullmatch(value.strip())
+    if not match:
+        return value
+    day, month, year = match.groups()
+    if len(year) == 2:
+        from datetime import date
+
+        yy = int(year)
+        year = str(2000 + yy if yy <= date.today().year % 100 else 1900 + yy)
+    if day is None:
+        return f"{year}-{int(month):02d}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 def content_hash(values: dict) -> str:
     """A stable fingerprint of a record's parsed content (for identity and change detection)."""
     canonical = json.dumps(_canonical(values), sort_keys=True, ensure_ascii=False, default=str)
@@ -125,7 +147,7 @@ class RowChecker:
                 self.fail(column, "a date as YYYY-MM-DD, YYYY-MM or YYYY (required)")
             return None
         try:
-            return PartialDate.parse(value)
+            return PartialDate.parse(regional_date(value))
         except ValueError:
             self.fail(column, "a real date as YYYY-MM-DD, YYYY-MM or YYYY")
             return None

@@ -93,9 +93,7 @@ def make_record(
         "origin_format": origin_format,
     }
     # set only when given, so that files written before these columns keep their hashes
-    content.update(
-        {k: v for k, v in (("event_type", event_type), ("period_set", period_set)) if v}
-    )
+    content.update({k: v for k, v in (("event_type", event_type), ("period_set", period_set)) if v})
     digest = content_hash(content)
     return ContextRecord(
         key=key or f"{origin_format}-{digest[:16]}",
@@ -125,6 +123,7 @@ def parse_context(
     table = read_table(path, json_key="events")
     name = table.path.name
     parsed: Parsed[ContextRecord] = Parsed(table.path, table.header)
+    parsed.warnings.extend(table.notes)
     parsed.errors = check_header(
         name, table.header, CONTEXT_COLUMNS, CONTEXT_REQUIRED, ignore_extra=ignore_extra
     )

@@ -76,17 +76,20 @@ def _join(blocks: list[str]) -> str:
 
 
 def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(path, "not UTF-8 text (it is UTF-16); save it as UTF-8", "UTF-8 text")
+    """UTF-8 (with or without BOM), UTF-16, or — what editors in the region save — Windows-1251
+    or KOI8-R, as the table reader decides (``tables.decode_text``)."""
+    from lowpolitics.framework.errors import InputError
+    from lowpolitics.ingest.tables import decode_text
+
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        text, _ = decode_text(raw, path)
+    except InputError as exc:
         raise _fail(
             path,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8",
+            "not text in UTF-8, UTF-16, Windows-1251 or KOI8-R; save it as UTF-8",
             "UTF-8 text",
         ) from exc
+    return text
 
 
 def _read_txt(path: Path, raw: bytes) -> ReadDocument:

@@ -184,6 +184,7 @@ def parse_registry(
     table = read_table(path, json_key="activities")
     name = table.path.name
     parsed: Parsed[ActivityRecord] = Parsed(table.path, table.header)
+    parsed.warnings.extend(table.notes)
     parsed.errors = check_header(
         name, table.header, REGISTRY_COLUMNS, REGISTRY_REQUIRED, ignore_extra=ignore_extra
     )

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lowpolitics.framework.cells import restore
@@ -27,6 +27,10 @@ class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
     unit: str = "line"  # what the row numbers count: a text line, or a JSON record
+    # what reading had to assume, said to the user with the import's warnings: the encoding
+    # of a CSV that was not UTF-8, merged cells filled down
+    notes: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -50,16 +54,45 @@ def _fail(path: Path, expected: str, line: int | None = None) -> InputError:
     )
 
 
+# What Excel and editors in the region write when they do not write UTF-8: Russian-locale
+# Excel saves CSV in Windows-1251, older Unix tools KOI8-R, "Unicode text" is UTF-16.
+_CANDIDATES = ["utf_16", "cp1251", "koi8_r"]
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read in: UTF-8 (with or without BOM) when it is
+    valid, a UTF-16 BOM, else the likeliest of Windows-1251 and KOI8-R (charset-normalizer).
+    Refused with a message when none fits."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16").lstrip("\ufeff"), "utf-16"
+    try:
+        return raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a second BOM: double save
+    except UnicodeDecodeError as exc:
+        first_bad = exc
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        line = raw[: first_bad.start].count(b"\n") + 1
+        raise _fail(
+            path, "text in UTF-8, UTF-16, Windows-1251 or KOI8-R (save as 'CSV UTF-8')", line
+        ) from first_bad
+    names = {"cp1251": "windows-1251", "koi8_r": "KOI8-R", "utf_16": "utf-16"}
+    return str(best).lstrip("\ufeff"), names.get(best.encoding, best.encoding)
+
+
 def _read_csv(path: Path, delimiter: str | None = None) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(path, f"a readable file ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8-sig").lstrip("\ufeff")  # a second BOM from a double save
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(path, "UTF-8 text (save the spreadsheet as 'CSV UTF-8')", line) from exc
+    text, encoding = decode_text(raw, path)
+    notes = []
+    if encoding != "utf-8":
+        notes.append(
+            f"{path.name}: read as {encoding} (not UTF-8); if letters look wrong, save the file "
+            "as 'CSV UTF-8'"
+        )
     if not text.strip():
         raise _fail(path, "a header row and at least one data row")
     if delimiter is None:
@@ -97,19 +130,37 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
             h: (restore(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header)
         }
         rows.append((line, cells))
-    return Table(path, header, rows)
+    return Table(path, header, rows, notes=notes, encoding=encoding)
+
+
+# Workbooks up to this size are opened whole, so merged cells can be seen and filled down;
+# larger ones are streamed (read-only mode knows no merges) and a merge reads as empty cells.
+MERGE_CHECK_BYTES = 8 * 2**20
 
 
 def _read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
+    whole = path.stat().st_size <= MERGE_CHECK_BYTES
     try:
         # formulas as written, not their last computed values: a formula cell has no value
         # of its own to import (and a file never opened in Excel has none cached)
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        workbook = load_workbook(path, read_only=not whole, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _fail(path, "an Excel .xlsx workbook") from exc
     sheet = workbook.worksheets[0]
+    notes: list[str] = []
+    filled: dict[tuple[int, int], object] = {}
+    if whole:
+        for merged in list(sheet.merged_cells.ranges):
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    filled[(row, col)] = value
+            notes.append(
+                f"{path.name}: merged cells {merged.coord} filled with their value "
+                f"'{_cell(value)[:40]}' in every row they span"
+            )
     iterator = sheet.iter_rows()
     try:
         header = [_cell(c.value) for c in next(iterator)]
@@ -132,7 +183,8 @@ def _read_xlsx(path: Path) -> Table:
                         "a value, not a formula (copy the column and paste it as values)",
                     )
                 )
-            cells.append(_cell(cell.value))
+            value = filled.get((number, i + 1), cell.value)
+            cells.append(_cell(value))
         if not any(cells):
             continue
         rows.append(
@@ -141,7 +193,7 @@ def _read_xlsx(path: Path) -> Table:
     workbook.close()
     if formulas:
         raise InputError(formulas)
-    return Table(path, header, rows)
+    return Table(path, header, rows, notes=notes)
 
 
 def _read_json(path: Path, list_key: str | None) -> Table:
