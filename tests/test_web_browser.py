@@ -9,15 +9,11 @@ from __future__ import annotations
 import os
 import re
 import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, serving
 from lowpolitics.store.corpus import DocumentMeta, add_document
 from lowpolitics.store.db import make_engine, session_scope, upgrade
 from lowpolitics.store.reference import seed_reference
@@ -43,26 +39,6 @@ def _need_chromium() -> None:
         pytest.skip(reason)
 
 
-@contextmanager
-def _serving(app) -> Iterator[str]:
-    """``app`` under uvicorn on a free local port, for as long as the block runs."""
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, codebook, gazetteer):
     _need_chromium()
@@ -86,7 +62,7 @@ def live_server(tmp_path_factory, codebook, gazetteer):
         )
         document_id = document.id
     app = create_app(engine, codebook, gazetteer, work_dir=folder / "work")
-    with _serving(app) as url:
+    with serving(app) as url:
         yield {"url": url, "document_id": document_id, "engine": engine}
     engine.dispose()
 
@@ -104,7 +80,7 @@ def demo_server(tmp_path_factory, gazetteer):
     with session_scope(state.engine) as session:
         accounts.add_user(session, "viewer", "viewer", PASSWORD, who="test")
     app = create_app(state.engine, state.codebook, gazetteer, work_dir=folder / "work")
-    with _serving(app) as url:
+    with serving(app) as url:
         yield url
     state.close()
 

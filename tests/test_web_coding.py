@@ -6,15 +6,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from conftest import serving
 from lowpolitics.store.accounts import add_user, issue_token
 from lowpolitics.store.corpus import (
     DocumentMeta,
@@ -355,7 +353,6 @@ def coding_server(tmp_path_factory, codebook, gazetteer):
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but /usr/bin/chromium is missing")
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    import uvicorn
 
     from lowpolitics.web import create_app
 
@@ -368,19 +365,8 @@ def coding_server(tmp_path_factory, codebook, gazetteer):
         document, _ = add_document(session, TAJIK, DocumentMeta(title="Наврӯз", language="tg"))
         document_id = document.id
     app = create_app(engine, codebook, gazetteer, work_dir=folder / "work")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "document_id": document_id, "engine": engine}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield {"url": url, "document_id": document_id, "engine": engine}
     engine.dispose()
 
 
