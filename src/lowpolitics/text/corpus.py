@@ -16,21 +16,21 @@ from pathlib import Path
 CORPUS_LANGS = ("en", "ru", "ky", "tg")
 
 
-def corpus_files() -> list[Path]:
-    """Paths of the bundled corpus files (those that exist)."""
-    folder = resources.files("lowpolitics.text").joinpath("data/corpus")
+def _bundled(name: str) -> list[Path]:
+    """The per-language JSON-lines files of ``text/data/<name>`` that exist."""
+    folder = resources.files("lowpolitics.text").joinpath(f"data/{name}")
     return [
         Path(str(folder.joinpath(f"{lang}.jsonl")))
         for lang in CORPUS_LANGS
         if folder.joinpath(f"{lang}.jsonl").is_file()
     ]
+
+
+def corpus_files() -> list[Path]:
+    """Paths of the bundled corpus files (those that exist)."""
+    return _bundled("corpus")
 
 
 def benchmark_files() -> list[Path]:
     """Paths of the bundled benchmark files (those that exist)."""
-    folder = resources.files("lowpolitics.text").joinpath("data/benchmark")
-    return [
-        Path(str(folder.joinpath(f"{lang}.jsonl")))
-        for lang in CORPUS_LANGS
-        if folder.joinpath(f"{lang}.jsonl").is_file()
-    ]
+    return _bundled("benchmark")
