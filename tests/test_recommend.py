@@ -148,7 +148,11 @@ def states(doc, lang="en"):
 def test_everything_silent_on_a_healthy_document():
     result = states(document())
     assert {k: v for k, v in result.items() if v == "fired"} == {}
-    assert result["build-shared-narratives"] == "no_data"  # no coded corpus yet
+    assert result["build-shared-narratives"] == "no_data"  # this document has no discourse
+
+
+def headline(value, low, high, n=60):
+    return {"value": {"value": value, "low": low, "high": high}, "n": n, "ids": ["kga-001"]}
 
 
 FIRING = [
@@ -237,6 +241,24 @@ FIRING = [
                     ]
                 }
             ]
+        },
+    ),
+    (
+        "build-shared-narratives",
+        {
+            "discourse": {
+                "frame_divergence": headline(0.3, 0.15, 0.45),
+                "securitizing_share_change": headline(0.0, -0.1, 0.1),
+            }
+        },
+    ),
+    (
+        "build-shared-narratives",
+        {
+            "discourse": {
+                "frame_divergence": headline(0.05, 0.0, 0.2),
+                "securitizing_share_change": headline(0.2, 0.05, 0.35),
+            }
         },
     ),
 ]
@@ -436,3 +458,27 @@ def test_every_bundled_rule_states_its_benchmark_and_prescription():
         assert rule.prescription in ruleset.prescriptions, rule.id
     served = {rule.prescription for rule in ruleset.rules}
     assert served == set(ruleset.prescriptions)
+
+
+def test_shared_narratives_is_thin_when_the_interval_straddles_or_n_is_small():
+    straddles = document(
+        discourse={
+            "frame_divergence": headline(0.2, 0.05, 0.35),
+            "securitizing_share_change": headline(0.0, -0.1, 0.1),
+        }
+    )
+    assert states(straddles)["build-shared-narratives"] == "thin"
+    few = document(
+        discourse={
+            "frame_divergence": headline(0.5, 0.3, 0.7, n=8),
+            "securitizing_share_change": headline(0.0, -0.1, 0.1, n=8),
+        }
+    )
+    assert states(few)["build-shared-narratives"] == "thin"
+    calm = document(
+        discourse={
+            "frame_divergence": headline(0.02, 0.0, 0.08),
+            "securitizing_share_change": headline(-0.1, -0.2, -0.01),
+        }
+    )
+    assert states(calm)["build-shared-narratives"] == "silent"

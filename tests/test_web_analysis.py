@@ -350,3 +350,32 @@ def test_anonymous_is_sent_to_login_or_refused(web):
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.json()["error"]["status"] == 401
+
+
+def test_discourse_page_shows_the_document_and_its_kwic_lines(demo, demo_document):
+    client = demo.client("viewer")
+    section = demo_document["discourse"]
+    assert section["units"] >= 50 and set(section["by_side"]) >= {"KG", "TJ"}
+    page = client.get("/analysis/discourse")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert f'id="discourse-units">{EN.number(section["units"])}<' in text
+    assert text.count("<svg") >= 2  # the trend per side and the divergence line
+    frames = re.search(r'<table id="discourse-frames">(.*?)</table>', text, re.S).group(1)
+    assert frames.count("<tr>") == len(section["frames"]) + 1
+    first = section["frames"][0]
+    assert EN.percent(first["shares"]["securitizing"]["value"]) in plain(frames)
+    tables = [t for t in section["keyness"]["tables"] if t["terms"]]
+    assert tables, "the bundled index marks each side with some stems"
+    term = tables[0]["terms"][0]
+    link = re.search(r'href="(/analysis/discourse/kwic\?term=[^"]+)"', page.text).group(1)
+    kwic = client.get(html.unescape(link))
+    assert kwic.status_code == 200 and 'id="kwic-coded"' in kwic.text
+    assert all(key in kwic.text for key in term["texts"][:3])
+
+
+def test_discourse_api_section_equals_the_document(demo, demo_document):
+    client = demo.client("viewer")
+    response = client.get("/api/v1/analysis/discourse")
+    assert response.status_code == 200
+    assert response.json()["units"] == demo_document["discourse"]["units"]

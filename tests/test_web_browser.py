@@ -332,3 +332,21 @@ def test_the_dashboard_in_kyrgyz_tajik_and_russian_has_no_english_interface_text
     english = english_words(page.evaluate(INTERFACE_TEXT))
     context.close()
     assert english == [], f"{len(english)} English words on the {lang} dashboard: {english[:40]}"
+
+
+def test_the_discourse_page_draws_the_trend_per_side_with_periods_shaded(browser, demo_server):
+    context = browser.new_context(base_url=demo_server, locale="en-GB")
+    page = context.new_page()
+    _log_in(page, "viewer")
+    page.goto("/analysis/discourse")
+    assert page.locator("h1").first.inner_text().startswith("Discourse")
+    charts = page.locator("figure.chart svg")
+    assert charts.count() == 2
+    # the tension periods are grey rectangles behind the points of both sides
+    trend = charts.nth(0)
+    assert trend.locator("path[fill='#BBBBBB'], path[fill='#bbbbbb']").count() >= 1
+    assert page.locator("#discourse-frames tbody tr").count() >= 4
+    page.locator("table.keyness a").first.click()
+    page.wait_for_url("**/analysis/discourse/kwic**")
+    assert page.locator("#kwic-coded tbody tr").count() >= 1
+    context.close()

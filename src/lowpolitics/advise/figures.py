@@ -18,7 +18,7 @@ from lowpolitics.analysis.intervals import wilson
 class Figure:
     name: str
     value: float | None
-    kind: str  # rate | ratio | share | days | count
+    kind: str  # rate | ratio | share | points (a difference of shares) | days | count
     low: float | None = None
     high: float | None = None
     n: int | None = None
@@ -375,6 +375,25 @@ def _network(doc: dict, out: dict[str, Figure]) -> None:
         )
 
 
+def _discourse(doc: dict, out: dict[str, Figure]) -> None:
+    section = doc.get("discourse") or {}
+    for key, kind in (("securitizing_share_change", "points"), ("frame_divergence", "points")):
+        headline = section.get(key)
+        if not headline or headline["value"]["value"] is None:
+            continue
+        low, high = headline["value"].get("low"), headline["value"].get("high")
+        out[key] = Figure(
+            key,
+            headline["value"]["value"],
+            kind,
+            low,
+            high,
+            headline["n"],
+            tuple(headline["ids"]),
+            f"discourse.{key}",
+        )
+
+
 def figures_from(document: dict) -> dict[str, Figure]:
     """Every named figure the document supports; absent analyses give absent figures."""
     out: dict[str, Figure] = {}
@@ -386,6 +405,7 @@ def figures_from(document: dict) -> dict[str, Figure]:
         _restart_and_held,
         _at_risk,
         _network,
+        _discourse,
     )
     for extract in extracts:
         extract(document, out)

@@ -223,6 +223,17 @@ def format_figure(figure: Figure, lang: str) -> str:
         elif figure.n is not None:
             text += f" (n = {figure.n})"
         return text
+    if figure.kind == "points":  # a difference of two shares, in percentage points
+        points_word = _("points")
+
+        def pp(value: float) -> str:
+            return format_decimal(value * 100, format="+#,##0;−#,##0", locale=lang)
+
+        text = f"{pp(figure.value)} {points_word}"
+        if figure.low is not None:
+            text += f" ({ci_word} {pp(figure.low)}…{pp(figure.high)}"
+            text += f", n = {figure.n})" if figure.n is not None else ")"
+        return text
     if figure.kind == "ratio":
         text = number(figure.value)
         if figure.low is not None:

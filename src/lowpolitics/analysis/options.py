@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.discourse_options import DiscourseOptions
 from lowpolitics.analysis.periods import PeriodRule, TensionPeriod, tension_periods
 
 SMALL_N = 10  # below this many activities a rate gets a plain warning
@@ -27,6 +28,7 @@ class AnalysisOptions:
     permutations: int = PERMUTATIONS
     seed: int = SEED
     margins: tuple[int, ...] = MARGINS
+    discourse: DiscourseOptions = field(default_factory=DiscourseOptions)
 
     def today(self) -> date:
         return self.as_of or date.today()
@@ -43,3 +45,16 @@ def describe_periods(options: AnalysisOptions, periods: list[TensionPeriod]) -> 
     if origins == {"declared"}:
         return "declared by hand (context rows with kind=tension_period), used as given"
     return "derived from security events: " + options.rule.describe()
+
+
+def discourse_options_for(options: AnalysisOptions) -> DiscourseOptions:
+    """The discourse settings with the shared ones (window, small n, seed) applied."""
+    from dataclasses import replace
+
+    return replace(
+        options.discourse,
+        small_n=options.small_n,
+        seed=options.seed,
+        date_from=options.date_from,
+        date_to=options.date_to,
+    )

@@ -85,8 +85,15 @@ def analyse_all(
     inputs: ContinuityInputs | None = None,
     horizon_days: int = 180,
     index_runs: int = 1000,
+    discourse_units: list | None = None,
 ) -> dict:
-    """All analyses over one dataset and one set of options."""
+    """All analyses over one dataset and one set of options.
+
+    ``discourse_units``: the texts about the other side (coded index and documents), read from
+    the store by :func:`analyse_database`; none given, the discourse section says so."""
+    from lowpolitics.analysis.discourse import analyse_discourse
+    from lowpolitics.analysis.options import discourse_options_for
+
     document = {
         "meta": meta(dataset, codebook, options),
         "resilience": disruption_by_mechanism(dataset, codebook, options),
@@ -107,6 +114,9 @@ def analyse_all(
         "network": network_metrics(dataset, codebook, options),
         "index": run_index(dataset, codebook, options, runs=index_runs),
         "timeline": timeline(dataset, codebook, options),
+        "discourse": analyse_discourse(
+            discourse_units or [], periods_for(dataset, options), discourse_options_for(options)
+        ).to_dict(),
     }
     # beside each section's English warnings, the same notes as message ids and values, which
     # the pages and the brief render in the reader's language
@@ -122,9 +132,12 @@ def analyse_database(
     """Read the store once and run every analysis: the document and the dataset behind it."""
     from lowpolitics.analysis.continuity import load_continuity_inputs
     from lowpolitics.analysis.dataset import load_dataset
+    from lowpolitics.analysis.discourse_units import load_units
     from lowpolitics.store.db import require_schema, session_scope
 
     require_schema(engine)
     with session_scope(engine) as session:
         dataset, inputs = load_dataset(session), load_continuity_inputs(session)
-    return analyse_all(dataset, codebook, options, inputs, horizon_days), dataset
+        units = load_units(session, codebook.frame_codes)
+    document = analyse_all(dataset, codebook, options, inputs, horizon_days, discourse_units=units)
+    return document, dataset

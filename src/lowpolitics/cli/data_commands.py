@@ -71,6 +71,7 @@ def _run_import(
     skip_invalid: bool,
     ignore_extra: bool,
     all_warnings: bool,
+    stems: Path | None = None,
 ) -> None:
     from lowpolitics.store.importing import import_file
 
@@ -87,6 +88,7 @@ def _run_import(
             skip_invalid=skip_invalid,
             ignore_extra=ignore_extra,
             progress=start,
+            stems=stems,
         )
     _report(outcome, all_warnings)
 
@@ -145,6 +147,37 @@ def import_frameworks(
 ) -> None:
     """Import agreements with commitments, standing bodies and initiative rhythms."""
     _run_import(ctx, "frameworks", file, "own", False, False, False)
+
+
+# the header a user writes, shown in --help without importing the parser
+OUTLET_HEADER = ("id", "name", "country", "ownership", "languages", "domain", "source_url", "note")
+
+
+@import_app.command("outlets")
+def import_outlets(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV/XLSX/JSON: " + ",".join(OUTLET_HEADER)),
+    skip_invalid: bool = SKIP,
+    all_warnings: bool = WARNINGS,
+) -> None:
+    """Import or update outlets: who speaks, from which country (KG, TJ or third), owned by
+    whom. A coded text or document names its outlet by this id."""
+    _run_import(ctx, "outlets", file, "own", skip_invalid, False, all_warnings)
+
+
+@import_app.command("coded-texts")
+def import_coded_texts(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="the coded index (CSV/XLSX/JSON), one row per text"),
+    stems: Path | None = typer.Option(
+        None, "--stems", help='JSON lines {"id": …, "stems": {stem: count}} for keyness'
+    ),
+    skip_invalid: bool = SKIP,
+    all_warnings: bool = WARNINGS,
+) -> None:
+    """Import a coded index of real texts: address, outlet, side, genre, date, language,
+    frame and mentions of the other side as a named coder read them (never their sentences)."""
+    _run_import(ctx, "coded-texts", file, "own", skip_invalid, False, all_warnings, stems)
 
 
 @import_app.command("codings")

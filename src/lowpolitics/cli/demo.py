@@ -27,7 +27,11 @@ DEMO_FILES = (
     ("actors", "actors.csv"),
     ("context", "context.csv"),
     ("frameworks", "frameworks.yaml"),
+    ("outlets", "outlets.csv"),
+    ("coded-texts", "coded_texts.csv"),
 )
+# files read beside a main file: the coded index's stem counts
+DEMO_COMPANIONS = {"coded_texts.csv": "coded_texts_stems.jsonl"}
 
 
 def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool = True) -> State:
@@ -43,7 +47,11 @@ def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool 
     initialise(state)
     dataset = resources.files("lowpolitics.datasets").joinpath("kgtj")
     for kind, name in DEMO_FILES:
-        with resources.as_file(dataset.joinpath(name)) as path:
+        companion = DEMO_COMPANIONS.get(name)
+        with (
+            resources.as_file(dataset.joinpath(name)) as path,
+            resources.as_file(dataset.joinpath(companion or name)) as stems,
+        ):
             progress, start = progress_factory(f"loading {name}")
             with progress:
                 outcome = import_file(
@@ -54,6 +62,7 @@ def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool 
                     state.gazetteer,
                     who="demo",
                     progress=start,
+                    stems=stems if companion else None,
                 )
             if verbose:
                 _report(outcome)

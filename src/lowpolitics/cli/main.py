@@ -13,6 +13,7 @@ from lowpolitics.cli import (
     brief_command,
     data_commands,
     demo,
+    discourse_command,
     documents_command,
     explore_commands,
     queries_command,
@@ -77,6 +78,7 @@ app.command("codebook")(explore_commands.codebook_command)
 app.command("places")(explore_commands.places_command)
 # resilience_commands adds resilience, held-broken and restart to the analyse group
 assert resilience_commands.analyse_app is analyse_commands.analyse_app
+analyse_commands.analyse_app.command("discourse")(discourse_command.discourse_command)
 app.add_typer(analyse_commands.analyse_app, name="analyse")
 app.command("simulate")(simulate_command.simulate_command)
 app.command("recommend")(recommend_command.recommend_command)

@@ -127,6 +127,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "record_kinds": RecordKind,
     "context_event_types": ContextEventType,
     "actor_roles": Entry,
+    "genres": Entry,
+    "outlet_ownerships": Entry,
+    "mention_kinds": Entry,
 }
 
 
@@ -146,6 +149,9 @@ class Codebook(_Strict):
     record_kinds: list[RecordKind] = Field(default_factory=list)
     context_event_types: list[ContextEventType] = Field(default_factory=list)
     actor_roles: list[ActorRole] = Field(default_factory=list)
+    genres: list[Entry] = Field(default_factory=list)
+    outlet_ownerships: list[Entry] = Field(default_factory=list)
+    mention_kinds: list[Entry] = Field(default_factory=list)
     lexicon: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -210,6 +216,18 @@ class Codebook(_Strict):
     @property
     def frame_codes(self) -> list[str]:
         return [f.code for f in self.frames]
+
+    @property
+    def genre_codes(self) -> list[str]:
+        return [g.code for g in self.genres]
+
+    @property
+    def ownership_codes(self) -> list[str]:
+        return [o.code for o in self.outlet_ownerships]
+
+    @property
+    def mention_kind_codes(self) -> list[str]:
+        return [k.code for k in self.mention_kinds]
 
     @property
     def activity_type_codes(self) -> list[str]:

@@ -19,6 +19,7 @@ from lowpolitics.analysis.dataset import Dataset
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.i18n import translator
 from lowpolitics.report.brief_sections import continuity_section, restart_section
+from lowpolitics.report.discourse_section import discourse_section
 from lowpolitics.report.findings import caveats, chart_readings, key_findings, not_charted, num
 from lowpolitics.report.held_broken_page import day, held_broken_page
 from lowpolitics.report.records import Citations, RecordRef
@@ -173,6 +174,9 @@ def context(inputs: BriefInputs) -> dict:
         "quiet": none,
         "continuity": continuity_section(inputs.document, lang, _, citations),
         "restart": restart_section(inputs.document, inputs.codebook, lang, _, citations),
+        "discourse": discourse_section(
+            inputs.document, inputs.codebook, lang, _, with_chart=inputs.with_charts
+        ),
         "charts": _charts(inputs, _),
         "not_charted": not_charted(inputs.document, _),
         "periods": periods,

@@ -530,6 +530,7 @@ def all_charts(
     zoom: bool = False,
 ) -> dict[str, AnyChart]:
     """Every chart the brief and the dashboard can show, by name."""
+    from lowpolitics.report.chart_discourse import discourse_divergence, discourse_trend
     from lowpolitics.report.chart_map import border_map
 
     charts: dict[str, AnyChart] = {
@@ -541,6 +542,8 @@ def all_charts(
             ("survival", survival),
             ("reach", reach),
             ("continuity", continuity),
+            ("discourse_trend", discourse_trend),
+            ("discourse_divergence", discourse_divergence),
         )
     }
     charts["border_map"] = border_map(

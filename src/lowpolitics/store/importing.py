@@ -18,16 +18,18 @@ from lowpolitics.framework.errors import ConfigError, InputError
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.actors import parse_actors
 from lowpolitics.ingest.context import parse_context
+from lowpolitics.ingest.discourse import parse_coded_texts, parse_outlets, read_stems
 from lowpolitics.ingest.feeds import FEEDS
 from lowpolitics.ingest.frameworks import parse_frameworks
 from lowpolitics.ingest.registry import parse_registry
 from lowpolitics.ingest.results import Parsed
 from lowpolitics.store.db import require_schema, session_scope
+from lowpolitics.store.discourse_loader import load_coded_texts, load_outlets
 from lowpolitics.store.frameworks import load_frameworks
 from lowpolitics.store.loader import LoadResult, load_activities, load_actors, load_context
 from lowpolitics.store.models import AuditEntry
 
-KINDS = ("registry", "context", "actors", "frameworks")
+KINDS = ("registry", "context", "actors", "frameworks", "outlets", "coded-texts")
 CONTEXT_FORMATS = ("own", "acled", "ucdp", "gdelt")
 
 
@@ -50,12 +52,17 @@ def parse_file(
     *,
     fmt: str = "own",
     ignore_extra: bool = False,
+    outlet_countries: dict[str, str] | None = None,
 ) -> Parsed:
     """Validate ``path`` as a ``kind`` file without touching any database."""
     if kind == "registry":
         return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "actors":
         return parse_actors(path, codebook, gazetteer, ignore_extra=ignore_extra)
+    if kind == "outlets":
+        return parse_outlets(path, codebook)
+    if kind == "coded-texts":
+        return parse_coded_texts(path, codebook, outlet_countries)
     if kind == "context":
         if fmt == "own":
             return parse_context(path, codebook, gazetteer, ignore_extra=ignore_extra)
@@ -79,8 +86,11 @@ def import_file(
     ignore_extra: bool = False,
     who: str = "cli",
     progress: Callable[[int], Callable[[], None]] | None = None,
+    stems: Path | str | None = None,
 ) -> ImportOutcome:
-    """Validate then write ``path``. ``progress(total)`` may return a per-row callback."""
+    """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
+
+    ``stems`` (coded texts only) is the JSON-lines file of stem counts beside the index."""
     path = Path(path)
     require_schema(engine)
     if kind == "frameworks":  # a nested document: all or nothing, no per-row rejects
@@ -88,9 +98,20 @@ def import_file(
         with session_scope(engine) as session:
             result = load_frameworks(session, spec, f"{who}:{path.name}")
         return ImportOutcome(kind, path, result)
-    parsed = parse_file(kind, path, codebook, gazetteer, fmt=fmt, ignore_extra=ignore_extra)
+    countries = _outlet_countries(engine) if kind == "coded-texts" else None
+    parsed = parse_file(
+        kind,
+        path,
+        codebook,
+        gazetteer,
+        fmt=fmt,
+        ignore_extra=ignore_extra,
+        outlet_countries=countries,
+    )
     if parsed.errors:
         raise InputError(parsed.errors)
+    if stems is not None:
+        parsed.records = _with_stems(parsed.records, Path(stems))
     rejects_file = None
     if parsed.rejected:
         if not skip_invalid:
@@ -98,7 +119,13 @@ def import_file(
         rejects_file = parsed.write_rejects()
     tick = progress(len(parsed.records)) if progress else None
     origin = f"{who}:{path.name}"
-    loaders = {"registry": load_activities, "context": load_context, "actors": load_actors}
+    loaders = {
+        "registry": load_activities,
+        "context": load_context,
+        "actors": load_actors,
+        "outlets": load_outlets,
+        "coded-texts": load_coded_texts,
+    }
     with session_scope(engine) as session:
         result = loaders[kind](session, parsed.records, origin, tick)
         session.add(
@@ -120,3 +147,29 @@ def import_file(
     return ImportOutcome(
         kind, path, result, parsed.warnings, len(parsed.rejected), parsed.skipped, rejects_file
     )
+
+
+def _outlet_countries(engine: Engine) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from lowpolitics.store.discourse_models import Outlet
+
+    with session_scope(engine) as session:
+        return dict(session.execute(select(Outlet.key, Outlet.country)).all())
+
+
+def _with_stems(records: list, stems_file: Path) -> list:
+    """Attach stem counts to coded texts; a stems line for an unknown id is an error."""
+    from dataclasses import replace
+
+    from lowpolitics.framework.errors import CellError
+
+    counts, errors = read_stems(stems_file)
+    keys = {r.key for r in records}
+    errors += [
+        CellError(stems_file.name, None, "id", key, "the id of a text in the coded index")
+        for key in sorted(set(counts) - keys)
+    ]
+    if errors:
+        raise InputError(errors)
+    return [replace(r, stems=counts.get(r.key, {})) for r in records]

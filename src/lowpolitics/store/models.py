@@ -513,3 +513,7 @@ class AuditHead(Base):
     last_id: Mapped[int] = mapped_column(Integer)
     chain: Mapped[str] = mapped_column(String(64))
     entries: Mapped[int] = mapped_column(Integer)
+
+
+# the discourse tables live in their own module; importing it here puts them in Base.metadata
+from lowpolitics.store import discourse_models as _discourse_models  # noqa: E402, F401

@@ -63,8 +63,19 @@ SECTIONS = (
     "network",
     "index",
     "timeline",
+    "discourse",
 )
-CHARTS = ("timeline", "mechanism_mix", "disruption", "survival", "reach", "continuity", "network")
+CHARTS = (
+    "timeline",
+    "mechanism_mix",
+    "disruption",
+    "survival",
+    "reach",
+    "continuity",
+    "network",
+    "discourse_trend",
+    "discourse_divergence",
+)
 
 _MISSING = object()
 
@@ -266,7 +277,11 @@ def _chart(name: str, result: Analysis, ctx: WebContext, lang: str, options: Ana
         from lowpolitics.report.chart_network import network_chart
 
         return network_chart(result.dataset, ctx.codebook, lang, _, options)
+    from lowpolitics.report.chart_discourse import discourse_divergence, discourse_trend
+
     makers = {
+        "discourse_trend": discourse_trend,
+        "discourse_divergence": discourse_divergence,
         "timeline": charts.timeline,
         "mechanism_mix": charts.mechanism_mix,
         "disruption": charts.disruption,

@@ -32,6 +32,7 @@ PAGE_CHARTS = {
     "reach": ("reach",),
     "network": ("network",),
     "timeline": ("timeline", "mechanism_mix"),
+    "discourse": ("discourse_trend", "discourse_divergence"),
 }
 
 
@@ -63,6 +64,52 @@ def overview(
             "query": _query(chosen),
             "keys": result.activity_keys,
         },
+    )
+
+
+@router.get("/analysis/discourse/kwic")
+def discourse_kwic(
+    request: Request,
+    term: str,
+    lang: str,
+    texts: str = "",
+    who: Principal = requires(VIEWER),
+) -> Response:
+    """Key-word-in-context lines for one key stem, in the texts the keyness table named (at
+    most ten: the page never scans the whole store)."""
+    from sqlalchemy import select
+
+    from lowpolitics.analysis.keyness import concordance
+    from lowpolitics.store.discourse_models import CodedText, Outlet
+    from lowpolitics.store.models import Document
+
+    keys = [k for k in texts.split(",") if k][:10]
+    lines, coded = [], []
+    with web_context(request).session() as session:
+        for document in session.scalars(select(Document).where(Document.key.in_(keys))):
+            for left, word, right, _offset in concordance(document.text, lang, term):
+                lines.append({"key": document.key, "left": left, "word": word, "right": right})
+        rows = session.execute(
+            select(CodedText, Outlet.key)
+            .outerjoin(Outlet, Outlet.id == CodedText.outlet_id)
+            .where(CodedText.key.in_(keys))
+            .order_by(CodedText.published_on)
+        )
+        for text, outlet in rows:
+            coded.append(
+                {
+                    "key": text.key,
+                    "date": text.published_on.isoformat(),
+                    "outlet": outlet,
+                    "frame": text.frame,
+                    "count": (text.stems or {}).get(term, 0),
+                    "url": text.url,
+                }
+            )
+    return render(
+        request,
+        "analysis/kwic.html.j2",
+        {"term": term, "lang": lang, "lines": lines, "coded": coded},
     )
 
 

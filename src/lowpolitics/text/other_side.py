@@ -1,0 +1,152 @@
+"""Mentions of the other side in a text: its country, people, leaders, institutions and places,
+each with the frame of the sentence that holds it.
+
+What the discourse analysis counts is not only whether a text is framed one way or another but
+how the other side appears in it — a Kyrgyz outlet writing "the Tajik side" in a sentence that
+assigns blame, or "our Tajik neighbours" in one about a shared festival. Countries and places come
+from the gazetteer (so every spelling and case form it knows is found); people, leaders and
+institutions from ``framework/data/other_side.yaml``, matched on stems. The frame of a mention is
+read from the lexicon's frame evidence inside its sentence: integrative or securitizing when one
+outweighs the other there, neutral otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from lowpolitics.framework.gazetteer import Gazetteer, load_gazetteer
+from lowpolitics.text.lexicon import NEUTRAL, LexiconCoder
+from lowpolitics.text.segment import sentences
+from lowpolitics.text.stemming import stem, tokens
+
+INTEGRATIVE = "integrative"
+SECURITIZING = "securitizing"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One naming of the other side: ``text[start:end]``, what it names and its sentence's frame."""
+
+    side: str  # the country named (KG or TJ)
+    kind: str  # country | people | leader | place | institution
+    name: str  # canonical English name
+    start: int
+    end: int
+    frame: str
+
+
+@lru_cache(maxsize=1)
+def other_side_vocabulary() -> dict[str, Any]:
+    """The bundled vocabulary: ``{"pair": [..], "sides": {country: {kind: [entries]}}}``."""
+    text = (
+        resources.files("lowpolitics.framework")
+        .joinpath("data/other_side.yaml")
+        .read_text(encoding="utf-8")
+    )
+    return yaml.safe_load(text)
+
+
+def the_pair() -> tuple[str, str]:
+    first, second = other_side_vocabulary()["pair"]
+    return first, second
+
+
+def other_of(country: str | None) -> str | None:
+    """The other country of the pair, or None for a third country."""
+    first, second = the_pair()
+    return {first: second, second: first}.get((country or "").upper())
+
+
+@lru_cache(maxsize=16)
+def _patterns(lang: str) -> dict[str, list[tuple[tuple[str, ...], str, str, str]]]:
+    """First stem → [(stems, side, kind, name)], longest first, for one language."""
+    index: dict[str, list[tuple[tuple[str, ...], str, str, str]]] = {}
+    for side, kinds in other_side_vocabulary()["sides"].items():
+        for kind, entries in kinds.items():
+            for entry in entries:
+                for term in entry["terms"].get(lang, []):
+                    stems = tuple(stem(tok, lang) for tok, _, _ in tokens(term))
+                    if stems:
+                        index.setdefault(stems[0], []).append((stems, side, kind, entry["name"]))
+    for options in index.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return index
+
+
+def _vocabulary_mentions(text: str, lang: str) -> list[tuple[int, int, str, str, str]]:
+    toks = tokens(text)
+    stems = [stem(tok, lang) for tok, _, _ in toks]
+    index = _patterns(lang)
+    found, i = [], 0
+    while i < len(toks):
+        for pattern, side, kind, name in index.get(stems[i], ()):
+            if tuple(stems[i : i + len(pattern)]) == pattern:
+                end = toks[i + len(pattern) - 1][2]
+                found.append((toks[i][1], end, side, kind, name))
+                i += len(pattern)
+                break
+        else:
+            i += 1
+    return found
+
+
+def _sentence_frames(text: str, lang: str, coder: LexiconCoder) -> list[tuple[int, int, str]]:
+    """Each sentence's span and frame, from the lexicon's frame evidence inside it."""
+    evidence = [e for e in coder.code(text, lang).evidence if e.code in (INTEGRATIVE, SECURITIZING)]
+    spans = []
+    for span in sentences(text, lang):
+        inside = [e.code for e in evidence if span.start <= e.start < span.end]
+        integrative, securitizing = inside.count(INTEGRATIVE), inside.count(SECURITIZING)
+        if integrative > securitizing:
+            frame = INTEGRATIVE
+        elif securitizing > integrative:
+            frame = SECURITIZING
+        else:
+            frame = NEUTRAL
+        spans.append((span.start, span.end, frame))
+    return spans
+
+
+def find_mentions(
+    text: str,
+    lang: str,
+    speaker: str | None,
+    coder: LexiconCoder,
+    gazetteer: Gazetteer | None = None,
+) -> list[Mention]:
+    """Every mention in ``text`` of the country other than ``speaker`` (the outlet's country).
+
+    A third-country outlet (``speaker`` outside the pair) speaks about both: mentions of either
+    country are returned, each tagged with the country it names.
+    """
+    from lowpolitics.text.places import extract_places
+
+    other = other_of(speaker)
+    wanted = {other} if other else set(the_pair())
+    places = gazetteer or load_gazetteer()
+    raw: list[tuple[int, int, str, str, str]] = []
+    for hit in extract_places(text, places, lang):
+        place = places.by_id.get(hit.place_id)
+        if place is None or place.country not in wanted:
+            continue
+        kind = "country" if place.kind == "country" else "place"
+        if any(s == hit.start and e == hit.end for s, e, *_ in raw):
+            continue  # one span naming a city and its region is one mention
+        raw.append((hit.start, hit.end, place.country, kind, hit.name_en))
+    taken = [(s, e) for s, e, *_ in raw]
+    for start, end, side, kind, name in _vocabulary_mentions(text, lang):
+        if side in wanted and not any(s < end and start < e for s, e in taken):
+            raw.append((start, end, side, kind, name))
+    if not raw:
+        return []
+    frames = _sentence_frames(text, lang, coder)
+    mentions = []
+    for start, end, side, kind, name in sorted(raw):
+        frame = next((f for s, e, f in frames if s <= start < e), NEUTRAL)
+        mentions.append(Mention(side, kind, name, start, end, frame))
+    return mentions
