@@ -87,8 +87,9 @@ def classified(classifier: Classifier, texts: list[str], batch: int = 64) -> flo
     return time.perf_counter() - start
 
 
-def peak_rss_of_cli(texts: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB) of ``lowpolitics classify --fast`` on a file."""
+def peak_rss_of_cli(texts: list[str], jobs: int = 1) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB, of the largest process) of ``lowpolitics classify
+    --fast [--jobs N]`` on a file."""
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
         with source.open("w", encoding="utf-8") as handle:
@@ -97,7 +98,7 @@ def peak_rss_of_cli(texts: list[str]) -> tuple[float, float]:
         start = time.perf_counter()
         subprocess.run(
             [str(Path(sys.executable).with_name("lowpolitics")), "classify", "--fast",
-             "--in", str(source), "--out", str(target)],
+             "--in", str(source), "--out", str(target), "--jobs", str(jobs)],
             check=True, capture_output=True,
         )  # fmt: skip
         seconds = time.perf_counter() - start
@@ -109,6 +110,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=50.0, help="size of the texts in MB")
     parser.add_argument("--full", type=int, default=300, help="texts for the full classifier")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI memory run")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the second CLI run")
     args = parser.parse_args()
     codebook = load_codebook()
     texts = build_texts(args.mb)
@@ -142,6 +144,12 @@ def main() -> None:
             f"lowpolitics classify --fast on the {megabytes:.1f} MB file: {seconds:.0f} s, "
             f"peak RSS {rss:.0f} MB (target: under 300 MB whatever the size)"
         )
+        if args.jobs > 1:
+            parallel, rss_jobs = peak_rss_of_cli(texts, args.jobs)
+            print(
+                f"  … with --jobs {args.jobs}: {parallel:.0f} s ({seconds / parallel:.1f}× the "
+                f"one-process speed), largest process {rss_jobs:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

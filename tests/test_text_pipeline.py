@@ -170,3 +170,17 @@ def test_classify_streams_and_keeps_what_it_wrote_before_a_bad_line(cli, tmp_pat
     assert failed.code == 2 and "in.jsonl, line 13" in failed.err and "text" in failed.err
     written = [json.loads(line)["id"] for line in target.read_text(encoding="utf-8").splitlines()]
     assert written == [g["id"] for g in good]  # every batch before the bad line is kept
+
+
+def test_classify_on_several_processes_writes_the_same_lines_in_order(cli, tmp_path):
+    good = [{"id": f"t{i}", "text": e.text} for i, e in enumerate(EXAMPLES * 4)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in good), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert cli("classify", "--in", source, "--out", one, "--fast", "--batch", "3").code == 0
+    result = cli("classify", "--in", source, "--out", two, "--fast", "--batch", "3", "--jobs", "2")
+    assert result.code == 0, result
+    assert two.read_text(encoding="utf-8") == one.read_text(encoding="utf-8")
+    assert [json.loads(x)["id"] for x in two.read_text(encoding="utf-8").splitlines()] == [
+        g["id"] for g in good
+    ]
