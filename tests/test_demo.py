@@ -1,6 +1,7 @@
 """The main job end to end on the bundled Kyrgyz–Tajik dataset."""
 
 import json
+from pathlib import Path
 
 from lowpolitics.cli.demo import build_demo
 
@@ -68,3 +69,15 @@ def test_demo_serves_the_dashboard_with_the_admin_it_prints(
     dashboard = served["login"](password)
     assert dashboard.status_code == 200 and f"{bundled_rows}" in dashboard.text
     assert served["login"]("not the password").status_code == 401
+
+
+def test_demo_is_quiet_about_its_own_data_and_its_hints_run_as_printed(cli, tmp_path):
+    from lowpolitics.cli.demo import runnable
+
+    result = cli("demo", "--out", tmp_path / "d", "--no-serve")
+    assert result.code == 0, result
+    assert "warning:" not in result.err  # the bundled record's notes are counted, not listed
+    assert "notes on the bundled data" in result.out
+    command = runnable()
+    assert f"Explore it: {command} --db" in " ".join(result.out.split())
+    assert command == "lowpolitics" or Path(command).exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from lowpolitics.cli.data_commands import _report, initialise
+from lowpolitics.cli.data_commands import initialise
 from lowpolitics.cli.explore_commands import render_stats
 from lowpolitics.cli.output import out, progress_factory
 from lowpolitics.cli.resilience_commands import render_resilience
@@ -32,6 +32,35 @@ DEMO_FILES = (
 )
 # files read beside a main file: the coded index's stem counts
 DEMO_COMPANIONS = {"coded_texts.csv": "coded_texts_stems.jsonl"}
+
+
+def _quiet_report(outcome) -> None:
+    """One line per bundled file: the bundled record's notes (places kept as text, which the
+    gazetteer does not hold) are known and not the reader's problem, so they are counted, not
+    listed; `import … --all-warnings` on the file lists them."""
+    r = outcome.result
+    line = f"{outcome.file.name}: {r.added} added"
+    if r.updated or r.unchanged:
+        line += f", {r.updated} updated, {r.unchanged} unchanged"
+    if outcome.warnings:
+        line += f" ({len(outcome.warnings)} notes on the bundled data)"
+    out().print(line, highlight=False)
+
+
+def runnable() -> str:
+    """How to call this program from the current folder: a bare ``lowpolitics`` only when that
+    is what the shell finds (``make run`` installs it in .venv/bin, not on the PATH)."""
+    import shutil
+    import sys
+
+    here = Path(sys.executable).with_name("lowpolitics")
+    found = shutil.which("lowpolitics")
+    if found and Path(found).resolve() == here.resolve():
+        return "lowpolitics"
+    try:
+        return str(here.relative_to(Path.cwd()))
+    except ValueError:
+        return str(here)
 
 
 def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool = True) -> State:
@@ -65,7 +94,7 @@ def build_demo(folder: Path, *, codebook_file: str | None = None, verbose: bool 
                     stems=stems if companion else None,
                 )
             if verbose:
-                _report(outcome)
+                _quiet_report(outcome)
     with session_scope(state.engine) as session:
         counts = load_bundled_corpus(session, state.codebook)
     if verbose:
@@ -111,7 +140,7 @@ def demo(
     console.print(f"\nEvery analysis, with the ids behind each figure: {target}", highlight=False)
     console.print(f"Policy brief: {html} and {pdf}", highlight=False)
     console.print(
-        f"\nExplore it: lowpolitics --db {out_dir / 'lowpolitics.db'} list activities "
+        f"\nExplore it: {runnable()} --db {out_dir / 'lowpolitics.db'} list activities "
         "--mechanism societal",
         highlight=False,
     )
@@ -126,7 +155,7 @@ def demo(
     console.print("  user:     admin", highlight=False)
     console.print(f"  password: {password}   (made for this run)", highlight=False)
     console.print(
-        f"Add people with: lowpolitics --db {out_dir / 'lowpolitics.db'} users add NAME "
+        f"Add people with: {runnable()} --db {out_dir / 'lowpolitics.db'} users add NAME "
         "--role editor",
         highlight=False,
     )

@@ -162,6 +162,7 @@ def discourse_command(
                 _num(w["change"]),
             ]
             for w in doc["event_study"]
+            if w["before"]["n"] or w["after"]["n"]  # a window with no text on either side
         ),
     )
     for table in doc["keyness"]["tables"]:
