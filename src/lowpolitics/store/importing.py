@@ -40,6 +40,7 @@ class ImportOutcome:
     rejected: int = 0
     skipped: int = 0
     rejects_file: Path | None = None
+    merged: int = 0  # rows of an event already kept (GDELT: the same article and day)
 
 
 def parse_file(
@@ -50,17 +51,22 @@ def parse_file(
     *,
     fmt: str = "own",
     ignore_extra: bool = False,
+    date_format: str | None = None,
 ) -> Parsed:
-    """Validate ``path`` as a ``kind`` file without touching any database."""
+    """Validate ``path`` as a ``kind`` file without touching any database. ``date_format``
+    (a strftime pattern such as ``%m/%d/%Y``) reads a context file's dates that a spreadsheet
+    re-wrote in a numeric order that could be read two ways."""
     if kind == "registry":
         return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "actors":
         return parse_actors(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "context":
         if fmt == "own":
-            return parse_context(path, codebook, gazetteer, ignore_extra=ignore_extra)
+            return parse_context(
+                path, codebook, gazetteer, ignore_extra=ignore_extra, date_format=date_format
+            )
         if fmt in FEEDS:
-            return FEEDS[fmt](path, codebook, gazetteer)
+            return FEEDS[fmt](path, codebook, gazetteer, date_format=date_format)
         raise ConfigError(
             f"unknown context format '{fmt}': use one of {', '.join(CONTEXT_FORMATS)}"
         )
@@ -79,6 +85,7 @@ def import_file(
     ignore_extra: bool = False,
     who: str = "cli",
     progress: Callable[[int], Callable[[], None]] | None = None,
+    date_format: str | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback."""
     path = Path(path)
@@ -88,7 +95,17 @@ def import_file(
         with session_scope(engine) as session:
             result = load_frameworks(session, spec, f"{who}:{path.name}")
         return ImportOutcome(kind, path, result)
-    parsed = parse_file(kind, path, codebook, gazetteer, fmt=fmt, ignore_extra=ignore_extra)
+    if date_format and kind != "context":
+        raise ConfigError("--date-format applies to context files only")
+    parsed = parse_file(
+        kind,
+        path,
+        codebook,
+        gazetteer,
+        fmt=fmt,
+        ignore_extra=ignore_extra,
+        date_format=date_format,
+    )
     if parsed.errors:
         raise InputError(parsed.errors)
     rejects_file = None
@@ -113,10 +130,18 @@ def import_file(
                     "updated": result.updated,
                     "unchanged": result.unchanged,
                     "rejected": len(parsed.rejected),
+                    "merged": parsed.merged,
                     "format": fmt,
                 },
             )
         )
     return ImportOutcome(
-        kind, path, result, parsed.warnings, len(parsed.rejected), parsed.skipped, rejects_file
+        kind,
+        path,
+        result,
+        parsed.warnings,
+        len(parsed.rejected),
+        parsed.skipped,
+        rejects_file,
+        parsed.merged,
     )
