@@ -359,11 +359,16 @@ def test_zipped_gdelt_export_and_the_import_summary(cli, tmp_path):
     assert "1 outside the country pair skipped" in flat(result.out)
 
 
-def test_zipped_gdelt_saved_without_zip_suffix_is_still_read(codebook, gazetteer, tmp_path):
-    """The old symptom: a zip read as text gave '1 fields' with no hint."""
+def test_zip_saved_without_zip_suffix_gets_a_hint(codebook, gazetteer, tmp_path):
+    """The old symptom: a zip read as text gave '1 fields' with no hint. Under another name
+    it is not unpacked (the web import takes no zips) but named for what it is."""
     text = ("\n".join(GDELT_LINES) + "\n").encode()
     path = zipped(tmp_path / "20220916000000.export.CSV", {"20220916000000.export.CSV": text})
-    assert len(parse_gdelt(path, codebook, gazetteer).records) == 3
+    for parse in (parse_gdelt, parse_acled):
+        with pytest.raises(InputError) as info:
+            parse(path, codebook, gazetteer)
+        assert "is a .zip archive" in info.value.summary
+        assert "ending in .zip" in info.value.errors[0].expected
 
 
 def test_gdelt_other_layouts_are_named(codebook, gazetteer, tmp_path):

@@ -34,14 +34,28 @@ class Member:
         return PurePosixPath(self.name).suffix.lower()
 
 
-def is_zip(path: Path) -> bool:
-    """True for a .zip, whatever its name says — a download saved without the extension is
-    still read. Office files are zips too; callers exclude them by their suffix."""
-    return path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)
-
-
 def _refuse(path: Path, expected: str, message: str) -> InputError:
     return InputError([CellError(path.name, None, None, None, expected)], message=message)
+
+
+def is_zip(path: Path) -> bool:
+    """True for a file named .zip: it is read through :func:`single_member`.
+
+    A zip under another name (a download whose ``.zip`` was dropped) is refused with a hint
+    rather than unpacked: only the command line reads archives — the web import takes no
+    ``.zip`` — so an upload is never decompressed in the server's memory. Office files are
+    zips too; callers skip the check for ``.xlsx``.
+    """
+    if path.suffix.lower() == ".zip":
+        return True
+    if zipfile.is_zipfile(path):
+        raise _refuse(
+            path,
+            "a text file; this one is a .zip archive — unzip it, or give it a name ending "
+            "in .zip to have it read directly",
+            f"{path.name}: the file is a .zip archive",
+        )
+    return False
 
 
 def _visible(info: zipfile.ZipInfo) -> bool:

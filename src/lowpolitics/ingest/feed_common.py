@@ -92,10 +92,11 @@ def canonical_columns(table: Table, aliases: Mapping[str, str]) -> dict[str, str
     keys = [header_key(c) for c in table.header]
     renamed = [aliases.get(k, k) if aliases.get(k, k) not in keys else k for k in keys]
     mapping = dict(zip(table.header, renamed, strict=True))
-    table.header = renamed
-    table.rows = [
-        (line, {mapping.get(k, k): v for k, v in cells.items()}) for line, cells in table.rows
-    ]
+    if renamed != table.header:  # a current export is left as it is (GED: 300,000 rows)
+        table.header = renamed
+        table.rows = [
+            (line, {mapping.get(k, k): v for k, v in cells.items()}) for line, cells in table.rows
+        ]
     return {new: old for old, new in mapping.items()}
 
 
