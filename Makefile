@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# where `make run` serves the dashboard: `make run PORT=8123 HOST=0.0.0.0`
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: run test lint clean
 
@@ -18,7 +21,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/lowpolitics demo
+	$(BIN)/lowpolitics demo --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

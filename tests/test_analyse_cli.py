@@ -187,6 +187,9 @@ def test_network_exports(cli, demo_db, tmp_path):
     assert cli("--db", demo_db, "analyse", "network", "-f", "graphml", "--out", target).code == 0
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     assert cli("--db", demo_db, "analyse", "network", "-f", "gexf").code == 2
+    gexf = tmp_path / "net.gexf"
+    assert cli("--db", demo_db, "analyse", "network", "-f", "gexf", "--out", gexf).code == 0
+    assert 'xmlns="http://gexf.net/1.3" version="1.3"' in gexf.read_text(encoding="utf-8")
     assert cli("--db", demo_db, "analyse", "network").code == 0
 
 

@@ -267,7 +267,7 @@ def test_gdelt_layout(codebook, gazetteer, tmp_path):
     path = tmp_path / "20220916.export.CSV"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     parsed = parse_gdelt(path, codebook, gazetteer)
-    assert parsed.ok and parsed.skipped == 2
+    assert parsed.ok and parsed.skipped == 1 and parsed.merged == 1  # merged: not outside the pair
     fight, meeting = parsed.records
     assert fight.kind == "security" and fight.severity == 2
     assert fight.source_urls == ("https://news.example/a",)

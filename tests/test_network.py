@@ -1,22 +1,26 @@
 """Known answers for the actor network: ties, reach across the border, bridges, communities."""
 
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
 import pytest
+import xmlschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA
 from lowpolitics.analysis.dataset import ActivityView, Dataset, load_dataset
+from lowpolitics.analysis.graph_export import write_graph
 from lowpolitics.analysis.intervals import wilson
 from lowpolitics.analysis.network import (
     TINY_NOTE,
     actor_key,
     build_graph,
     network_metrics,
-    write_graph,
 )
 from lowpolitics.analysis.options import AnalysisOptions
 from lowpolitics.framework.dates import PartialDate
@@ -26,6 +30,7 @@ K1, K2, T1, T2 = ("Ministry K", "KG"), ("Uni K", "KG"), ("NGO T", "TJ"), ("Minis
 TYPES = {K1: "ministry", K2: "university", T1: "cso", T2: "ministry"}
 BORDER_SERVICE, STUDENTS = ("Border Service", "KG"), ("Tajik students", "TJ")
 DONOR, MINISTRY = ("UNICEF", "INT"), ("Ministry of Education", "TJ")
+DISTANT = [("Theatre A", "TJ"), ("Theatre B", "TJ"), ("Theatre C", "KG")]
 
 
 def act(key: str, when: str, *actors: tuple[str, str], status: str = "held") -> ActivityView:
@@ -195,13 +200,58 @@ def test_international_ties_reported_apart(codebook):
 # --- files ----------------------------------------------------------------------------------
 
 
+GEXF_XSD = DATA / "gexf-1.3" / "gexf.xsd"
+GEXF_NS = "{http://gexf.net/1.3}"
+_GEXF_TYPES = {"integer": int, "double": float, "boolean": lambda v: v == "true", "string": str}
+
+
+@pytest.fixture(scope="module")
+def gexf_schema():
+    """GEXF 1.3's published schema (gephi/gexf, specs/1.3), read once."""
+    return xmlschema.XMLSchema(str(GEXF_XSD))
+
+
+def read_gexf13(path) -> nx.Graph:
+    """A GEXF 1.3 file back as a graph, attribute values typed as declared (networkx reads
+    only GEXF 1.1 and 1.2draft)."""
+    root = ET.parse(path).getroot()
+    graph_element = root.find(f"{GEXF_NS}graph")
+    types = {
+        (block.get("class"), a.get("id")): (a.get("title"), _GEXF_TYPES[a.get("type")])
+        for block in graph_element.findall(f"{GEXF_NS}attributes")
+        for a in block.findall(f"{GEXF_NS}attribute")
+    }
+
+    def values(element, kind):
+        return {
+            types[(kind, v.get("for"))][0]: types[(kind, v.get("for"))][1](v.get("value"))
+            for v in element.iterfind(f"{GEXF_NS}attvalues/{GEXF_NS}attvalue")
+        }
+
+    graph = nx.Graph()
+    for node in graph_element.iterfind(f"{GEXF_NS}nodes/{GEXF_NS}node"):
+        graph.add_node(node.get("id"), label=node.get("label"), **values(node, "node"))
+    for edge in graph_element.iterfind(f"{GEXF_NS}edges/{GEXF_NS}edge"):
+        graph.add_edge(
+            edge.get("source"),
+            edge.get("target"),
+            weight=float(edge.get("weight")),
+            **values(edge, "edge"),
+        )
+    return graph
+
+
+def read_back(path, fmt: str) -> nx.Graph:
+    return nx.read_graphml(path) if fmt == "graphml" else read_gexf13(path)
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_write_and_read_back(codebook, tmp_path, fmt):
     data = four_actors()
     data.actor_types.pop(K2)  # an empty type must still be written
     graph = build_graph(data, codebook)
     path = write_graph(graph, tmp_path / f"g.{fmt}", fmt)
-    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    back = read_back(path, fmt)
     assert sorted(back.nodes) == sorted(graph.nodes)
     for _, attrs in back.nodes(data=True):
         for name in ("name", "country", "type", "group"):
@@ -211,6 +261,66 @@ def test_write_and_read_back(codebook, tmp_path, fmt):
     assert edge["weight"] == 2 and isinstance(edge["weight"], int | float)
     assert edge["first_year"] == 2019 and isinstance(edge["first_year"], int)
     assert edge["last_year"] == 2020 and edge["activities"] == "a1;a2"
+    # K1 bridges K2 to the Tajik actors: a broker, betweenness 2/3; one community of four
+    assert back.nodes[k(K1)]["broker"] is True and back.nodes[k(T1)]["broker"] is False
+    assert back.nodes[k(K1)]["betweenness"] == pytest.approx(2 / 3, abs=1e-4)
+    assert {attrs["community"] for _, attrs in back.nodes(data=True)} == {1}
+
+
+def test_gexf_is_version_1_3_valid_against_the_published_xsd(codebook, tmp_path, gexf_schema):
+    path = write_graph(build_graph(four_actors(), codebook), tmp_path / "g.gexf", "gexf")
+    gexf_schema.validate(str(path))  # raises, naming the element, when the file is not valid
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{GEXF_NS}gexf" and root.get("version") == "1.3"
+    graph_element = root.find(f"{GEXF_NS}graph")
+    assert graph_element.get("name") is None  # GEXF 1.3 has no graph name: none is written
+    declared = {
+        a.get("id"): a.get("type")
+        for block in graph_element.findall(f"{GEXF_NS}attributes[@class='node']")
+        for a in block
+    }
+    assert declared == {
+        "name": "string",
+        "country": "string",
+        "type": "string",
+        "group": "string",
+        "community": "integer",
+        "betweenness": "double",
+        "broker": "boolean",
+    }
+
+
+def test_file_measures_are_the_json_measures(codebook, tmp_path, gexf_schema):
+    """Community numbers, betweenness and brokers in the files are those ``analyse network``
+    reports — on a network with two communities and an isolated actor."""
+    rows = [act(f"c{i}", "2020", a, b) for i, (a, b) in enumerate(combinations([K1, K2, T1], 2))]
+    rows += [act(f"d{i}", "2020", a, b) for i, (a, b) in enumerate(combinations(DISTANT, 2))]
+    rows += [act("bridge", "2020", T1, DISTANT[0]), act("alone", "2020", ("Hermit", "KG"))]
+    data = Dataset(rows, actor_types=dict(TYPES))
+    overall = network_metrics(data, codebook)["overall"]
+    expected_community = {
+        member: group["id"]
+        for group in overall["communities"]["list"]
+        for member in group["members"]
+    }
+    brokers = {b["actor"]: b["betweenness"] for b in overall["bridging_actors"]}
+    assert len(overall["communities"]["list"]) == 2 and brokers
+    graph = build_graph(data, codebook)
+    for fmt in ("gexf", "graphml"):
+        back = read_back(write_graph(graph, tmp_path / f"m.{fmt}", fmt), fmt)
+        for node, attrs in back.nodes(data=True):
+            assert attrs["community"] == expected_community.get(node, 0), (fmt, node)
+            assert attrs["broker"] is (node in brokers), (fmt, node)
+            assert attrs["betweenness"] == pytest.approx(brokers.get(node, 0.0), abs=1e-4)
+    gexf_schema.validate(str(tmp_path / "m.gexf"))
+
+
+def test_names_xml_cannot_hold_as_they_are(codebook, tmp_path, gexf_schema):
+    odd = ('Youth & Sport <Batken> "Dostuk"\x01', "KG")
+    graph = build_graph(Dataset([act("x", "2020", odd, T1)], actor_types={}), codebook)
+    path = write_graph(graph, tmp_path / "odd.gexf", "gexf")
+    gexf_schema.validate(str(path))
+    assert read_gexf13(path).nodes[k(odd).replace("\x01", "")]["name"] == odd[0][:-1]
 
 
 def test_write_cleans_none_and_rejects_unknown_format(tmp_path):
@@ -261,7 +371,12 @@ def test_bundled_data(codebook, tmp_path):
     assert overall["nodes"] > 0 and overall["bridging_actors"]
     assert 0 < overall["reach_across"]["share"] <= 1
     path = write_graph(build_graph(data, codebook), tmp_path / "demo.gexf", "gexf")
-    assert nx.read_gexf(path).number_of_nodes() == overall["nodes"]
+    xmlschema.XMLSchema(str(GEXF_XSD)).validate(str(path))
+    back = read_gexf13(path)
+    assert back.number_of_nodes() == overall["nodes"]
+    assert sorted(n for n, b in back.nodes(data="broker") if b) == sorted(
+        b["actor"] for b in overall["bridging_actors"]
+    )
 
 
 def test_only_co_participants_in_cooperative_activities_are_tied(codebook):

@@ -279,6 +279,34 @@ def test_api_imports_context_and_actors(web):
     assert wrong.status_code == 422 and wrong.json()["error"]["fields"][0]["field"] == "format"
 
 
+def test_api_counts_gdelt_repeats_as_merged_not_as_outside_the_pair(web):
+    from lowpolitics.ingest.feeds import GDELT_COLUMNS
+
+    def row(event_id, quad, root, actors=("KGZ", "TJK")):
+        cells = dict.fromkeys(GDELT_COLUMNS, "")
+        cells.update(
+            GlobalEventID=event_id,
+            Day="20220916",
+            Actor1CountryCode=actors[0],
+            Actor2CountryCode=actors[1],
+            QuadClass=quad,
+            EventRootCode=root,
+            EventCode=root + "0",
+            GoldsteinScale="-10",
+            SOURCEURL="https://news.example/a",
+        )
+        return "\t".join(cells[c] for c in GDELT_COLUMNS)
+
+    lines = [row("1", "1", "04"), row("2", "4", "19"), row("3", "1", "04", ("USA", "KGZ"))]
+    report = web.client().post(
+        "/api/v1/imports?kind=context&format=gdelt&dry_run=true",
+        files={"file": ("20220916.export.CSV", "\n".join(lines).encode(), "text/csv")},
+        headers=web.bearer("editor"),
+    )
+    assert report.status_code == 200, report.text
+    assert (report.json()["valid"], report.json()["merged"], report.json()["skipped"]) == (1, 1, 1)
+
+
 def test_api_reads_xlsx_and_json_files(web):
     from openpyxl import Workbook
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from pathlib import Path
 
 import networkx as nx
 
@@ -43,7 +42,6 @@ TOP_BRIDGES = 10
 SMALL_NETWORK = 10  # actors
 # the close of the small-network warnings (inlined in each message, for the catalogues)
 TINY_NOTE = "network measures on so few actors describe these actors, not a network"
-FORMATS = ("graphml", "gexf")
 COMMUNITY_METHOD = (
     f"Louvain modularity (networkx community.louvain_communities, weight = shared activities, "
     f"resolution 1, seed {LOUVAIN_SEED})"
@@ -201,18 +199,30 @@ def _reach_across(graph: nx.Graph) -> dict:
     return result
 
 
-def _bridges(graph: nx.Graph) -> list[dict]:
-    """The actors most often on the shortest path between others; only those above zero."""
+def betweenness(graph: nx.Graph) -> dict[str, float]:
+    """Weighted betweenness of every actor (distance = 1 / weight, so frequent partners are
+    close); all zero on a graph without ties."""
     if graph.number_of_edges() == 0:
-        return []
+        return dict.fromkeys(graph.nodes, 0.0)
     distances = graph.copy()
     for _, _, data in distances.edges(data=True):
         data["distance"] = 1 / data["weight"]
-    scores = nx.betweenness_centrality(distances, weight="distance", normalized=True)
+    return nx.betweenness_centrality(distances, weight="distance", normalized=True)
+
+
+def brokers(scores: dict[str, float]) -> list[tuple[float, str]]:
+    """The bridging actors: the top ``TOP_BRIDGES`` by betweenness, only those above zero."""
     ranked = sorted(
         ((value, node) for node, value in scores.items() if value > 1e-12),
         key=lambda item: (-item[0], item[1]),
     )
+    return ranked[:TOP_BRIDGES]
+
+
+def _bridges(graph: nx.Graph) -> list[dict]:
+    """The actors most often on the shortest path between others; only those above zero."""
+    if graph.number_of_edges() == 0:
+        return []
     return [
         {
             "actor": node,
@@ -223,8 +233,17 @@ def _bridges(graph: nx.Graph) -> list[dict]:
             "betweenness": _round(value),
             "degree": graph.degree(node),
         }
-        for value, node in ranked[:TOP_BRIDGES]
+        for value, node in brokers(betweenness(graph))
     ]
+
+
+def community_groups(graph: nx.Graph) -> list[list[str]]:
+    """Louvain communities of more than one actor, largest first (community ``i`` is item
+    ``i - 1``); actors without a tie belong to none."""
+    if graph.number_of_edges() == 0:
+        return []
+    found = nx.community.louvain_communities(graph, weight="weight", seed=LOUVAIN_SEED)
+    return sorted((sorted(c) for c in found if len(c) > 1), key=lambda c: (-len(c), c))
 
 
 def _communities(graph: nx.Graph) -> dict:
@@ -239,9 +258,11 @@ def _communities(graph: nx.Graph) -> dict:
             "isolated": isolated,
             "spanning_both": 0,
         }
-    found = nx.community.louvain_communities(graph, weight="weight", seed=LOUVAIN_SEED)
-    modularity = nx.community.modularity(graph, found, weight="weight")
-    groups = sorted((sorted(c) for c in found if len(c) > 1), key=lambda c: (-len(c), c))
+    groups = community_groups(graph)
+    covered = {member for group in groups for member in group}
+    # the modularity of the partition Louvain found: its groups and each actor left alone
+    partition = [set(group) for group in groups] + [{n} for n in graph if n not in covered]
+    modularity = nx.community.modularity(graph, partition, weight="weight")
     listed = []
     for number, members in enumerate(groups, start=1):
         countries: dict[str, int] = defaultdict(int)
@@ -453,34 +474,3 @@ def network_metrics(
         "planned_ids": planned,
         "warnings": warnings,
     }
-
-
-def _clean(value: object) -> str | int | float:
-    """GraphML and GEXF (and Gephi) accept strings and numbers; None becomes ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
-
-
-def write_graph(graph: nx.Graph, path: str | Path, fmt: str = "graphml") -> Path:
-    """Write the graph as GraphML or GEXF for Gephi and similar tools; every attribute is made
-    a string or a number first, because None (or a list) makes files Gephi will not open."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
-    clean = nx.Graph()
-    for node, data in graph.nodes(data=True):
-        clean.add_node(str(node), **{k: _clean(v) for k, v in data.items()})
-    for a, b, data in graph.edges(data=True):
-        clean.add_edge(str(a), str(b), **{k: _clean(v) for k, v in data.items()})
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "graphml":
-        nx.write_graphml(clean, path)
-    else:
-        nx.write_gexf(clean, path)
-    return path

@@ -385,7 +385,8 @@ def network_command(
     out_file: Path | None = typer.Option(None, "--out", help="file for graphml/gexf/json"),
 ) -> None:
     """Who works with whom across the border: ties, bridges, communities (Gephi export)."""
-    from lowpolitics.analysis.network import build_graph, network_metrics, write_graph
+    from lowpolitics.analysis.graph_export import write_graph
+    from lowpolitics.analysis.network import build_graph, network_metrics
 
     state: State = ctx.obj
     check_format(fmt, ("table", "json", "graphml", "gexf"))

@@ -47,6 +47,7 @@ def _report(outcome: ImportOutcome, all_warnings: bool = False) -> None:
     console.print(
         f"{outcome.file.name}: {r.added} added, {r.updated} updated, {r.unchanged} unchanged"
         + (f", {outcome.rejected} rejected" if outcome.rejected else "")
+        + (f", {outcome.merged} merged into a kept row of the same event" if outcome.merged else "")
         + (f", {outcome.skipped} outside the country pair skipped" if outcome.skipped else ""),
         highlight=False,
     )
@@ -72,6 +73,7 @@ def _run_import(
     ignore_extra: bool,
     all_warnings: bool,
     stems: Path | None = None,
+    date_format: str | None = None,
 ) -> None:
     from lowpolitics.store.importing import import_file
 
@@ -89,6 +91,7 @@ def _run_import(
             ignore_extra=ignore_extra,
             progress=start,
             stems=stems,
+            date_format=date_format,
         )
     _report(outcome, all_warnings)
 
@@ -115,18 +118,27 @@ def import_registry(
 @import_app.command("context")
 def import_context(
     ctx: typer.Context,
-    file: Path = typer.Argument(...),
+    file: Path = typer.Argument(..., help=".csv, .xlsx, .json, or a .zip holding one of them"),
     fmt: str = typer.Option("own", "--format", help="own | acled | ucdp | gdelt"),
+    date_format: str | None = typer.Option(
+        None,
+        "--date-format",
+        help="How the file writes dates that could be read two ways, as a strftime pattern: "
+        "%m/%d/%Y (month first), %d/%m/%Y (day first)",
+    ),
     skip_invalid: bool = SKIP,
     ignore_extra: bool = EXTRA,
     all_warnings: bool = WARNINGS,
 ) -> None:
     """Import security, political and economic events, or declared tension periods."""
+    from lowpolitics.ingest.event_dates import check_date_format
     from lowpolitics.store.importing import CONTEXT_FORMATS
 
     if fmt not in CONTEXT_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(CONTEXT_FORMATS)}", param_hint="--format")
-    _run_import(ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings)
+    if date_format is not None:
+        check_date_format(date_format)  # refused before the file is read
+    _run_import(ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings, date_format=date_format)
 
 
 @import_app.command("actors")

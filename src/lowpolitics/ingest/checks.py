@@ -17,6 +17,7 @@ import pycountry
 
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError
+from lowpolitics.ingest.event_dates import read_with_format
 
 _ACTOR = re.compile(r"^(?P<name>.+?)\s*\[(?P<cc>[A-Za-z]{2,3})\]$")
 _RANGE = re.compile(r"^(\d+)\s*[-–—]\s*(\d+)$")
@@ -100,11 +101,15 @@ def content_hash(values: dict) -> str:
 class RowChecker:
     """Parses the cells of one row and remembers every bad one."""
 
-    def __init__(self, file: str, line: int, cells: dict[str, str]):
+    def __init__(
+        self, file: str, line: int, cells: dict[str, str], *, date_format: str | None = None
+    ):
         self.file = file
         self.line = line
         self.cells = cells
         self.errors: list[CellError] = []
+        # the user's strftime pattern (--date-format) for dates a spreadsheet re-wrote
+        self.date_format = date_format
 
     def raw(self, column: str) -> str:
         return (self.cells.get(column) or "").strip()
@@ -146,10 +151,16 @@ class RowChecker:
             if required:
                 self.fail(column, "a date as YYYY-MM-DD, YYYY-MM or YYYY (required)")
             return None
+        if self.date_format:
+            try:
+                return read_with_format(value, self.date_format)
+            except ValueError:
+                pass
         try:
             return PartialDate.parse(regional_date(value))
         except ValueError:
-            self.fail(column, "a real date as YYYY-MM-DD, YYYY-MM or YYYY")
+            given = f", or as {self.date_format} (--date-format)" if self.date_format else ""
+            self.fail(column, f"a real date as YYYY-MM-DD, YYYY-MM or YYYY{given}")
             return None
 
     def code(

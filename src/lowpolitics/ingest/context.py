@@ -12,6 +12,7 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.checks import RowChecker, check_header, content_hash
+from lowpolitics.ingest.event_dates import check_date_format
 from lowpolitics.ingest.registry import resolve_place, resolve_region
 from lowpolitics.ingest.results import Parsed, Rejected
 from lowpolitics.ingest.tables import read_table
@@ -117,12 +118,19 @@ def make_record(
 
 
 def parse_context(
-    path: Path | str, codebook: Codebook, gazetteer: Gazetteer, *, ignore_extra: bool = False
+    path: Path | str,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    *,
+    ignore_extra: bool = False,
+    date_format: str | None = None,
 ) -> Parsed[ContextRecord]:
-    """Validate a context file in the project's own layout."""
+    """Validate a context file in the project's own layout. ``date_format`` (a strftime
+    pattern) reads dates a spreadsheet re-wrote, such as ``%m/%d/%Y``."""
+    date_format = check_date_format(date_format) if date_format else None
     table = read_table(path, json_key="events")
-    name = table.path.name
-    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header)
+    name = table.name
+    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header, name=name)
     parsed.warnings.extend(table.notes)
     parsed.errors = check_header(
         name, table.header, CONTEXT_COLUMNS, CONTEXT_REQUIRED, ignore_extra=ignore_extra
@@ -131,7 +139,7 @@ def parse_context(
         return parsed
     seen: dict[str, int] = {}
     for line, cells in table.rows:
-        check = RowChecker(name, line, cells)
+        check = RowChecker(name, line, cells, date_format=date_format)
         record = check_context_row(check, codebook, gazetteer, parsed.warnings, table.unit, seen)
         if record is None:
             parsed.rejected.append(Rejected(line, cells, check.errors))

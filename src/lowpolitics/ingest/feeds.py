@@ -1,167 +1,79 @@
 """Context events from the big event datasets, each read in its own native layout.
 
-ACLED (CSV export), UCDP GED (CSV download or API JSON) and GDELT 2.0 events (tab-separated,
-no header) are filtered to the country pair — a row is kept when it happens in one of the two
-countries and names the other one among its actors (or, for GDELT, when the two actors are
-the two countries) — and mapped to :class:`ContextRecord`. Severity follows the codebook's
-scale from fatalities: none → 2 for violent events (1 for protests and threats), 1–9 → 3,
-10–99 → 4, 100 or more → 5. Layouts and codings: ``docs/data-formats.md``.
+ACLED (CSV export or API JSON), UCDP GED (CSV download or API JSON) and GDELT 2.0 events
+(tab-separated, no header; :mod:`lowpolitics.ingest.gdelt`) are filtered to the country pair — a
+row is kept when it happens in one of the two countries and names the other one among its actors
+(or, for GDELT, when the two actors are the two countries) — and mapped to
+:class:`ContextRecord`. Severity follows the codebook's scale from fatalities: none → 2 for
+violent events (1 for protests and threats), 1–9 → 3, 10–99 → 4, 100 or more → 5.
+
+Files are read as users have them: zipped as downloaded, with column names in any case and as
+older releases spelt them (ACLED's ``EVENT_DATE``, ``ALLY_ACTOR_1``; UCDP's ``best_est``), and
+with dates in every form the datasets and spreadsheets have written
+(:mod:`lowpolitics.ingest.event_dates`; a date that could be read two ways is refused, and
+``date_format`` says how to read it). Layouts and codings: ``docs/data-formats.md``.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
-
-import pycountry
 
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
-from lowpolitics.framework.errors import CellError, InputError
-from lowpolitics.framework.folding import fold
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.checks import RowChecker, check_header
 from lowpolitics.ingest.context import ContextRecord, make_record
-from lowpolitics.ingest.results import Parsed, Rejected
+from lowpolitics.ingest.feed_common import (
+    DEFAULT_PAIR,
+    CountryPair,
+    canonical_columns,
+    event_day,
+    feed_rows,
+    find_place,
+    resolve_date_format,
+    restore_names,
+    severity_from_fatalities,
+)
+from lowpolitics.ingest.gdelt import GDELT_COLUMNS, parse_gdelt
+from lowpolitics.ingest.results import Parsed
 from lowpolitics.ingest.tables import read_table
 
-DEFAULT_PAIR = ("KG", "TJ")
+__all__ = [
+    "ACLED_REQUIRED",
+    "DEFAULT_PAIR",
+    "FEEDS",
+    "GDELT_COLUMNS",
+    "UCDP_REQUIRED",
+    "parse_acled",
+    "parse_gdelt",
+    "parse_ucdp",
+    "severity_from_fatalities",
+]
 
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "country", "fatalities")
+# names of ACLED's exports before 2019 (upper case there; any case is read)
+ACLED_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+ACLED_ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "notes")
 ACLED_VIOLENT = {"battles", "explosions/remote violence", "violence against civilians", "riots"}
-ACLED_POLITICAL = {"strategic developments"}
+# event types of ACLED's exports before 2019: "Battle-No change of territory" and the other
+# battle types, "Remote violence", "Riots/Protests" (violent unless told apart, as riots were
+# the border incidents of the pair), "Strategic development"
+ACLED_VIOLENT_BEFORE_2019 = ("battle", "remote violence", "riots/protests")
+ACLED_POLITICAL = ("strategic development",)
 
 UCDP_REQUIRED = ("id", "date_start", "country", "side_a", "side_b", "best")
-
-_GDELT_ACTOR_FIELDS = (
-    "Code",
-    "Name",
-    "CountryCode",
-    "KnownGroupCode",
-    "EthnicCode",
-    "Religion1Code",
-    "Religion2Code",
-    "Type1Code",
-    "Type2Code",
-    "Type3Code",
-)
-_GDELT_GEO_FIELDS = (
-    "Type",
-    "Fullname",
-    "CountryCode",
-    "ADM1Code",
-    "ADM2Code",
-    "Lat",
-    "Long",
-    "FeatureID",
-)
-GDELT_COLUMNS = (
-    ["GlobalEventID", "Day", "MonthYear", "Year", "FractionDate"]
-    + [f"{actor}{field}" for actor in ("Actor1", "Actor2") for field in _GDELT_ACTOR_FIELDS]
-    + [
-        "IsRootEvent",
-        "EventCode",
-        "EventBaseCode",
-        "EventRootCode",
-        "QuadClass",
-        "GoldsteinScale",
-        "NumMentions",
-        "NumSources",
-        "NumArticles",
-        "AvgTone",
-    ]
-    + [f"{p}Geo_{f}" for p in ("Actor1", "Actor2", "Action") for f in _GDELT_GEO_FIELDS]
-    + ["DATEADDED", "SOURCEURL"]
-)
+# names of GED releases before 5.0 (2016)
+UCDP_ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
+# what GED's location names add to a place name ("Kok-Tash village", "Isfara district")
+_UCDP_PLACE_WORDS = ("village", "town", "city", "district", "area", "province", "region")
 
 
-def severity_from_fatalities(fatalities: int | None, violent: bool) -> int:
-    if fatalities is None or fatalities == 0:
-        return 2 if violent else 1
-    if fatalities < 10:
-        return 3
-    if fatalities < 100:
-        return 4
-    return 5
-
-
-class _Pair:
-    """Names by which each country of the pair shows up in actor fields."""
-
-    def __init__(self, pair: tuple[str, str], gazetteer: Gazetteer):
-        self.pair = tuple(c.upper() for c in pair)
-        self.names: dict[str, set[str]] = {}
-        for code in self.pair:
-            country = pycountry.countries.get(alpha_2=code)
-            names = {country.name, getattr(country, "official_name", country.name)}
-            for place in gazetteer.places:
-                if place.kind == "country" and place.country == code:
-                    names.update(place.all_names)
-            stems = set()
-            for name in names:
-                if name.endswith("stan"):  # Kyrgyzstan → Kyrgyz, Tajikistan → Tajik
-                    stems.add(name[:-4].rstrip("i"))
-            self.names[code] = {fold(n) for n in names | stems if len(fold(n)) >= 4}
-
-    def country_of(self, name: str) -> str | None:
-        try:
-            code = pycountry.countries.lookup(name.strip()).alpha_2
-        except LookupError:
-            key = fold(name)
-            code = next((c for c, names in self.names.items() if key in names), None)
-        return code if code in self.pair else None
-
-    def other(self, code: str) -> str:
-        return self.pair[1] if code == self.pair[0] else self.pair[0]
-
-    def mentions(self, code: str, texts: Iterable[str]) -> bool:
-        joined = fold(" ".join(t for t in texts if t))
-        return any(name in joined for name in self.names[code])
-
-
-def _place(gazetteer: Gazetteer, name: str, admin1: str, country: str | None):
-    place = gazetteer.resolve(name, country) if name else None
-    region = gazetteer.region(admin1) if admin1 else None
-    region_code = region.region if region and region.country == country else None
-    if place is not None:
-        return place.id, name, region_code or place.region
-    return None, name or None, region_code
-
-
-def _parse_day(text: str) -> PartialDate:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%Y%m%d", "%d/%m/%Y"):
-        try:
-            parsed = datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt)
-            return PartialDate(parsed.year, parsed.month, parsed.day)
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _feed_rows(parsed: Parsed[ContextRecord], rows, convert: Callable) -> Parsed[ContextRecord]:
-    seen: set[str] = set()
-    for line, cells in rows:
-        check = RowChecker(parsed.file.name, line, cells)
-        record = convert(check, line, cells)
-        if check.errors:
-            parsed.rejected.append(Rejected(line, cells, check.errors))
-        elif record is None or record.key in seen:
-            parsed.skipped += 1
-        else:
-            seen.add(record.key)
-            parsed.records.append(record)
-    return parsed
-
-
-def _day(check: RowChecker, column: str) -> PartialDate | None:
-    try:
-        return _parse_day(check.raw(column))
-    except ValueError:
-        check.fail(column, "a date such as 2021-04-29 or 29 April 2021")
-        return None
+def _acled_kind(event_type: str) -> tuple[str, bool]:
+    """(kind, violent) of an ACLED event type, current or pre-2019."""
+    if event_type.startswith(ACLED_POLITICAL):
+        return "political", False
+    violent = event_type in ACLED_VIOLENT or event_type.startswith(ACLED_VIOLENT_BEFORE_2019)
+    return "security", violent
 
 
 def parse_acled(
@@ -170,35 +82,37 @@ def parse_acled(
     gazetteer: Gazetteer,
     *,
     pair: tuple[str, str] = DEFAULT_PAIR,
+    date_format: str | None = None,
 ) -> Parsed[ContextRecord]:
-    table = read_table(path)
-    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header)
-    parsed.errors = check_header(table.path.name, table.header, table.header, ACLED_REQUIRED)
+    """ACLED's export (any release's column names; CSV, XLSX, API JSON with a ``data`` array,
+    or a .zip of one of them). ``date_format`` reads dates a spreadsheet re-wrote."""
+    date_format = resolve_date_format(date_format)
+    table = read_table(path, json_key="data")
+    spelling = canonical_columns(table, ACLED_ALIASES)
+    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header, name=table.name)
+    parsed.warnings.extend(table.notes)
+    parsed.errors = check_header(table.name, table.header, table.header, ACLED_REQUIRED)
     if parsed.errors:
+        restore_names(parsed, spelling)
         return parsed
-    countries = _Pair(pair, gazetteer)
+    countries = CountryPair(pair, gazetteer)
 
     def convert(check: RowChecker, line: int, cells: dict[str, str]) -> ContextRecord | None:
-        country = countries.country_of(cells.get("country", ""))
+        country = countries.country_of(cells.get("country", ""), cells.get("iso", ""))
         if country is None:
             return None
-        actors = [
-            cells.get(c, "")
-            for c in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "notes")
-        ]
+        actors = [cells.get(c, "") for c in ACLED_ACTOR_COLUMNS]
         if not countries.mentions(countries.other(country), actors):
             return None
-        day = _day(check, "event_date")
+        day = event_day(check, "event_date", date_format)
         fatalities = check.integer("fatalities")
         if day is None or check.errors:
             return None
         if cells.get("time_precision", "").strip() == "3":
             day = PartialDate(day.year, day.month)
-        event_type = cells.get("event_type", "").strip().lower()
-        violent = event_type in ACLED_VIOLENT
-        kind = "political" if event_type in ACLED_POLITICAL else "security"
+        kind, violent = _acled_kind(cells.get("event_type", "").strip().lower())
         severity = severity_from_fatalities(fatalities, violent) if kind == "security" else None
-        place_id, place_text, region_code = _place(
+        place_id, place_text, region_code = find_place(
             gazetteer, cells.get("location", ""), cells.get("admin1", ""), country
         )
         summary = " — ".join(
@@ -220,7 +134,9 @@ def parse_acled(
             line=line,
         )
 
-    return _feed_rows(parsed, table.rows, convert)
+    feed_rows(parsed, table.rows, convert)
+    restore_names(parsed, spelling)
+    return parsed
 
 
 def parse_ucdp(
@@ -229,13 +145,19 @@ def parse_ucdp(
     gazetteer: Gazetteer,
     *,
     pair: tuple[str, str] = DEFAULT_PAIR,
+    date_format: str | None = None,
 ) -> Parsed[ContextRecord]:
+    """UCDP GED: the CSV download (or its .zip) or the API's JSON (``{"Result": [...]}``)."""
+    date_format = resolve_date_format(date_format)
     table = read_table(path, json_key="Result")
-    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header)
-    parsed.errors = check_header(table.path.name, table.header, table.header, UCDP_REQUIRED)
+    spelling = canonical_columns(table, UCDP_ALIASES)
+    parsed: Parsed[ContextRecord] = Parsed(table.path, table.header, name=table.name)
+    parsed.warnings.extend(table.notes)
+    parsed.errors = check_header(table.name, table.header, table.header, UCDP_REQUIRED)
     if parsed.errors:
+        restore_names(parsed, spelling)
         return parsed
-    countries = _Pair(pair, gazetteer)
+    countries = CountryPair(pair, gazetteer)
 
     def convert(check: RowChecker, line: int, cells: dict[str, str]) -> ContextRecord | None:
         country = countries.country_of(cells.get("country", ""))
@@ -244,19 +166,14 @@ def parse_ucdp(
         sides = [cells.get(c, "") for c in ("side_a", "side_b", "dyad_name", "conflict_name")]
         if not countries.mentions(countries.other(country), sides):
             return None
-        start = _day(check, "date_start")
-        end = _day(check, "date_end") if cells.get("date_end") else None
+        start = event_day(check, "date_start", date_format)
+        end = event_day(check, "date_end", date_format) if cells.get("date_end") else None
         best = check.integer("best")
         low = check.integer("low") if cells.get("low") else best
         high = check.integer("high") if cells.get("high") else best
         if start is None or check.errors:
             return None
-        place_id, place_text, region_code = _place(
-            gazetteer,
-            cells.get("where_description", "").split("(")[0].strip(),
-            cells.get("adm_1", "").replace(" province", "").replace(" region", ""),
-            country,
-        )
+        place_id, place_text, region_code = _ged_place(gazetteer, cells, country)
         headline = cells.get("source_headline", "") or cells.get("where_description", "")
         return make_record(
             key=f"ucdp-{cells['id'].strip()}",
@@ -275,92 +192,31 @@ def parse_ucdp(
             line=line,
         )
 
-    return _feed_rows(parsed, table.rows, convert)
+    feed_rows(parsed, table.rows, convert)
+    restore_names(parsed, spelling)
+    return parsed
 
 
-def _read_gdelt(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError([CellError(path.name, None, None, None, "a readable file")]) from exc
-    rows = []
-    for number, values in enumerate(csv.reader(text.splitlines(), delimiter="\t"), start=1):
-        if not values or values[0] == "GlobalEventID":
-            continue
-        if len(values) != len(GDELT_COLUMNS):
-            raise InputError(
-                [
-                    CellError(
-                        path.name,
-                        number,
-                        None,
-                        f"{len(values)} fields",
-                        f"{len(GDELT_COLUMNS)} tab-separated fields (GDELT 2.0 events export)",
-                    )
-                ]
-            )
-        rows.append((number, dict(zip(GDELT_COLUMNS, values, strict=True))))
-    return rows
+def _ged_place_name(text: str) -> str:
+    """GED's location as a name to look up: "Kok-Tash village, Batken district" → "Kok-Tash"."""
+    words = text.split("(")[0].split(",")[0].split()
+    while len(words) > 1 and words[-1].lower() in _UCDP_PLACE_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
-def parse_gdelt(
-    path: Path | str,
-    codebook: Codebook,
-    gazetteer: Gazetteer,
-    *,
-    pair: tuple[str, str] = DEFAULT_PAIR,
-) -> Parsed[ContextRecord]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(
-            [CellError(str(path), None, None, None, "an existing file")],
-            message=f"{path}: no such file",
-        )
-    rows = _read_gdelt(path)
-    parsed: Parsed[ContextRecord] = Parsed(path, list(GDELT_COLUMNS))
-    alpha3 = {pycountry.countries.get(alpha_2=c).alpha_3 for c in pair}
-    by_alpha3 = {pycountry.countries.get(alpha_2=c).alpha_3: c for c in pair}
-    urls_seen: set[tuple[str, str]] = set()
-
-    def convert(check: RowChecker, line: int, cells: dict[str, str]) -> ContextRecord | None:
-        if {cells["Actor1CountryCode"], cells["Actor2CountryCode"]} != alpha3:
-            return None
-        dedupe = (cells["SOURCEURL"], cells["Day"])
-        if dedupe in urls_seen:  # GDELT repeats one article's event many times
-            return None
-        urls_seen.add(dedupe)
-        day = _day(check, "Day")
-        quad = check.integer("QuadClass", allowed=(1, 2, 3, 4))
-        if day is None or check.errors:
-            return None
-        root = cells["EventRootCode"].strip()
-        kind = "security" if quad in (3, 4) else "political"
-        severity = None
-        if kind == "security":
-            severity = 2 if root in ("18", "19", "20") else 1
-        country = by_alpha3.get(cells["Actor1CountryCode"])
-        place_id, place_text, region_code = _place(
-            gazetteer, cells["ActionGeo_Fullname"].split(",")[0].strip(), "", country
-        )
-        url = cells["SOURCEURL"].strip()
-        return make_record(
-            key=f"gdelt-{cells['GlobalEventID'].strip()}",
-            date=day,
-            end_date=None,
-            kind=kind,
-            severity=severity,
-            fatalities=(None, None),
-            region_code=region_code,
-            place_id=place_id,
-            place_text=place_text,
-            summary=f"GDELT CAMEO {cells['EventCode']} ({cells['Actor1Name']} → "
-            f"{cells['Actor2Name']}), Goldstein {cells['GoldsteinScale']}",
-            source_urls=(url,) if url.startswith("http") else (),
-            origin_format="gdelt",
-            line=line,
-        )
-
-    return _feed_rows(parsed, rows, convert)
+def _ged_place(gazetteer: Gazetteer, cells: dict[str, str], country: str):
+    """``where_coordinates`` names the place the event is geo-coded to; ``where_description``
+    (older releases' only location) says more about it. The first one the gazetteer knows is
+    the place; else the first one given is kept as text."""
+    admin1 = cells.get("adm_1", "").replace(" province", "").replace(" region", "")
+    names = [_ged_place_name(cells.get(c, "")) for c in ("where_coordinates", "where_description")]
+    names = [n for n in names if n]
+    for name in names:
+        found = find_place(gazetteer, name, admin1, country)
+        if found[0] is not None:
+            return found
+    return find_place(gazetteer, names[0] if names else "", admin1, country)
 
 
 FEEDS = {"acled": parse_acled, "ucdp": parse_ucdp, "gdelt": parse_gdelt}

@@ -38,6 +38,12 @@ class Parsed(Generic[T]):
     rejected: list[Rejected] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0  # rows filtered out on purpose (e.g. other countries in ACLED)
+    # rows of an event already kept (GDELT's repeats of one article's event, a repeated id)
+    merged: int = 0
+    name: str = ""  # the name messages give: the file's, or "archive.zip/member.csv"
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.file.name
 
     @property
     def all_errors(self) -> list[CellError]:

@@ -1,4 +1,5 @@
-"""Reading tabular files (CSV, XLSX, JSON) as numbered rows of text cells.
+"""Reading tabular files (CSV, XLSX, JSON — or one of them inside a .zip) as numbered rows of
+text cells.
 
 Every importer sees the same thing — a header and ``(line, {column: text})`` pairs — so error
 messages can name the line a user sees in their spreadsheet or editor, whatever the format.
@@ -15,8 +16,12 @@ from pathlib import Path
 
 from lowpolitics.framework.cells import restore
 from lowpolitics.framework.errors import CellError, InputError
+from lowpolitics.ingest.archives import is_zip, single_member
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".json")
+# read by the command line as well: a .zip holding one file of a SUPPORTED type (the web import
+# takes only SUPPORTED, so an upload is never unpacked in the server's memory)
+ARCHIVES = (".zip",)
 
 
 @dataclass
@@ -31,6 +36,11 @@ class Table:
     # of a CSV that was not UTF-8, merged cells filled down
     notes: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    # the name error messages give: the file's name, or "archive.zip/member.csv"
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.name
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -47,10 +57,10 @@ def _cell(value: object) -> str:
     return restore(str(value).strip())
 
 
-def _fail(path: Path, expected: str, line: int | None = None) -> InputError:
+def _fail(name: str, expected: str, line: int | None = None) -> InputError:
     return InputError(
-        [CellError(path.name, line, None, None, expected)],
-        message=f"{path.name}: cannot read the file",
+        [CellError(name, line, None, None, expected)],
+        message=f"{name}: cannot read the file",
     )
 
 
@@ -59,7 +69,7 @@ def _fail(path: Path, expected: str, line: int | None = None) -> InputError:
 _CANDIDATES = ["utf_16", "cp1251", "koi8_r"]
 
 
-def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+def decode_text(raw: bytes, path: Path | str) -> tuple[str, str]:
     """The file's text and the encoding it was read in: UTF-8 (with or without BOM) when it is
     valid, a UTF-16 BOM, else the likeliest of Windows-1251 and KOI8-R (charset-normalizer).
     Refused with a message when none fits."""
@@ -75,26 +85,33 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     if best is None:
         line = raw[: first_bad.start].count(b"\n") + 1
         raise _fail(
-            path, "text in UTF-8, UTF-16, Windows-1251 or KOI8-R (save as 'CSV UTF-8')", line
+            _name(path), "text in UTF-8, UTF-16, Windows-1251 or KOI8-R (save as 'CSV UTF-8')", line
         ) from first_bad
     names = {"cp1251": "windows-1251", "koi8_r": "KOI8-R", "utf_16": "utf-16"}
     return str(best).lstrip("\ufeff"), names.get(best.encoding, best.encoding)
 
 
-def _read_csv(path: Path, delimiter: str | None = None) -> Table:
+def _name(path: Path | str) -> str:
+    return path.name if isinstance(path, Path) else path
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise _fail(path, f"a readable file ({exc.strerror})") from exc
-    text, encoding = decode_text(raw, path)
+        raise _fail(path.name, f"a readable file ({exc.strerror})") from exc
+
+
+def _read_csv(path: Path, raw: bytes, name: str, delimiter: str | None = None) -> Table:
+    text, encoding = decode_text(raw, name)
     notes = []
     if encoding != "utf-8":
         notes.append(
-            f"{path.name}: read as {encoding} (not UTF-8); if letters look wrong, save the file "
+            f"{name}: read as {encoding} (not UTF-8); if letters look wrong, save the file "
             "as 'CSV UTF-8'"
         )
     if not text.strip():
-        raise _fail(path, "a header row and at least one data row")
+        raise _fail(name, "a header row and at least one data row")
     if delimiter is None:
         first = text.splitlines()[0]
         # Spreadsheets in Russian locales save CSV with ';' — accept it when the header says so.
@@ -109,7 +126,7 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise _fail(path, f"well-formed CSV ({exc})", reader.line_num) from exc
+            raise _fail(name, f"well-formed CSV ({exc})", reader.line_num) from exc
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
@@ -118,7 +135,7 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
                 raise InputError(
                     [
                         CellError(
-                            path.name,
+                            name,
                             line,
                             None,
                             ",".join(extra),
@@ -130,7 +147,7 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
             h: (restore(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header)
         }
         rows.append((line, cells))
-    return Table(path, header, rows, notes=notes, encoding=encoding)
+    return Table(path, header, rows, notes=notes, encoding=encoding, name=name)
 
 
 # Workbooks up to this size are opened whole, so merged cells can be seen and filled down;
@@ -138,16 +155,18 @@ def _read_csv(path: Path, delimiter: str | None = None) -> Table:
 MERGE_CHECK_BYTES = 8 * 2**20
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path, raw: bytes | None, name: str) -> Table:
     from openpyxl import load_workbook
 
-    whole = path.stat().st_size <= MERGE_CHECK_BYTES
+    size = path.stat().st_size if raw is None else len(raw)
+    whole = size <= MERGE_CHECK_BYTES
     try:
         # formulas as written, not their last computed values: a formula cell has no value
         # of its own to import (and a file never opened in Excel has none cached)
-        workbook = load_workbook(path, read_only=not whole, data_only=False)
+        source = path if raw is None else io.BytesIO(raw)
+        workbook = load_workbook(source, read_only=not whole, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _fail(path, "an Excel .xlsx workbook") from exc
+        raise _fail(name, "an Excel .xlsx workbook") from exc
     sheet = workbook.worksheets[0]
     notes: list[str] = []
     filled: dict[tuple[int, int], object] = {}
@@ -158,14 +177,14 @@ def _read_xlsx(path: Path) -> Table:
                 for col in range(merged.min_col, merged.max_col + 1):
                     filled[(row, col)] = value
             notes.append(
-                f"{path.name}: merged cells {merged.coord} filled with their value "
+                f"{name}: merged cells {merged.coord} filled with their value "
                 f"'{_cell(value)[:40]}' in every row they span"
             )
     iterator = sheet.iter_rows()
     try:
         header = [_cell(c.value) for c in next(iterator)]
     except StopIteration:
-        raise _fail(path, "a header row in the first sheet") from None
+        raise _fail(name, "a header row in the first sheet") from None
     while header and not header[-1]:
         header.pop()
     rows = []
@@ -176,7 +195,7 @@ def _read_xlsx(path: Path) -> Table:
             if getattr(cell, "data_type", None) == "f" and i < len(header):
                 formulas.append(
                     CellError(
-                        path.name,
+                        name,
                         number,
                         header[i],
                         str(cell.value)[:60],
@@ -193,23 +212,23 @@ def _read_xlsx(path: Path) -> Table:
     workbook.close()
     if formulas:
         raise InputError(formulas)
-    return Table(path, header, rows, notes=notes)
+    return Table(path, header, rows, notes=notes, name=name)
 
 
-def _read_json(path: Path, list_key: str | None) -> Table:
+def _read_json(path: Path, raw: bytes, name: str, list_key: str | None) -> Table:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise _fail(path, f"valid JSON ({exc.msg})", exc.lineno) from exc
+        raise _fail(name, f"valid JSON ({exc.msg})", exc.lineno) from exc
     except RecursionError as exc:  # "[[[[…]]]]" nested beyond Python's stack: not a table
-        raise _fail(path, "an array of objects, not arrays nested thousands deep") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, "a readable UTF-8 JSON file") from exc
+        raise _fail(name, "an array of objects, not arrays nested thousands deep") from exc
+    except UnicodeDecodeError as exc:
+        raise _fail(name, "a readable UTF-8 JSON file") from exc
     if isinstance(data, dict) and list_key and isinstance(data.get(list_key), list):
         data = data[list_key]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         expected = "an array of objects" + (f' (or {{"{list_key}": [...]}})' if list_key else "")
-        raise _fail(path, expected)
+        raise _fail(name, expected)
     header: list[str] = []
     for item in data:
         for key in item:
@@ -224,30 +243,54 @@ def _read_json(path: Path, list_key: str | None) -> Table:
                 value = ";".join(_cell(v) for v in value)
             cells[key] = _cell(value)
         rows.append((index, cells))
-    return Table(path, header, rows, unit="record")
+    return Table(path, header, rows, unit="record", name=name)
 
 
-def read_table(path: Path | str, *, json_key: str | None = None) -> Table:
-    """Read ``path`` by its extension. JSON may be an array or ``{json_key: [...]}``."""
-    path = Path(path)
+def require_file(path: Path) -> None:
     if not path.exists():
         raise InputError(
             [CellError(str(path), None, None, None, "an existing file")],
             message=f"{path}: no such file",
         )
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    if suffix == ".tsv":
-        return _read_csv(path, "\t")
+
+
+def _read(
+    path: Path, suffix: str, raw: bytes | None, name: str, json_key: str | None
+) -> Table | None:
+    if suffix in (".csv", ".txt", ".tsv"):
+        data = _read_bytes(path) if raw is None else raw
+        return _read_csv(path, data, name, "\t" if suffix == ".tsv" else None)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, raw, name)
     if suffix == ".json":
-        return _read_json(path, json_key)
-    raise InputError(
-        [CellError(path.name, None, None, suffix, "one of " + ", ".join(SUPPORTED))],
-        message=f"{path.name}: unsupported file type '{suffix}'",
-    )
+        return _read_json(path, _read_bytes(path) if raw is None else raw, name, json_key)
+    return None
+
+
+def read_table(path: Path | str, *, json_key: str | None = None) -> Table:
+    """Read ``path`` by its extension. JSON may be an array or ``{json_key: [...]}``. A .zip
+    holding one file of a supported type is read as that file (its name in messages is
+    ``archive.zip/member.csv``); what else the archive holds is named in ``notes``."""
+    path = Path(path)
+    require_file(path)
+    suffix = path.suffix.lower()
+    if suffix != ".xlsx" and is_zip(path):
+        member = single_member(path, SUPPORTED)
+        name = f"{path.name}/{member.name}"
+        table = _read(path, member.suffix, member.data, name, json_key)
+        assert table is not None  # single_member returned a SUPPORTED suffix
+        if member.ignored:
+            table.notes.insert(
+                0, f"{path.name}: read {member.name}; not read: {', '.join(member.ignored)}"
+            )
+        return table
+    table = _read(path, suffix, None, path.name, json_key)
+    if table is None:
+        raise InputError(
+            [CellError(path.name, None, None, suffix, "one of " + ", ".join(SUPPORTED + ARCHIVES))],
+            message=f"{path.name}: unsupported file type '{suffix}'",
+        )
+    return table
 
 
 def iter_rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:

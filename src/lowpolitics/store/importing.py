@@ -42,6 +42,7 @@ class ImportOutcome:
     rejected: int = 0
     skipped: int = 0
     rejects_file: Path | None = None
+    merged: int = 0  # rows of an event already kept (GDELT: the same article and day)
 
 
 def parse_file(
@@ -53,8 +54,11 @@ def parse_file(
     fmt: str = "own",
     ignore_extra: bool = False,
     outlet_countries: dict[str, str] | None = None,
+    date_format: str | None = None,
 ) -> Parsed:
-    """Validate ``path`` as a ``kind`` file without touching any database."""
+    """Validate ``path`` as a ``kind`` file without touching any database. ``date_format``
+    (a strftime pattern such as ``%m/%d/%Y``) reads a context file's dates that a spreadsheet
+    re-wrote in a numeric order that could be read two ways."""
     if kind == "registry":
         return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "actors":
@@ -65,9 +69,11 @@ def parse_file(
         return parse_coded_texts(path, codebook, outlet_countries)
     if kind == "context":
         if fmt == "own":
-            return parse_context(path, codebook, gazetteer, ignore_extra=ignore_extra)
+            return parse_context(
+                path, codebook, gazetteer, ignore_extra=ignore_extra, date_format=date_format
+            )
         if fmt in FEEDS:
-            return FEEDS[fmt](path, codebook, gazetteer)
+            return FEEDS[fmt](path, codebook, gazetteer, date_format=date_format)
         raise ConfigError(
             f"unknown context format '{fmt}': use one of {', '.join(CONTEXT_FORMATS)}"
         )
@@ -87,6 +93,7 @@ def import_file(
     who: str = "cli",
     progress: Callable[[int], Callable[[], None]] | None = None,
     stems: Path | str | None = None,
+    date_format: str | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
 
@@ -99,6 +106,8 @@ def import_file(
             result = load_frameworks(session, spec, f"{who}:{path.name}")
         return ImportOutcome(kind, path, result)
     countries = _outlet_countries(engine) if kind == "coded-texts" else None
+    if date_format and kind != "context":
+        raise ConfigError("--date-format applies to context files only")
     parsed = parse_file(
         kind,
         path,
@@ -107,6 +116,7 @@ def import_file(
         fmt=fmt,
         ignore_extra=ignore_extra,
         outlet_countries=countries,
+        date_format=date_format,
     )
     if parsed.errors:
         raise InputError(parsed.errors)
@@ -140,12 +150,20 @@ def import_file(
                     "updated": result.updated,
                     "unchanged": result.unchanged,
                     "rejected": len(parsed.rejected),
+                    "merged": parsed.merged,
                     "format": fmt,
                 },
             )
         )
     return ImportOutcome(
-        kind, path, result, parsed.warnings, len(parsed.rejected), parsed.skipped, rejects_file
+        kind,
+        path,
+        result,
+        parsed.warnings,
+        len(parsed.rejected),
+        parsed.skipped,
+        rejects_file,
+        parsed.merged,
     )
 
 

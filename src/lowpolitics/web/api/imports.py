@@ -59,6 +59,7 @@ class ImportReport(BaseModel):
     valid: int | None = None
     rejected: int
     skipped: int
+    merged: int = 0  # rows of an event already kept (GDELT: the same article and day)
     errors: list[CellErrorOut] = []
     warnings: list[str]
     would: Counts | None = None
@@ -151,6 +152,7 @@ async def import_(
                 "valid": found["valid"],
                 "rejected": found["rejected"],
                 "skipped": found["skipped"],
+                "merged": found["merged"],
                 "errors": found["errors"],
                 "warnings": found["warnings"],
                 "would": found["would"],
@@ -167,6 +169,7 @@ async def import_(
             **base,
             "rejected": done["rejected"],
             "skipped": done["skipped"],
+            "merged": done["merged"],
             "warnings": done["warnings"],
             "outcome": {k: done[k] for k in ("added", "updated", "unchanged")},
         }

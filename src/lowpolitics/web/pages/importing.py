@@ -301,6 +301,7 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
             "valid": 0,
             "rejected": 0,
             "skipped": 0,
+            "merged": 0,
             "file_errors": [_error_dict(e) for e in exc.errors],
             "errors": [_error_dict(e) for e in exc.errors],
             "warnings": [],
@@ -313,6 +314,7 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
         "valid": len(parsed.records),
         "rejected": len(parsed.rejected),
         "skipped": parsed.skipped,
+        "merged": parsed.merged,
         "file_errors": [_error_dict(e) for e in parsed.errors],
         "errors": [_error_dict(e) for e in parsed.all_errors],
         "warnings": list(parsed.warnings),
@@ -329,6 +331,7 @@ def outcome_dict(outcome: ImportOutcome) -> dict[str, Any]:
         "unchanged": outcome.result.unchanged,
         "rejected": outcome.rejected,
         "skipped": outcome.skipped,
+        "merged": outcome.merged,
         "warnings": list(outcome.warnings),
     }
 
