@@ -177,7 +177,16 @@ def test_analyse_all_has_every_section(cli, demo_db):
         "network",
         "index",
         "timeline",
+        "discourse",
     }
+    discourse = data["discourse"]
+    assert discourse["units"] >= 200 and discourse["by_side"]["KG"] >= 100
+    assert discourse["by_side"]["TJ"] >= 100
+    for cell in discourse["frames"]:
+        assert cell["n"] == len(cell["ids"])
+        assert all(e["low"] <= e["value"] <= e["high"] for e in cell["shares"].values())
+    assert discourse["divergence"] and discourse["event_study"] and discourse["trends"]
+    assert discourse["mentions"] and discourse["keyness"]["tables"]
 
 
 def test_network_exports(cli, demo_db, tmp_path):

@@ -138,7 +138,9 @@ def import_context(
         raise typer.BadParameter(f"use one of {', '.join(CONTEXT_FORMATS)}", param_hint="--format")
     if date_format is not None:
         check_date_format(date_format)  # refused before the file is read
-    _run_import(ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings, date_format=date_format)
+    _run_import(
+        ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings, date_format=date_format
+    )
 
 
 @import_app.command("actors")
