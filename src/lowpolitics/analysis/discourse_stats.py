@@ -32,11 +32,15 @@ def _round(x: float | None, digits: int = 4) -> float | None:
 
 
 def estimate(value: float, draws: np.ndarray) -> Estimate:
+    """The value with the 2.5 and 97.5 percentiles of its draws, widened to hold the value: the
+    half-count pulls draws off 0 and 1, so a frame seen in none (or all) of a cell's texts would
+    otherwise get an interval that excludes what was seen (Brown, Cai & DasGupta 2001 set the
+    bound to 0 or 1 there for the same reason)."""
     draws = draws[~np.isnan(draws)]
-    if draws.size == 0:
+    if draws.size == 0 or value is None or np.isnan(value):
         return Estimate(_round(value))
     low, high = np.percentile(draws, [2.5, 97.5])
-    return Estimate(_round(value), _round(low), _round(high))
+    return Estimate(_round(value), _round(min(low, value)), _round(max(high, value)))
 
 
 def counts_of(frames: list[str], order: tuple[str, ...] = FRAMES) -> np.ndarray:
