@@ -170,7 +170,7 @@ def test_export_validates_and_uses_code_points(corpus, tmp_path):
         names = archive.namelist()
         qde = archive.read("project.qde")
         files = {n: archive.read(n) for n in names if n.startswith("sources/")}
-    assert names[0] == "project.qde" and len(files) == 3
+    assert names[0] == "project.qde" and len(files) == 4  # three texts, one journal note
     if SCHEMAS.exists():
         xmlschema.XMLSchema(str(SCHEMAS / "Project-mrt2019.xsd")).validate(io.BytesIO(qde))
     root = etree.fromstring(qde)
@@ -211,6 +211,23 @@ def test_export_validates_and_uses_code_points(corpus, tmp_path):
     note_refs = root.findall(".//q:PlainTextSelection/q:NoteRef", NS)
     assert len(note_refs) == 1 and len(root.findall("q:Sources/q:TextSource/q:NoteRef", NS)) == 1
     assert len(root.findall(".//q:Code[@name='cultural']/q:NoteRef", NS)) == 1
+    # every memo also where QualCoder reads it: the element's Description
+    assert [d.text for d in root.findall(".//q:PlainTextSelection/q:Description", NS)] == [
+        "Ambiguous — check the Tajik version ✍️"
+    ]
+    assert [d.text for d in root.findall("q:Sources/q:TextSource/q:Description", NS)] == [
+        "Source is a press release"
+    ]
+    assert root.find(".//q:Code[@name='cultural']/q:Description", NS).text == (
+        "Cultural ties\n\nUse for festivals only"
+    )
+    # the project memo is a journal: a named Note whose text is a file, referenced by the project
+    journal = root.find(
+        f"q:Notes/q:Note[@guid='{root.find('q:NoteRef', NS).get('targetGUID')}']", NS
+    )
+    assert journal.get("name") and journal.find("q:PlainTextContent", NS) is None
+    file = journal.get("plainTextPath").removeprefix("internal://")
+    assert files[f"sources/{file}"] == b"Project-wide note"
     case = root.find("q:Cases/q:Case[@name='ru-1']", NS)
     assert [v[1].text for v in case.iterfind("q:VariableValue", NS)] == [
         "Kabar",
@@ -325,7 +342,10 @@ def other_client_archive(path: Path) -> Path:
 def test_import_from_another_client(engine, tmp_path):
     counts = import_qdpx(engine, other_client_archive(tmp_path / "other.qdpx"))
     assert (counts.documents_added, counts.codes_added, counts.codings_added) == (2, 2, 2)
-    assert counts.skipped == 1 and "PictureSource" in counts.warnings[0]
+    assert counts.skipped == 1 and "PictureSource" in counts.warnings[-1]
+    # CRLF and no evidence either way (no selected text, no impossible position): the
+    # standard's reading, and a warning asking for a check
+    assert "nothing shows whether its positions count the CRs" in counts.warnings[0]
     with session_scope(engine) as session:
         found = {}
         for coding in session.scalars(select(Coding)):
@@ -340,7 +360,7 @@ def test_import_from_another_client(engine, tmp_path):
         assert session.get(Code, child.parent_id).colour == "#11FF77"
         doc = session.scalars(select(Document).where(Document.title == "agreement_2024")).one()
         assert "\r" not in doc.text and "В\u04d1се" in doc.text and "\u0306" not in doc.text
-        memo = session.scalars(select(Memo)).one()
+        memo = session.scalars(select(Memo).where(Memo.code_id.is_(None))).one()
         assert (memo.text, memo.author, memo.coding_id is not None) == (
             "segment memo",
             "analyst1",

@@ -13,8 +13,14 @@ work in the tool they know (REFI-QDA 1.5; see docs/qda.md). Choices:
   Per-document cases keep every value exact; grouping by outlet is a query in the partner tool.
 * Memos are ``Notes/Note`` with inline ``PlainTextContent``; a document memo is a ``NoteRef``
   on its ``TextSource``, a coding memo a ``NoteRef`` on the coding's selection, a code memo a
-  ``NoteRef`` on its ``Code`` (the ``.qdc`` schema has no notes), and a memo attached to
-  nothing a ``NoteRef`` on the project.
+  ``NoteRef`` on its ``Code`` (the ``.qdc`` schema has no notes). The same memos are written
+  again as the element's ``<Description>`` (after a code's definition), because QualCoder
+  reads memos only from there; our import takes the copy off again (refi_memos).
+* A memo attached to nothing is a journal-style ``Note`` — named, its text in
+  ``sources/<guid>.txt`` through ``plainTextPath`` — with a ``NoteRef`` on the project: the
+  form QualCoder imports as a journal and MAXQDA and ATLAS.ti as a project memo.
+* Set and category memos (refi_memos) become ``<Sets>`` (``MemberCode``, ``MemberSource``)
+  and ``isCodable="false"`` (only for a code nobody has coded), besides staying notes.
 * Source texts are written as stored (NFC, LF, UTF-8 without BOM) to ``sources/<guid>.txt``;
   positions are code points, end exclusive — exactly our offsets.
 """
@@ -25,6 +31,7 @@ import re
 import uuid
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +39,14 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lowpolitics.exchange.refi_memos import (
+    CATEGORY_MEMO,
+    CODE_SET,
+    DOCUMENT_SET,
+    is_structural,
+    join_description,
+    parse_set_memo,
+)
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.store.models import Code, Coding, Document, Memo
 
@@ -126,11 +141,20 @@ def _code_tree(codes: list[Code]) -> tuple[list[Code], dict[int, list[Code]]]:
     return roots, children
 
 
-def _add_codes(
-    parent: etree._Element, ns: str, codes: list[Code], note_refs: dict[int, list[str]]
-) -> None:
+@dataclass
+class CodeMemos:
+    """What a code's memos add to its element: NoteRefs (projects only), the memo texts for
+    its Description (projects only), and the codes written as categories."""
+
+    note_refs: dict[int, list[str]] = field(default_factory=dict)
+    texts: dict[int, list[str]] = field(default_factory=dict)
+    categories: set[int] = field(default_factory=set)
+
+
+def _add_codes(parent: etree._Element, ns: str, codes: list[Code], memos: CodeMemos) -> None:
     roots, children = _code_tree(codes)
     seen: set[int] = set()
+    note_refs = memos.note_refs
 
     def add(into: etree._Element, code: Code) -> None:
         seen.add(code.id)
@@ -140,11 +164,12 @@ def _add_codes(
             "Code",
             guid=code_guid(code.name),
             name=code.name,
-            isCodable="true",
+            isCodable="false" if code.id in memos.categories else "true",
             color=refi_colour(code.colour, code.name),
         )
-        if code.definition:
-            _sub(element, ns, "Description").text = code.definition
+        description = join_description(code.definition, memos.texts.get(code.id, []))
+        if description:
+            _sub(element, ns, "Description").text = description
         for note_id in note_refs.get(code.id, []):
             _sub(element, ns, "NoteRef", targetGUID=note_id)
         for child in children[code.id]:
@@ -156,12 +181,54 @@ def _add_codes(
             add(parent, root)
 
 
-def _codebook_element(
-    parent: etree._Element, ns: str, codes: list[Code], note_refs: dict[int, list[str]]
-) -> None:
+def _codebook_element(parent: etree._Element, ns: str, codes: list[Code], memos: CodeMemos) -> None:
     """``Codes`` with the hierarchy as nesting; code memos as ``NoteRef`` (projects only)."""
     holder = _sub(parent, ns, "Codes")
-    _add_codes(holder, ns, codes, note_refs)
+    _add_codes(holder, ns, codes, memos)
+
+
+def _categories(session: Session) -> set[int]:
+    """Codes whose category memo says they only group others, and that nobody has coded."""
+    marked = set(session.scalars(select(Memo.code_id).where(Memo.text == CATEGORY_MEMO)))
+    coded = set(session.scalars(select(Coding.code_id).distinct()))
+    return {c for c in marked if c is not None} - coded
+
+
+def _sets(memos: list[Memo], codes: dict[int, Code], documents: dict[int, Document]) -> list:
+    """``(name, description, code GUIDs, source GUIDs)`` of every set the memos record."""
+    found: dict[str, tuple[list[str | None], list[str], list[str]]] = {}
+    for memo in memos:
+        parsed = parse_set_memo(memo.text)
+        if parsed is None:
+            continue
+        prefix, name, description = parsed
+        described, members, sources = found.setdefault(name, ([None], [], []))
+        described[0] = described[0] or description
+        if prefix == CODE_SET and memo.code_id in codes:
+            members.append(code_guid(codes[memo.code_id].name))
+        elif prefix == DOCUMENT_SET and memo.document_id in documents and memo.coding_id is None:
+            sources.append(source_guid(documents[memo.document_id].content_hash))
+    return [
+        (name, d[0], list(dict.fromkeys(m)), list(dict.fromkeys(s)))
+        for name, (d, m, s) in sorted(found.items())
+        if m or s
+    ]
+
+
+def _add_sets(root: etree._Element, sets: list, ns: str = PROJECT_NS, ref: str = "targetGUID"):
+    """``<Sets>``; a codebook's ``MemberCode`` names its code by ``guid``, a project's by
+    ``targetGUID`` (the two schemas differ)."""
+    if not sets:
+        return
+    holder = _sub(root, ns, "Sets")
+    for name, description, members, sources in sets:
+        element = _sub(holder, ns, "Set", guid=guid("set", name), name=name)
+        if description:
+            _sub(element, ns, "Description").text = description
+        for target in members:
+            _sub(element, ns, "MemberCode", **{ref: target})
+        for target in sources:
+            _sub(element, ns, "MemberSource", targetGUID=target)
 
 
 def _write_xml(root: etree._Element) -> bytes:
@@ -190,7 +257,11 @@ def export_qdc(session: Session, path: Path | str) -> dict[str, int]:
     root = etree.Element(
         f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN}, nsmap={None: CODEBOOK_NS}
     )
-    _codebook_element(root, CODEBOOK_NS, codes, {})
+    _codebook_element(root, CODEBOOK_NS, codes, CodeMemos(categories=_categories(session)))
+    code_by_id = {c.id: c for c in codes}
+    memos = list(session.scalars(select(Memo).where(Memo.code_id.is_not(None)).order_by(Memo.id)))
+    sets = [(n, d, m, []) for n, d, m, _s in _sets(memos, code_by_id, {}) if m]
+    _add_sets(root, sets, CODEBOOK_NS, "guid")
     path.write_bytes(_write_xml(root))
     return {"codes": len(codes)}
 
@@ -204,7 +275,8 @@ def _variable_value(parent: etree._Element, name: str, vtype: str, value: object
     )
 
 
-def _note(notes: etree._Element, memo: Memo) -> str:
+def _note(notes: etree._Element, memo: Memo, files: dict[str, str] | None = None) -> str:
+    """A Note for ``memo``; with ``files``, journal-style: its text in ``sources/<guid>.txt``."""
     note_id = guid("memo", memo.id)
     note = _sub(
         notes,
@@ -212,15 +284,25 @@ def _note(notes: etree._Element, memo: Memo) -> str:
         "Note",
         guid=note_id,
         name=f"memo {memo.id} by {memo.author}",
+        plainTextPath=f"internal://{note_id}.txt" if files is not None else None,
         creatingUser=user_guid(memo.author),
         creationDateTime=xs_datetime(memo.created_at),
     )
-    _sub(note, PROJECT_NS, "PlainTextContent").text = memo.text
+    if files is None:
+        _sub(note, PROJECT_NS, "PlainTextContent").text = memo.text
+    else:
+        files[f"{note_id}.txt"] = memo.text
     return note_id
 
 
+def _texts(memos: list[Memo]) -> list[str]:
+    """The memos a Description repeats: the analysts' notes, not set or category markers."""
+    return [m.text for m in memos if not is_structural(m.text)]
+
+
 def build_project(session: Session, name: str = "lowpolitics") -> tuple[bytes, dict[str, str]]:
-    """The ``project.qde`` bytes and the source files (``guid.txt`` → text) of a project."""
+    """The ``project.qde`` bytes and the files for ``sources/`` (``guid.txt`` → text): every
+    document's text and every journal note's."""
     documents = list(session.scalars(select(Document).order_by(Document.id)))
     codes = _all_codes(session)
     code_by_id = {c.id: c for c in codes}
@@ -264,11 +346,12 @@ def build_project(session: Session, name: str = "lowpolitics") -> tuple[bytes, d
             _sub(users, PROJECT_NS, "User", guid=user_guid(person), name=person)
     notes = etree.Element(f"{{{PROJECT_NS}}}Notes")
     if codes:
-        code_notes = {
-            code_id: [_note(notes, memo) for memo in found]
-            for code_id, found in memos_by_code.items()
-        }
-        _codebook_element(_sub(root, PROJECT_NS, "CodeBook"), PROJECT_NS, codes, code_notes)
+        code_memos = CodeMemos(
+            {c: [_note(notes, memo) for memo in found] for c, found in memos_by_code.items()},
+            {c: _texts(found) for c, found in memos_by_code.items()},
+            _categories(session),
+        )
+        _codebook_element(_sub(root, PROJECT_NS, "CodeBook"), PROJECT_NS, codes, code_memos)
     files: dict[str, str] = {}
     if documents:
         variables = _sub(root, PROJECT_NS, "Variables")
@@ -307,6 +390,9 @@ def build_project(session: Session, name: str = "lowpolitics") -> tuple[bytes, d
                 plainTextPath=f"internal://{sid}.txt",
                 creationDateTime=xs_datetime(doc.created_at),
             )
+            description = join_description(None, _texts(memos_by_doc[doc.id]))
+            if description:
+                _sub(source, PROJECT_NS, "Description").text = description
             for coding in by_document[doc.id]:
                 code = code_by_id[coding.code_id]
                 identity = coding_identity(doc, code, coding)
@@ -323,6 +409,9 @@ def build_project(session: Session, name: str = "lowpolitics") -> tuple[bytes, d
                     creatingUser=user,
                     creationDateTime=stamp,
                 )
+                description = join_description(None, _texts(memos_by_coding[coding.id]))
+                if description:
+                    _sub(selection, PROJECT_NS, "Description").text = description
                 element = _sub(
                     selection,
                     PROJECT_NS,
@@ -336,9 +425,11 @@ def build_project(session: Session, name: str = "lowpolitics") -> tuple[bytes, d
                     _sub(selection, PROJECT_NS, "NoteRef", targetGUID=_note(notes, memo))
             for memo in memos_by_doc[doc.id]:
                 _sub(source, PROJECT_NS, "NoteRef", targetGUID=_note(notes, memo))
-    project_refs = [_note(notes, memo) for memo in project_memos]
+    project_refs = [_note(notes, memo, files) for memo in project_memos]
     if len(notes):
         root.append(notes)
+    by_code_id = {c.id: c for c in codes}
+    _add_sets(root, _sets(memos, by_code_id, {d.id: d for d in documents}))
     for note_id in project_refs:
         _sub(root, PROJECT_NS, "NoteRef", targetGUID=note_id)
     return _write_xml(root), files
@@ -361,7 +452,7 @@ def export_qdpx(session: Session, path: Path | str) -> dict[str, int]:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return {
-        "documents": len(files),
+        "documents": len(session.scalars(select(Document.id)).all()),
         "codes": len(session.scalars(select(Code.id)).all()),
         "codings": len(session.scalars(select(Coding.id)).all()),
         "memos": len(session.scalars(select(Memo.id)).all()),

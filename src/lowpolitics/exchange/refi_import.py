@@ -7,9 +7,13 @@ once), codes by name, codings by (document, code, span, coder), memos by their t
 
 Tolerated client quirks: ``sources/`` or ``Sources/``, upper- or lower-case GUIDs with or
 without braces, inline ``PlainTextContent``, PDF sources through their text ``Representation``,
-CRLF or NFD source files (positions are mapped onto the stored NFC/LF text), other
-``urn:QDA-XML:project`` versions. Picture, audio and video sources and files outside the
-archive (``relative://``, ``absolute://``) are skipped with a warning.
+CRLF or NFD source files (positions are mapped onto the stored NFC/LF text, CRLF counted or
+not as the file shows: :mod:`refi_positions`), other ``urn:QDA-XML:project`` versions, and the
+schema deviations real producers write (:mod:`refi_lenient`, each with a warning). Picture,
+audio and video sources and files outside the archive (``relative://``, ``absolute://``) are
+skipped with a warning. A document without a language variable gets the language identifier's
+verdict, as documents imported from files do. Sets and categories are kept as memos
+(:mod:`refi_memos`).
 """
 
 from __future__ import annotations
@@ -23,13 +27,25 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.exchange.refi_export import CODEBOOK_NS, CODEBOOK_XSD, PROJECT_NS, PROJECT_XSD
+from lowpolitics.exchange.refi_lenient import strip_bom, tolerate
+from lowpolitics.exchange.refi_memos import (
+    ANNOTATION_CODE,
+    ANNOTATION_DEFINITION,
+    CATEGORY_MEMO,
+    CODE_SET,
+    DOCUMENT_SET,
+    set_memo,
+)
 from lowpolitics.exchange.refi_read import (
     CodeRec,
     ProjectReader,
     ProjectRec,
+    SelectionRec,
+    SetRec,
     SourceRec,
     qn,
     read_codes,
+    read_sets,
 )
 from lowpolitics.exchange.refi_safety import (
     MAX_TOTAL_BYTES,
@@ -38,12 +54,14 @@ from lowpolitics.exchange.refi_safety import (
     parse_xml,
     read_entry,
     refuse,
-    validate,
 )
 from lowpolitics.framework.errors import CellError, InputError, NotFoundError
 from lowpolitics.store.corpus import DocumentMeta, add_coding, add_document, ensure_code
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.models import AuditEntry, Code, Coding, Document, Memo
+from lowpolitics.text.langid import identify
+
+LANGID_CHARS = 20_000  # as for imported files: enough letters for a verdict
 
 META_NAMES = {
     "outlet": "outlet",
@@ -92,6 +110,8 @@ def _meta(source: SourceRec, session: Session) -> DocumentMeta:
             values[target] = value[:10]
         elif target:
             values[target] = value[: {"genre": 60, "outlet": 300}.get(target, 2000)]
+    if "language" not in values:  # the project did not say: identify it, as for files
+        values["language"] = identify(source.text[:LANGID_CHARS]).lang
     key = source.variables.get("key")
     if key and (
         len(key) > 200 or session.scalars(select(Document.id).where(Document.key == key)).first()
@@ -108,6 +128,7 @@ class _Writer:
     def __init__(self, session: Session, project: ProjectRec, who: str, counts: RefiCounts):
         self.session, self.project, self.who, self.counts = session, project, who, counts
         self.codes: dict[str, Code] = {}
+        self.documents: dict[str, Document] = {}
 
     def person(self, gid: str | None) -> str:
         gid = gid or self.project.default_user
@@ -116,19 +137,29 @@ class _Writer:
         return (self.project.users.get(gid) or f"refi:{gid}")[:120]
 
     def memo(
-        self, note_id: str | None, document=None, coding=None, text=None, author=None, code=None
+        self,
+        note_id: str | None,
+        document=None,
+        coding=None,
+        text=None,
+        author=None,
+        code=None,
+        structural: bool = False,
     ) -> None:
-        """Add a memo once (same text, author and attachment is not added again)."""
+        """Add a memo once (same text, author and attachment is not added again; a
+        structural memo — a set membership, a category — once whoever wrote it)."""
         if note_id is not None:
             if note_id not in self.project.notes:
                 return
-            text, user = self.project.notes.pop(note_id)
-            author = self.person(user)
+            note = self.project.notes.pop(note_id)
+            text, author = note.text, self.person(note.user)
         if not text or not text.strip():
             return
         if coding is not None:  # a coding memo names its coding; the document follows from it
             document = None
-        query = select(Memo.id).where(Memo.text == text, Memo.author == author)
+        query = select(Memo.id).where(Memo.text == text)
+        if not structural:
+            query = query.where(Memo.author == author)
         query = query.where(
             Memo.document_id == document.id if document else Memo.document_id.is_(None),
             Memo.coding_id == coding.id if coding else Memo.coding_id.is_(None),
@@ -166,12 +197,24 @@ class _Writer:
             self.counts.codes_added += existed is None
             for note in item.notes:
                 self.memo(note, code=self.codes[item.guid])
+            if not item.codable:
+                self.memo(None, None, None, CATEGORY_MEMO, self.who, self.codes[item.guid], True)
+
+    def annotation(self, document: Document, selection: SelectionRec):
+        """A coding for a span noted without a code, so its note stays on the span."""
+        code = self.session.scalars(select(Code).where(Code.name == ANNOTATION_CODE)).first()
+        if code is None:
+            code = ensure_code(self.session, ANNOTATION_CODE, definition=ANNOTATION_DEFINITION)
+            self.counts.codes_added += 1
+        coder = self.person(selection.user)
+        return add_coding(self.session, document, code, selection.start, selection.end, coder)
 
     def write_sources(self) -> None:
         for source in self.project.sources:
             document, created = add_document(
                 self.session, source.text, _meta(source, self.session), who=self.who
             )
+            self.documents[source.guid] = document
             self.counts.documents_added += created
             self.counts.documents_matched += not created
             for selection in source.selections:
@@ -188,20 +231,53 @@ class _Writer:
                     made.append(coding)
                     for note in item.notes:
                         self.memo(note, document, coding)
+                noted = [n for n in selection.notes if n in self.project.notes]
+                if not made and (noted or selection.description):
+                    made.append(self.annotation(document, selection))
                 target = made[0] if made else None
                 for note in selection.notes:
                     self.memo(note, document, target)
                 if selection.description:
-                    first = selection.codings[0].user if selection.codings else None
+                    first = selection.codings[0].user if selection.codings else selection.user
                     self.memo(None, document, target, selection.description, self.person(first))
             for note in source.notes:
                 self.memo(note, document)
             if source.description:
                 self.memo(None, document, None, source.description, self.who)
+
+    def write_project_memos(self) -> None:
         for note in self.project.project_notes:
             self.memo(note)
+        if self.project.description:
+            self.memo(None, text=self.project.description, author=self.who)
         for note in list(self.project.notes):  # notes nothing pointed at are kept, unattached
             self.memo(note)
+
+    def write_sets(self, sets: list[SetRec], label: str) -> None:
+        """Each set as a memo on each member (refi_memos): our model has no groups."""
+        missing = others = 0
+        for item in sets:
+            for member in item.codes:
+                code = self.codes.get(member)
+                if code is None:
+                    missing += 1
+                    continue
+                text = set_memo(CODE_SET, item.name, item.description)
+                self.memo(None, None, None, text, self.who, code, True)
+            for member in item.sources:
+                document = self.documents.get(member)
+                if document is None:
+                    missing += 1
+                    continue
+                text = set_memo(DOCUMENT_SET, item.name, item.description)
+                self.memo(None, document, None, text, self.who, None, True)
+            others += item.others
+        if missing:
+            self.counts.warnings.append(
+                f"{label}: {missing} set members name no imported code or text source; not kept"
+            )
+        if others:
+            self.counts.warnings.append(f"{label}: {others} set members are notes; not kept")
 
 
 def _check_refs(project: ProjectRec, label: str) -> None:
@@ -229,17 +305,20 @@ def import_qdpx(engine: Engine, path: Path | str, who: str = "cli") -> RefiCount
         if qde is None:
             raise refuse(path.name, "holds no project.qde", "project.qde at the archive root")
         label = f"{path.name}:{qde.filename}"
-        root = parse_xml(read_entry(archive, qde, label), label)
+        data, warnings = strip_bom(read_entry(archive, qde, label), label)
+        root = parse_xml(data, label)
         normalise_namespace(root, PROJECT_NS, "Project", label)
-        validate(root, PROJECT_XSD, label)
+        warnings += tolerate(root, PROJECT_NS, PROJECT_XSD, label)
         project = ProjectReader(path.name, archive, entries).read(root)
     _check_refs(project, label)
-    counts = RefiCounts(skipped=project.skipped, warnings=project.warnings)
+    counts = RefiCounts(skipped=project.skipped, warnings=warnings + project.warnings)
     with session_scope(engine) as session:
         writer = _Writer(session, project, who, counts)
         writer.write_codes(project.codes)
         before = _count(session, Coding)
         writer.write_sources()
+        writer.write_project_memos()
+        writer.write_sets(project.sets, label)
         session.flush()
         counts.codings_added = _count(session, Coding) - before
         _audit(session, who, path, counts)
@@ -254,15 +333,18 @@ def import_qdc(engine: Engine, path: Path | str, who: str = "cli") -> RefiCounts
         raise NotFoundError(f"no file {path}")
     if path.stat().st_size > MAX_TOTAL_BYTES:
         raise refuse(path.name, "is larger than 500 MB", "a codebook of reasonable size")
-    root = parse_xml(path.read_bytes(), path.name)
+    data, warnings = strip_bom(path.read_bytes(), path.name)
+    root = parse_xml(data, path.name)
     normalise_namespace(root, CODEBOOK_NS, "CodeBook", path.name)
-    validate(root, CODEBOOK_XSD, path.name)
+    warnings += tolerate(root, CODEBOOK_NS, CODEBOOK_XSD, path.name)
     project = ProjectRec(
         {}, read_codes(root.find(qn(CODEBOOK_NS, "Codes")), CODEBOOK_NS), [], {}, [], None
     )
-    counts = RefiCounts()
+    counts = RefiCounts(warnings=warnings)
     with session_scope(engine) as session:
-        _Writer(session, project, who, counts).write_codes(project.codes)
+        writer = _Writer(session, project, who, counts)
+        writer.write_codes(project.codes)
+        writer.write_sets(read_sets(root, CODEBOOK_NS), path.name)
         _audit(session, who, path, counts)
     return counts
 

@@ -143,7 +143,7 @@ def parse_xml(data: bytes, label: str) -> etree._Element:
 
 
 @cache
-def _schema(path: Path) -> etree.XMLSchema:
+def load_schema(path: Path) -> etree.XMLSchema:
     if not path.exists():
         raise ConfigError(f"REFI-QDA schema {path} is missing from the installation")
     return etree.XMLSchema(etree.parse(str(path)))
@@ -176,7 +176,7 @@ def normalise_namespace(root: etree._Element, ns: str, local: str, label: str) -
 
 def validate(root: etree._Element, xsd: Path, label: str) -> None:
     """Schema-check before anything is written; the first errors name the file and line."""
-    schema = _schema(xsd)
+    schema = load_schema(xsd)
     if schema.validate(root):
         return
     errors = list(schema.error_log)[:10]
