@@ -34,6 +34,7 @@ from lowpolitics.analysis.discourse_stats import (
 from lowpolitics.analysis.discourse_units import DiscourseUnit
 from lowpolitics.analysis.keyness import KeynessResult, keyness_tables
 from lowpolitics.analysis.periods import TensionPeriod
+from lowpolitics.framework.notes import N_, note
 from lowpolitics.text.other_side import the_pair
 
 SECURITIZING = FRAMES.index("securitizing")
@@ -434,11 +435,20 @@ def analyse_discourse(
     small = [c for c in cells if c.small]
     if small:
         warnings.append(
-            f"{len(small)} of {len(cells)} periods have fewer than {options.small_n} texts on a "
-            "side: their shares and divergence rest on few texts; read the intervals."
+            note(
+                N_(
+                    "{small} of {periods} periods have fewer than {n} texts on a side: their "
+                    "shares and divergence rest on few texts; read the intervals."
+                ),
+                small=len(small),
+                periods=len(cells),
+                n=options.small_n,
+            )
         )
     if not units:
-        warnings.append("No texts about the other side: import a coded index or documents.")
+        warnings.append(
+            note(N_("No texts about the other side: import a coded index or documents."))
+        )
     return DiscourseResult(
         options={k: v for k, v in asdict(options).items() if k not in ("date_from", "date_to")},
         pair=the_pair(),
