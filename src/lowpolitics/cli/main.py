@@ -16,6 +16,7 @@ from lowpolitics.cli import (
     discourse_command,
     documents_command,
     explore_commands,
+    iati_command,
     queries_command,
     recommend_command,
     refi_command,
@@ -91,6 +92,7 @@ app.command("query")(queries_command.query_command)
 app.command("search")(search_command.search_command)
 data_commands.export_app.command("qdpx")(refi_command.export_qdpx_command)
 data_commands.export_app.command("qdc")(refi_command.export_qdc_command)
+data_commands.export_app.command("iati")(iati_command.export_iati_command)
 data_commands.import_app.command("qdpx")(refi_command.import_qdpx_command)
 data_commands.import_app.command("qdc")(refi_command.import_qdc_command)
 data_commands.import_app.command("documents")(documents_command.import_documents_command)
