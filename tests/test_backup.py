@@ -245,6 +245,7 @@ def test_a_database_with_records_is_refused_unless_replace(small, db_url, gazett
     assert count(target, Actor) == 0 and count(target, User) == 1  # untouched
     summary = restore_backup(target, archive, replace=True)
     assert summary.replaced["users"] == 1 and summary.replaced["api_tokens"] == 1
+    assert summary.audit.ok  # the replacement's entry continues the restored chain
     with session_scope(target) as session:
         assert [u.name for u in session.scalars(select(User))] == ["amina"]
         last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
