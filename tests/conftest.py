@@ -294,3 +294,25 @@ def bundled_rows() -> int:
         open(path, encoding="utf-8") as handle,
     ):
         return sum(1 for _ in csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The bundled demo database (SQLite), built once per session; copy it before changing it
+    (:func:`copy_sqlite`)."""
+    from sqlalchemy.engine import make_url
+
+    from lowpolitics.cli.demo import build_demo
+
+    state = build_demo(tmp_path_factory.mktemp("demo"), verbose=False)
+    state.close()
+    return Path(make_url(state.url).database)
+
+
+def copy_sqlite(source: Path, target: Path) -> str:
+    """A consistent copy of a SQLite database (its WAL included); returns the copy's URL."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"

@@ -81,3 +81,20 @@ def test_cli_audit_verify(cli, tmp_path):
     engine.dispose()
     broken = cli("--db", db, "audit", "verify")
     assert broken.code == 2 and "broken at entry" in broken.err
+
+
+def test_entries_an_import_adds_are_chained_too(engine, codebook, gazetteer, good_registry):
+    """Importers add their entries with the rest of their rows (no flush per record); they are
+    chained when the session flushes, after and between entries of record_change."""
+    from lowpolitics.store.importing import import_file
+
+    _trail(engine, 2)
+    import_file(engine, "registry", good_registry, codebook, gazetteer)
+    _trail(engine, 1)
+    with session_scope(engine) as session:
+        report = verify_chain(session)
+        count = session.execute(text("SELECT COUNT(*) FROM audit_entries")).scalar_one()
+        head = session.execute(text("SELECT last_id, entries FROM audit_head")).one()
+        last = session.execute(text("SELECT MAX(id) FROM audit_entries")).scalar_one()
+    assert report.ok, report
+    assert report.entries == count == head.entries > 3 and head.last_id == last

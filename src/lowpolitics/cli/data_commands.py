@@ -213,13 +213,41 @@ def import_codings_command(
 
 @export_app.command("csv")
 def export_csv_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
-    """Write registry.csv, context.csv and actors.csv (they import back unchanged)."""
+    """Write registry.csv, context.csv, actors.csv and codings.csv (they import back
+    unchanged)."""
     from lowpolitics.exchange.csv_export import export_csv
 
     state: State = ctx.obj
     counts = export_csv(state.engine, folder)
     for name, n in counts.items():
         out().print(f"{folder / name}: {n} rows", highlight=False)
+
+
+@export_app.command("xlsx")
+def export_xlsx_command(
+    ctx: typer.Context, file: Path = typer.Argument(..., help="the workbook, e.g. data.xlsx")
+) -> None:
+    """Write registry, context, actors and codings as sheets of one workbook (the CSV
+    export's columns; numbers as numbers, formula-like text made safe)."""
+    from lowpolitics.exchange.spreadsheets import export_xlsx
+
+    state: State = ctx.obj
+    counts = export_xlsx(state.engine, file)
+    out().print(
+        f"{file}: " + ", ".join(f"{name} {n} rows" for name, n in counts.items()), highlight=False
+    )
+
+
+@export_app.command("parquet")
+def export_parquet_command(ctx: typer.Context, folder: Path = typer.Argument(...)) -> None:
+    """Write registry, context, actors and codings as .parquet files (the CSV export's
+    columns, typed) for pandas, R or DuckDB."""
+    from lowpolitics.exchange.spreadsheets import export_parquet
+
+    state: State = ctx.obj
+    counts = export_parquet(state.engine, folder)
+    for name, n in counts.items():
+        out().print(f"{folder / (name + '.parquet')}: {n} rows", highlight=False)
 
 
 def bundled_dataset_files(folder: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from lowpolitics import __version__
 from lowpolitics.cli import (
     analyse_commands,
     audit_command,
+    backup_command,
     brief_command,
     data_commands,
     demo,
@@ -100,6 +101,8 @@ app.command("demo")(demo.demo)
 app.command("serve")(serve_command.serve_command)
 app.add_typer(users_command.users_app, name="users")
 app.add_typer(audit_command.audit_app, name="audit")
+app.command("backup")(backup_command.backup_command)
+app.command("restore")(backup_command.restore_command)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,9 +1,12 @@
 """Export the database as the same CSV files the importers read.
 
 ``export csv DIR`` writes ``registry.csv``, ``context.csv``, ``actors.csv`` and, when the
-database has any, ``frameworks.yaml`` (instruments, bodies, rhythms); importing them
-into an empty database gives back the same records, and exporting that database gives the
-same bytes — the round trip is tested.
+database has any, ``codings.csv`` (spans of documents by named coders) and ``frameworks.yaml``
+(instruments, bodies, rhythms); importing them into an empty database gives back the same
+records, and exporting that database gives the same bytes — the round trip is tested.
+
+:func:`export_tables` builds the rows once for every format: the XLSX and Parquet exports
+(:mod:`lowpolitics.exchange.spreadsheets`) have the same tables and columns as these files.
 """
 
 from __future__ import annotations
@@ -17,11 +20,21 @@ from sqlalchemy import Engine
 from lowpolitics.framework.cells import neutralise_row
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.ingest.actors import ACTOR_COLUMNS
+from lowpolitics.ingest.codings import CODING_COLUMNS
 from lowpolitics.ingest.context import CONTEXT_COLUMNS
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.db import require_schema, session_scope
+from lowpolitics.store.models import Code, Coding, Document, Memo
 from lowpolitics.store.queries import list_activities, list_actors, list_context
 from lowpolitics.store.rows import activity_row, context_row
+
+# the tables every export format writes, with their columns (the importers' formats)
+TABLES: dict[str, tuple[str, ...]] = {
+    "registry": REGISTRY_COLUMNS,
+    "context": CONTEXT_COLUMNS,
+    "actors": ACTOR_COLUMNS,
+    "codings": CODING_COLUMNS,
+}
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
@@ -31,18 +44,42 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) 
         writer.writerows(neutralise_row(row) for row in rows)  # safe to open in a spreadsheet
 
 
-def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:
-    """Write the three CSV files into ``folder`` (created if missing). Returns row counts."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"{folder} exists and is not a folder")
-    require_schema(engine)
-    folder.mkdir(parents=True, exist_ok=True)
-    with session_scope(engine) as session:
-        activities = [activity_row(a) for a in list_activities(session)]
-        events = [context_row(e) for e in list_context(session)]
-        frameworks = frameworks_document(session)
-        actors = [
+def coding_rows(session) -> list[dict[str, str]]:
+    """Every coding as a row of the codings file: the document by key, the code by name, and
+    the coding's memos (blank-line separated) in ``memo``."""
+    from sqlalchemy import select
+
+    memos: dict[int, list[str]] = {}
+    for coding_id, text in session.execute(
+        select(Memo.coding_id, Memo.text).where(Memo.coding_id.is_not(None)).order_by(Memo.id)
+    ):
+        memos.setdefault(coding_id, []).append(text)
+    query = (
+        select(Coding, Document.key, Code.name)
+        .join(Document, Coding.document_id == Document.id)
+        .join(Code, Coding.code_id == Code.id)
+        .order_by(Document.key, Coding.start, Coding.end, Code.name, Coding.coder, Coding.id)
+    )
+    return [
+        {
+            "document": key,
+            "start": str(coding.start),
+            "end": str(coding.end),
+            "code": name,
+            "coder": coding.coder,
+            "confidence": "" if coding.confidence is None else str(coding.confidence),
+            "memo": "\n\n".join(memos.get(coding.id, [])),
+        }
+        for coding, key, name in session.execute(query)
+    ]
+
+
+def export_tables(session) -> dict[str, list[dict[str, str]]]:
+    """The rows of every table of :data:`TABLES`, as text in the import formats."""
+    return {
+        "registry": [activity_row(a) for a in list_activities(session)],
+        "context": [context_row(e) for e in list_context(session)],
+        "actors": [
             {
                 "name": a.name,
                 "country": a.country_code,
@@ -50,15 +87,27 @@ def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:
                 "notes": a.notes or "",
             }
             for a in list_actors(session)
-        ]
-    write_csv(folder / "registry.csv", REGISTRY_COLUMNS, activities)
-    write_csv(folder / "context.csv", CONTEXT_COLUMNS, events)
-    write_csv(folder / "actors.csv", ACTOR_COLUMNS, actors)
-    counts = {
-        "registry.csv": len(activities),
-        "context.csv": len(events),
-        "actors.csv": len(actors),
+        ],
+        "codings": coding_rows(session),
     }
+
+
+def export_csv(engine: Engine, folder: Path | str) -> dict[str, int]:
+    """Write the CSV files into ``folder`` (created if missing). Returns row counts."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} exists and is not a folder")
+    require_schema(engine)
+    folder.mkdir(parents=True, exist_ok=True)
+    with session_scope(engine) as session:
+        tables = export_tables(session)
+        frameworks = frameworks_document(session)
+    counts = {}
+    for name, columns in TABLES.items():
+        if name == "codings" and not tables[name]:
+            continue  # a database without a corpus has no codings file
+        write_csv(folder / f"{name}.csv", columns, tables[name])
+        counts[f"{name}.csv"] = len(tables[name])
     if frameworks:
         (folder / "frameworks.yaml").write_text(
             yaml.safe_dump(frameworks, allow_unicode=True, sort_keys=False), encoding="utf-8"

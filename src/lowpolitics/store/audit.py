@@ -9,6 +9,10 @@ chain: each entry stores sha256(previous entry's chain value + its own content),
 ``audit_head`` keeps the last entry's id, chain value and the number of entries.
 :func:`verify_chain` recomputes every link and reports the first that does not hold — an edited
 entry, a deleted one (the next link breaks), or entries cut from the end (the head disagrees).
+
+Every entry is chained when its session flushes, whoever made it: :func:`record_change`, or an
+importer that adds an ``AuditEntry`` with the rest of its rows (an import does not flush per
+record). So no code path can write an entry outside the chain.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from lowpolitics.store.models import AuditEntry, AuditHead
@@ -58,10 +62,7 @@ def record_change(
     before: dict | None,
     after: dict | None,
 ) -> AuditEntry:
-    if session.get_bind().dialect.name == "postgresql":  # serialise appends to the chain
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
-    head = session.get(AuditHead, 1)
-    previous = head.chain if head else GENESIS
+    """Add one entry to the trail; it is chained as it is written (the flush below)."""
     entry = AuditEntry(
         at=datetime.now(UTC),
         actor=who,
@@ -71,14 +72,45 @@ def record_change(
         before=before,
         after=after,
     )
-    entry.chain = link(previous, entry)
     session.add(entry)
-    session.flush()  # the id
-    if head is None:
-        session.add(AuditHead(id=1, last_id=entry.id, chain=entry.chain, entries=1))
-    else:
-        head.last_id, head.chain, head.entries = entry.id, entry.chain, head.entries + 1
+    session.flush()  # chained, with its id
     return entry
+
+
+_LAST_CHAINED = "lowpolitics.audit.last_chained"
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(session: Session, _context, _instances) -> None:
+    """Chain the entries about to be written, in the order they were added (the order the
+    flush inserts them, so the order of their ids), and move the head to the last one."""
+    pending = [o for o in session.new if isinstance(o, AuditEntry) and o.chain is None]
+    if not pending:
+        return
+    pending.sort(key=lambda entry: inspect(entry).insert_order)
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":  # one append to the chain at a time
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+        head = session.get(AuditHead, 1)
+        if head is None:
+            head = AuditHead(id=1, last_id=0, chain=GENESIS, entries=0)
+            session.add(head)
+        previous = head.chain
+        for entry in pending:
+            if entry.at is None:
+                entry.at = datetime.now(UTC)
+            entry.chain = previous = link(previous, entry)
+        head.chain, head.entries = previous, head.entries + len(pending)
+    session.info[_LAST_CHAINED] = pending[-1]
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _head_to_last_id(session: Session, _context) -> None:
+    """The head's ``last_id``, known once the flush has given the last entry its id (written
+    by the next flush, which a commit always makes)."""
+    last = session.info.pop(_LAST_CHAINED, None)
+    if last is not None and last.id is not None:
+        session.get(AuditHead, 1).last_id = last.id
 
 
 @dataclass(frozen=True)
