@@ -261,3 +261,33 @@ def test_analyse_discourse_cli_formats(cli, tmp_path, codebook, gazetteer):
     assert "khovar" in rows_csv.out
     bad = cli("--db", db, "analyse", "discourse", "--by", "region")
     assert bad.code != 0 and "--by" in bad.err
+
+
+def test_a_document_is_read_once_when_stored_and_a_stale_reading_is_read_again(
+    loaded, codebook, monkeypatch
+):
+    from lowpolitics.analysis import discourse_units
+    from lowpolitics.store.discourse_models import DocumentReading
+    from lowpolitics.text import discourse_reading
+
+    with session_scope(loaded) as session:
+        document, _ = add_document(
+            session,
+            "Таджикская сторона обстреляла село Ворух.",
+            DocumentMeta(key="doc-r", published_on=date(2022, 9, 15), outlet="kabar"),
+            who="test",
+        )
+        reading = session.get(DocumentReading, document.id)
+        assert reading.reader == discourse_reading.reader_version()
+        assert reading.language == "ru" and reading.mentions[-1][:3] == ["TJ", "place", "Vorukh"]
+    calls = []
+    real = discourse_reading.read_document
+    monkeypatch.setattr(discourse_reading, "read_document", lambda *a: calls.append(a) or real(*a))
+    with session_scope(loaded) as session:
+        units = {u.key: u for u in discourse_units.load_units(session, codebook.frame_codes)}
+    assert "doc-r" in units and calls == []  # the stored reading served
+    with session_scope(loaded, write=True) as session:
+        session.get(DocumentReading, document.id).reader = "an older lexicon"
+    with session_scope(loaded) as session:
+        again = {u.key: u for u in discourse_units.load_units(session, codebook.frame_codes)}
+    assert len(calls) == 1 and again["doc-r"].mentions == units["doc-r"].mentions

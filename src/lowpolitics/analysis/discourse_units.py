@@ -103,19 +103,23 @@ def _coded_units(session: Session) -> list[DiscourseUnit]:
 
 
 def stem_counts(text: str, lang: str) -> dict[str, int]:
-    """Stem frequencies of a text (letters only, numbers dropped) — what keyness compares."""
-    from lowpolitics.text.stemming import stem, tokens
+    """Stem frequencies of a text (numbers dropped) — what keyness compares."""
+    from lowpolitics.text.discourse_reading import stem_counts as counts
 
-    return dict(Counter(stem(tok, lang) for tok, _, _ in tokens(text) if not tok[0].isdigit()))
+    return counts(text, lang)
 
 
 def _document_units(session: Session, frame_codes: Iterable[str]) -> list[DiscourseUnit]:
-    """Documents with a date and a speaking country, read by the pipeline."""
-    from lowpolitics.store.discourse_models import Outlet
+    """Documents with a date and a speaking country, read by the pipeline.
+
+    The reading made when the document was stored is used as it is; a document stored before
+    readings existed, or read by an older lexicon, is read again here (in memory only: the
+    analysis never writes)."""
+    from lowpolitics.store.discourse_models import DocumentReading, Outlet
     from lowpolitics.store.models import Code, Coding, Document
+    from lowpolitics.text.discourse_reading import read_document, reader_version
     from lowpolitics.text.langid import identify
     from lowpolitics.text.lexicon import default_coder
-    from lowpolitics.text.other_side import find_mentions
 
     frames = set(frame_codes)
     countries = dict(session.execute(select(Outlet.key, Outlet.country)).all())
@@ -131,41 +135,50 @@ def _document_units(session: Session, frame_codes: Iterable[str]) -> list[Discou
     )
     for document_id, code in rows:
         coded.setdefault(document_id, Counter())[code] += 1
-    coder = default_coder()
+    current = reader_version()
+    coder = None
     units = []
-    for doc in session.scalars(select(Document).where(Document.published_on.is_not(None))):
+    documents = session.execute(
+        select(Document, DocumentReading)
+        .outerjoin(DocumentReading, DocumentReading.document_id == Document.id)
+        .where(Document.published_on.is_not(None))
+    )
+    for doc, stored in documents:
         outlet = by_name.get((doc.outlet or "").strip().lower())
         side = (doc.country_code or "").upper() or countries.get(outlet or "", "")
         if side not in the_pair():
             side = "third" if side or outlet else ""
         if not side:
             continue  # who speaks is unknown: it cannot stand for a side
-        lang = doc.language or identify(doc.text[:2000]).lang
-        reading = coder.code(doc.text, lang)
+        if stored is not None and stored.reader == current:
+            lang, lexicon_frame = stored.language, stored.frame
+            mentions, stems = [tuple(m) for m in stored.mentions], stored.stems
+        else:
+            coder = coder or default_coder()
+            lang = doc.language or identify(doc.text[:2000]).lang
+            reading = read_document(doc.text, lang, coder)
+            lexicon_frame, mentions, stems = reading.frame, reading.mentions, reading.stems
         if doc.id in coded:
             frame, basis = coded[doc.id].most_common(1)[0][0], "coder"
         else:
-            frame, basis = reading.frame, "lexicon"
-        mentions = find_mentions(doc.text, lang, side, coder)
-        if not mentions:
-            continue  # a text that never names the other side says nothing about it
-        units.append(
-            DiscourseUnit(
-                key=doc.key,
-                side=side,
-                day=doc.published_on,
-                frame=frame,
-                language=lang,
-                outlet=outlet or doc.outlet,
-                genre=doc.genre,
-                mentions=tuple(UnitMention(m.side, m.kind, m.name, m.frame) for m in mentions),
-                stems=stem_counts(doc.text, lang),
-                origin=DOCUMENT,
-                url=doc.url,
-                frame_basis=basis,
-                document_id=doc.id,
-            )
+            frame, basis = lexicon_frame, "lexicon"
+        unit = DiscourseUnit(
+            key=doc.key,
+            side=side,
+            day=doc.published_on,
+            frame=frame,
+            language=lang,
+            outlet=outlet or doc.outlet,
+            genre=doc.genre,
+            mentions=tuple(UnitMention(*m) for m in mentions),
+            stems=dict(stems),
+            origin=DOCUMENT,
+            url=doc.url,
+            frame_basis=basis,
+            document_id=doc.id,
         )
+        if unit.mentions_of_other():
+            units.append(unit)  # a text that never names the other side says nothing about it
     return units
 
 

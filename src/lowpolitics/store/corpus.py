@@ -92,6 +92,7 @@ def add_document(
     )
     session.add(document)
     session.flush()
+    _store_reading(session, document)
     for kind, spans in (
         ("paragraph", paragraphs(text)),
         ("sentence", sentences(text, meta.language)),
@@ -273,3 +274,24 @@ def add_memo(
     session.add(memo)
     session.flush()
     return memo
+
+
+def _store_reading(session: Session, document: Document) -> None:
+    """The discourse reading of a new document, made once (its text never changes)."""
+    from lowpolitics.store.discourse_models import DocumentReading
+    from lowpolitics.text.discourse_reading import read_document, reader_version
+    from lowpolitics.text.langid import identify
+    from lowpolitics.text.lexicon import default_coder
+
+    lang = document.language or identify(document.text[:2000]).lang
+    reading = read_document(document.text, lang, default_coder())
+    session.add(
+        DocumentReading(
+            document_id=document.id,
+            reader=reader_version(),
+            language=reading.language,
+            frame=reading.frame,
+            mentions=[list(m) for m in reading.mentions],
+            stems=reading.stems,
+        )
+    )

@@ -50,3 +50,20 @@ class CodedText(Versioned, Timestamped, Base):
     note: Mapped[str | None] = mapped_column(Text)
     stems: Mapped[dict] = mapped_column(JSON, default=dict)  # {stem: count}, in `language`
     content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DocumentReading(Base):
+    """What the discourse analysis reads in a document, read once when the document is stored
+    (a document's text never changes: codings point into it). ``reader`` names the lexicon
+    and vocabulary version the reading was made with; a stale reading is read again in memory."""
+
+    __tablename__ = "document_readings"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    reader: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(10))
+    frame: Mapped[str] = mapped_column(String(40))
+    mentions: Mapped[list] = mapped_column(JSON, default=list)  # [[side, kind, name, frame]]
+    stems: Mapped[dict] = mapped_column(JSON, default=dict)
