@@ -379,3 +379,20 @@ def test_discourse_api_section_equals_the_document(demo, demo_document):
     response = client.get("/api/v1/analysis/discourse")
     assert response.status_code == 200
     assert response.json()["units"] == demo_document["discourse"]["units"]
+
+
+def test_discourse_page_filters_by_genre_and_outlet(demo):
+    client = demo.client("viewer")
+    whole = client.get("/analysis/discourse").text
+    official = client.get("/analysis/discourse?genre=official")
+    assert official.status_code == 200
+    def units(page):
+        return int(
+            re.search(r'id="discourse-units">([\d,]+)<', page).group(1).replace(",", "")
+        )
+    assert 0 < units(official.text) < units(whole)
+    assert '<option value="official" selected' in official.text
+    khovar = client.get("/analysis/discourse?outlet=khovar").text
+    assert 0 < units(khovar) < units(whole) and 'value="khovar"' in khovar
+    bad = client.get("/analysis/discourse?genre=rumour")
+    assert bad.status_code == 422 and "genre" in bad.text

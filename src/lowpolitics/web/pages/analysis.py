@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from lowpolitics.framework.errors import NotFoundError
+from lowpolitics.framework.errors import CellError, InputError, NotFoundError
 from lowpolitics.web import analysis_cache as cache
 from lowpolitics.web.analysis_cache import SECTIONS, Selection, selection
 from lowpolitics.web.auth import VIEWER, Principal, requires
@@ -133,6 +133,9 @@ def analysis_page(
     if section == "survival" and not _has_curve(doc):
         names = ()  # the page says why there is no curve instead of an empty frame
     charts = {name: cache.chart_svg(ctx, name, lang, chosen, gen) for name in names}
+    filters: dict[str, str] = {}
+    if section == "discourse":
+        doc, filters = _filtered_discourse(request, ctx, chosen, gen, doc)
     return render(
         request,
         f"analysis/{section}.html.j2",
@@ -146,5 +149,31 @@ def analysis_page(
             "keys": result.activity_keys,
             # the resilience page also names what held and what broke in each period
             "held_broken": result.document.get("held_broken") if section == "resilience" else None,
+            "filters": filters,
+            "genres": ctx.codebook.genre_codes,
         },
     )
+
+
+def _filtered_discourse(request: Request, ctx, chosen: Selection, gen: int, doc: dict):
+    """The discourse section for one genre and/or outlet (``?genre=&outlet=``): the whole
+    document's section when none is chosen, else the same analysis on the chosen texts,
+    computed once per database state and choice."""
+    genre = (request.query_params.get("genre") or "").strip()
+    outlet = (request.query_params.get("outlet") or "").strip()
+    if genre and genre not in ctx.codebook.genre_codes:
+        raise InputError([CellError("query", None, "genre", genre[:80], "a genre of the codebook")])
+    if not genre and not outlet:
+        return doc, {}
+    from lowpolitics.analysis.discourse import discourse_database
+    from lowpolitics.analysis.discourse_units import UnitFilter
+
+    keep = UnitFilter(
+        genres=(genre,) if genre else None, outlets=(outlet[:100],) if outlet else None
+    )
+    filtered = cache.memo(ctx).get(
+        gen,
+        ("discourse", chosen.key, genre, outlet[:100]),
+        lambda: discourse_database(ctx.engine, ctx.codebook, chosen.options, keep).to_dict(),
+    )
+    return filtered, {"genre": genre, "outlet": outlet[:100]}
