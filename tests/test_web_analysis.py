@@ -386,10 +386,10 @@ def test_discourse_page_filters_by_genre_and_outlet(demo):
     whole = client.get("/analysis/discourse").text
     official = client.get("/analysis/discourse?genre=official")
     assert official.status_code == 200
+
     def units(page):
-        return int(
-            re.search(r'id="discourse-units">([\d,]+)<', page).group(1).replace(",", "")
-        )
+        return int(re.search(r'id="discourse-units">([\d,]+)<', page).group(1).replace(",", ""))
+
     assert 0 < units(official.text) < units(whole)
     assert '<option value="official" selected' in official.text
     khovar = client.get("/analysis/discourse?outlet=khovar").text
