@@ -90,9 +90,24 @@ class InputError(LowpoliticsError):
 
 
 class ConflictError(LowpoliticsError):
-    """The record changed since the user read it, or the key is already taken."""
+    """The record changed since the user read it, or the key is already taken.
+
+    ``current_version``: for a stale edit, the version now stored — so that a client can
+    show what changed and try again without reading the record first (the API sends it as
+    the error's ``version`` field and as ``ETag``)."""
 
     http_status = 409
+
+    def __init__(self, message: str, *, current_version: int | None = None):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class PreconditionRequiredError(LowpoliticsError):
+    """A change that must name the version it was based on did not (HTTP 428): deleting or
+    patching blind is exactly what the version check exists to prevent."""
+
+    http_status = 428
 
 
 class AuthRequiredError(LowpoliticsError):

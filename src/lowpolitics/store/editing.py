@@ -44,12 +44,14 @@ def check_version(current: int, given: int | None, what: str) -> None:
     is exactly what this check exists to prevent."""
     if given is None:
         raise ConflictError(
-            f"{what}: say which version you edited (field 'version'); the stored one is {current}"
+            f"{what}: say which version you edited (field 'version'); the stored one is {current}",
+            current_version=current,
         )
     if given != current:
         raise ConflictError(
             f"{what} was changed by someone else since you opened it (stored version "
-            f"{current}, yours {given}); reload it, redo your change and save again"
+            f"{current}, yours {given}); reload it, redo your change and save again",
+            current_version=current,
         )
 
 

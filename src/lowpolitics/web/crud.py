@@ -4,7 +4,8 @@ Pages: the entity's form (:func:`form_page`, values from a record with :func:`fo
 saving a "new" or "edit" form in one transaction — refused values back on the form with
 422, a conflict with 409 (on the key's field, or with the stored version when the form was
 stale), else a 303 to the saved record; deleting from a form; the list template htmx asks
-for. API: strict request bodies, a DELETE's ``?version=``, a 201's ``Location``, a 204.
+for. API: strict request bodies, a 201's ``Location``, a 204 (the versions a DELETE or
+PATCH must name are read in ``web.versions``, merge patches applied in ``web.merge_patch``).
 
 What differs per entity — the store call, the form's own context, the field a conflict is
 shown on, where to go next — is passed in. Routes keep their own paths and signatures, so
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -154,10 +155,6 @@ class StrictIn(BaseModel):
     """Request bodies refuse unknown fields (a typo is an error, not a silent no-op)."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-VersionQuery = Annotated[int | None, Query(description="refuse if the stored version differs")]
-"""A DELETE's optional ``?version=``: refused (409) when the record changed since."""
 
 
 def created(response: Response, location: str, body: T) -> T:

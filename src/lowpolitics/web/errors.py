@@ -5,6 +5,9 @@ The API answers every error with one JSON shape::
     {"error": {"status": 422, "type": "input_error", "message": "...",
                "fields": [{"field": "date", "value": "2023-13", "expected": "..."}]}}
 
+A stale edit (409) adds ``current_version``, the version now stored, and sends it as
+``ETag`` too, so that a client can reread and retry without guessing.
+
 Pages answer with the error page in the reader's language, and an anonymous visitor asking
 for a page is sent to the login form. Anything that is not a :class:`LowpoliticsError` is a
 bug: it is logged with its traceback and the user sees a plain 500, never the traceback.
@@ -81,12 +84,17 @@ def install_error_handlers(app: FastAPI) -> None:
                 {"field": e.column, "value": e.value, "expected": e.expected} for e in exc.errors
             ]
         headers = {}
+        current = getattr(exc, "current_version", None)
+        if current is not None:  # a stale edit: the version to base the next try on
+            headers["ETag"] = f'"{current}"'
         retry = getattr(exc, "retry_after", None)
         if retry:
             headers["Retry-After"] = str(retry)
         if isinstance(exc, AuthRequiredError) and is_api(request):
             headers["WWW-Authenticate"] = "Bearer"
         body = error_body(exc.http_status, _type(exc), str(exc), fields)
+        if current is not None:
+            body["error"]["current_version"] = current
         return _respond(request, exc.http_status, body, headers or None)
 
     @app.exception_handler(RequestValidationError)
