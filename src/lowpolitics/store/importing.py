@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -53,10 +54,12 @@ def parse_file(
     fmt: str = "own",
     ignore_extra: bool = False,
     outlet_countries: dict[str, str] | None = None,
+    as_of: date | None = None,
 ) -> Parsed:
-    """Validate ``path`` as a ``kind`` file without touching any database."""
+    """Validate ``path`` as a ``kind`` file without touching any database (``as_of``: the
+    day taken as today, after which a held activity cannot start)."""
     if kind == "registry":
-        return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra)
+        return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra, as_of=as_of)
     if kind == "actors":
         return parse_actors(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "outlets":
@@ -87,6 +90,7 @@ def import_file(
     who: str = "cli",
     progress: Callable[[int], Callable[[], None]] | None = None,
     stems: Path | str | None = None,
+    as_of: date | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
 
@@ -107,6 +111,7 @@ def import_file(
         fmt=fmt,
         ignore_extra=ignore_extra,
         outlet_countries=countries,
+        as_of=as_of,
     )
     if parsed.errors:
         raise InputError(parsed.errors)

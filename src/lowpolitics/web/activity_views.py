@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from lowpolitics.analysis.dataset import ActivityView
+from lowpolitics.analysis.options import GRACE_DAYS
+from lowpolitics.analysis.units import UNKNOWN, outcome
+from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.store.models import Activity, Initiative
@@ -208,6 +212,26 @@ def activity_page(session: Session, page: int, per_page: int, **filters) -> Page
     ids = find_activity_ids(session, **filters)
     chunk = paginate(ids, page, per_page)
     return Page(load_activities(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
+
+
+def unknown_outcomes(
+    activities: list[Activity], codebook: Codebook, as_of: date, grace_days: int = GRACE_DAYS
+) -> set[str]:
+    """Keys of the activities whose outcome is unknown — planned, and past their date by more
+    than the grace period — as the resilience analyses count them (``analysis.units``), so
+    the list flags exactly the rows the rates set apart."""
+    disrupted = codebook.disrupted_statuses
+    found = set()
+    for a in activities:
+        view = ActivityView(
+            key=a.key,
+            date=PartialDate.from_parts(a.date_start, a.date_precision),
+            mechanism=a.mechanism,
+            status=a.status,
+        )
+        if outcome(view, disrupted, as_of, grace_days) == UNKNOWN:
+            found.add(a.key)
+    return found
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:

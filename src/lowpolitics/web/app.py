@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -138,8 +139,10 @@ def create_app(
     *,
     work_dir: Path | None = None,
     secure_cookies: bool = False,
+    as_of: date | None = None,
 ) -> FastAPI:
-    """The web app over ``engine``; the schema must be current (``lowpolitics init``)."""
+    """The web app over ``engine``; the schema must be current (``lowpolitics init``).
+    ``as_of``: the day taken as today by the checks that compare with it (tests)."""
     require_schema(engine)
     app = FastAPI(
         title="lowpolitics",
@@ -156,7 +159,7 @@ def create_app(
         framework_codes(session, codebook)
     folder = work_dir or Path(tempfile.mkdtemp(prefix="lowpolitics-web-"))
     folder.mkdir(parents=True, exist_ok=True)
-    app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies)
+    app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies, as_of=as_of)
     static = resources.files("lowpolitics.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from fastapi import Request
@@ -37,6 +38,10 @@ class WebContext:
     work_dir: Path  # uploads waiting for confirmation, generated briefs
     secure_cookies: bool = False
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
+    as_of: date | None = None  # the day taken as today (tests); None: the real today
+
+    def today(self) -> date:
+        return self.as_of or date.today()
 
     @contextmanager
     def session(self, write: bool | None = None) -> Iterator[Session]:

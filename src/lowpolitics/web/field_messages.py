@@ -35,6 +35,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("a date on or after the start date {date}"),
         ),
         (
+            r"^a date not after today for status (?P<status>\w+)$",
+            N_("a date not after today for status {status}"),
+        ),
+        (
             r"^an end date: a tension period runs from date to end_date$",
             N_("an end date: a tension period runs from its date to its end date"),
         ),

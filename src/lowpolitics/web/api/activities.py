@@ -82,6 +82,7 @@ def create(
             body.model_dump(),
             who=who.name,
             source="request body",
+            as_of=ctx.as_of,
         )
         out = {"activity": activity_json(activity), "warnings": warnings}
         return created(response, f"/api/v1/activities/{activity.key}", out)
@@ -107,6 +108,7 @@ def update(
             key=key,
             version=body.version,
             source="request body",
+            as_of=ctx.as_of,
         )
         return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
 
@@ -138,6 +140,7 @@ def patch(
             key=key,
             version=patched.version,
             source="request body",
+            as_of=ctx.as_of,
         )
         return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
 

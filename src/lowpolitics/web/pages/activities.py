@@ -7,12 +7,13 @@ from functools import partial
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from lowpolitics.analysis.options import GRACE_DAYS
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
 from lowpolitics.web import crud
-from lowpolitics.web.activity_views import activity_json, activity_page
+from lowpolitics.web.activity_views import activity_json, activity_page, unknown_outcomes
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.templating import render
@@ -47,7 +48,8 @@ def activity_list(
     per_page: int = 50,
     who: Principal = requires(VIEWER),
 ) -> Response:
-    with web_context(request).session() as session:
+    ctx = web_context(request)
+    with ctx.session() as session:
         chunk = activity_page(
             session,
             page,
@@ -63,6 +65,8 @@ def activity_list(
         context = {
             "page": chunk,
             "activities": [activity_json(a) for a in chunk.items],
+            "unknown_outcome": unknown_outcomes(chunk.items, ctx.codebook, ctx.today()),
+            "grace_days": GRACE_DAYS,
             "filters": {
                 "mechanism": mechanism,
                 "status": status,
@@ -93,7 +97,9 @@ async def create(request: Request, who: Principal = requires(EDITOR)) -> Respons
     ctx = web_context(request)
 
     def save(session, values):
-        activity, _ = save_activity(session, ctx.codebook, ctx.gazetteer, values, who=who.name)
+        activity, _ = save_activity(
+            session, ctx.codebook, ctx.gazetteer, values, who=who.name, as_of=ctx.as_of
+        )
         return activity.key
 
     return await crud.create_from_form(
@@ -133,7 +139,14 @@ async def update(request: Request, key: str, who: Principal = requires(EDITOR)) 
         request,
         REGISTRY_COLUMNS,
         save=lambda s, values, version: save_activity(
-            s, ctx.codebook, ctx.gazetteer, values, who=who.name, key=key, version=version
+            s,
+            ctx.codebook,
+            ctx.gazetteer,
+            values,
+            who=who.name,
+            key=key,
+            version=version,
+            as_of=ctx.as_of,
         ),
         show_form=partial(_form, request, key=key),
         detail_url=f"/activities/{key}?saved=1",
