@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from lowpolitics.analysis.options import GRACE_DAYS
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
@@ -151,6 +152,8 @@ async def update(request: Request, key: str, who: Principal = requires(EDITOR)) 
         show_form=partial(_form, request, key=key),
         detail_url=f"/activities/{key}?saved=1",
         current_version=lambda s: get_activity(s, key).version,
+        stored=lambda s: activity_row(get_activity(s, key)),
+        history=lambda s, since, now: changes_since(s, "activity", key, since, now),
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from lowpolitics.framework.i18n import translator
 from lowpolitics.ingest.context import CONTEXT_COLUMNS, TENSION_PERIOD, context_kinds
+from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.rows import context_row
 from lowpolitics.web import crud
@@ -165,6 +166,8 @@ async def update(request: Request, key: str, who: Principal = requires(EDITOR)) 
         show_form=partial(_form, request, key=key),
         detail_url=f"/context/{quote(key)}?saved=1",
         current_version=lambda s: get_event(s, key).version,
+        stored=lambda s: context_row(get_event(s, key)),
+        history=lambda s, since, now: changes_since(s, "context_event", key, since, now),
     )
 
 
