@@ -183,6 +183,23 @@ def test_a_bad_date_shows_the_error_next_to_the_field(page):
     assert "2024-02-31" in error.inner_text()
 
 
+def test_a_bad_filter_date_is_said_next_to_the_filter(page):
+    """htmx refreshes only the results; the refused date's message still lands beside its
+    field (out of band), and goes away once the date is right."""
+    _log_in(page)
+    page.goto("/activities")
+    page.get_by_label("From").fill("soon")
+    page.get_by_role("button", name="Filter").click()
+    error = page.locator("#filter-date_from #err-date_from")
+    error.wait_for()
+    assert "soon" in error.inner_text()
+    assert "A filter needs correcting" in page.locator("#results").inner_text()
+    page.get_by_label("From").fill("2020")
+    page.get_by_role("button", name="Filter").click()
+    error.wait_for(state="detached")
+    assert "A filter needs correcting" not in page.locator("#results").inner_text()
+
+
 def test_switch_to_russian(page):
     _log_in(page)
     page.goto("/activities")

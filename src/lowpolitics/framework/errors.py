@@ -44,6 +44,18 @@ class NotFoundError(LowpoliticsError):
     http_status = 404
 
 
+SHOWN_CHARACTERS = 80  # an echoed value longer than this is cut, so a message stays readable
+
+
+def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> object:
+    """``value`` cut to ``limit`` characters with "…" when it is longer text; anything else
+    unchanged. For values echoed back in an error: a pasted paragraph (or a hostile 10 kB
+    query) should not become the message."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
 @dataclass(frozen=True)
 class CellError:
     """One bad cell: where it is, what it holds, and what was expected there."""

@@ -63,6 +63,20 @@ def list_template(request: Request, full: str, partial: str) -> str:
     return partial if wanted else full
 
 
+def render_list(
+    request: Request,
+    full: str,
+    partial: str,
+    context: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+) -> Response:
+    """A list page (or, for htmx, its results): refused filters (``errors``, by field) are
+    shown next to their fields with nothing listed, and answered 422 — not an error page."""
+    template = list_template(request, full, partial)
+    shown = {**context, "filter_errors": errors or {}, "partial": template == partial}
+    return render(request, template, shown, status_code=422 if errors else 200)
+
+
 def form_page(
     request: Request,
     template: str,

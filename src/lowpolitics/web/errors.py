@@ -25,7 +25,13 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lowpolitics.framework.errors import AuthRequiredError, InputError, LowpoliticsError
+from lowpolitics.framework.errors import (
+    SHOWN_CHARACTERS,
+    AuthRequiredError,
+    InputError,
+    LowpoliticsError,
+    shorten,
+)
 
 log = logging.getLogger("lowpolitics.web")
 
@@ -34,8 +40,28 @@ def _type(exc: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
+_LONG = SHOWN_CHARACTERS + 1
+_QUOTED = re.compile(rf"'([^']{{{_LONG},}})'|“([^”]{{{_LONG},}})”")
+
+
+def _cut_quoted(message: str) -> str:
+    """Values a message quotes ('…' or “…”), each cut to a readable length."""
+
+    def cut(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return f"'{shorten(match.group(1))}'"
+        return f"“{shorten(match.group(2))}”"
+
+    return _QUOTED.sub(cut, message)
+
+
 def error_body(status: int, kind: str, message: str, fields: list[dict] | None = None) -> dict:
-    return {"error": {"status": status, "type": kind, "message": message, "fields": fields or []}}
+    """The one error shape. Values echoed back — in the fields and quoted in the message —
+    are cut to a readable length (``framework.errors.shorten``)."""
+    shown = [{**f, "value": shorten(f.get("value"))} for f in fields or []]
+    return {
+        "error": {"status": status, "type": kind, "message": _cut_quoted(message), "fields": shown}
+    }
 
 
 def is_api(request: Request) -> bool:

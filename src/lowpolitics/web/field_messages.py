@@ -27,7 +27,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("a date as YYYY-MM-DD, YYYY-MM or YYYY (required)"),
         ),
         (
-            r"^a real date as YYYY-MM-DD, YYYY-MM or YYYY$",
+            r"^a (real )?date (as )?YYYY-MM-DD, YYYY-MM or YYYY$",  # the second: list filters
             N_("a real date as YYYY-MM-DD, YYYY-MM or YYYY"),
         ),
         (

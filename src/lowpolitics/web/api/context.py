@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lowpolitics.framework.errors import CellError, InputError, NotFoundError
+from lowpolitics.framework.errors import NotFoundError
 from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.models import ContextEvent, ContextSource
 from lowpolitics.store.queries import interval_end
 from lowpolitics.store.rows import context_row
 from lowpolitics.web import crud
-from lowpolitics.web.activity_views import parse_bound
+from lowpolitics.web.activity_views import checked_filters
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import created, deleted
@@ -88,18 +88,7 @@ def find_event_ids(
     """Ids of the context events matching kind, region, date span (overlap: ``date_from``
     keeps events ending on or after it, ``date_to`` those starting on or before it), place
     and text (id, summary, place, region or kind, case-insensitive), in display order."""
-    start = parse_bound(date_from, "date_from")
-    end = parse_bound(date_to, "date_to")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise InputError(
-            [
-                CellError(
-                    "query", None, "sort", sort, f"one of {', '.join(SORTS)} (with - to reverse)"
-                )
-            ],
-            f"cannot sort by '{sort}'",
-        )
+    start, end, key = checked_filters(date_from, date_to, sort, SORTS)
     query = select(*_LIGHT)
     if kind:
         query = query.where(ContextEvent.kind == kind)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from lowpolitics.analysis.options import GRACE_DAYS
+from lowpolitics.framework.errors import InputError
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_activity, save_activity
@@ -17,6 +18,8 @@ from lowpolitics.web import crud
 from lowpolitics.web.activity_views import activity_json, activity_page, unknown_outcomes
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.forms import field_errors
+from lowpolitics.web.paging import Page, bounded
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,37 +53,32 @@ def activity_list(
     who: Principal = requires(VIEWER),
 ) -> Response:
     ctx = web_context(request)
+    filters = {
+        "mechanism": mechanism,
+        "status": status,
+        "region": region,
+        "date_from": date_from,
+        "date_to": date_to,
+        "q": q,
+    }
+    errors: dict[str, list[str]] = {}
     with ctx.session() as session:
-        chunk = activity_page(
-            session,
-            page,
-            per_page,
-            mechanism=mechanism,
-            status=status,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-        )
+        try:
+            chunk = activity_page(session, page, per_page, sort=sort, **filters)
+        except InputError as exc:  # a bad date or sort: said next to its field, nothing listed
+            errors = field_errors(exc, request)
+            chunk = Page([], 0, *bounded(1, per_page))
         context = {
             "page": chunk,
             "activities": [activity_json(a) for a in chunk.items],
             "unknown_outcome": unknown_outcomes(chunk.items, ctx.codebook, ctx.today()),
             "grace_days": GRACE_DAYS,
-            "filters": {
-                "mechanism": mechanism,
-                "status": status,
-                "region": region,
-                "date_from": date_from,
-                "date_to": date_to,
-                "q": q,
-            },
+            "filters": filters,
             "sort": sort,
             **_choices(request),
         }
-    template = crud.list_template(request, "activities/list.html.j2", "activities/_table.html.j2")
-    return render(request, template, context)
+    full, partial = "activities/list.html.j2", "activities/_table.html.j2"
+    return crud.render_list(request, full, partial, context, errors)
 
 
 def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
