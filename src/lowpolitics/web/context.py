@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import Request
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.codebook import Codebook
-from lowpolitics.framework.gazetteer import Gazetteer
+from lowpolitics.framework.gazetteer import Gazetteer, Place
 from lowpolitics.store.db import session_scope
 
 # Set by the app's middleware for each request: True for POST, PUT, PATCH and DELETE, whose
@@ -42,6 +43,11 @@ class WebContext:
 
     def today(self) -> date:
         return self.as_of or date.today()
+
+    @cached_property
+    def regions(self) -> dict[str, Place]:
+        """The gazetteer's regions by ISO 3166-2 code (pages show their names)."""
+        return {p.region: p for p in self.gazetteer.regions() if p.region}
 
     @contextmanager
     def session(self, write: bool | None = None) -> Iterator[Session]:

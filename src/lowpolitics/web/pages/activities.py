@@ -8,14 +8,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from lowpolitics.analysis.options import GRACE_DAYS
-from lowpolitics.framework.errors import InputError
+from lowpolitics.exchange.table_export import FORMATS, table_bytes
+from lowpolitics.framework.errors import InputError, NotFoundError
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
 from lowpolitics.web import crud
-from lowpolitics.web.activity_views import activity_json, activity_page, unknown_outcomes
+from lowpolitics.web.activity_views import (
+    activity_json,
+    activity_page,
+    find_activities,
+    unknown_outcomes,
+)
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.forms import field_errors
@@ -47,7 +53,7 @@ def activity_list(
     date_from: str = "",
     date_to: str = "",
     q: str = "",
-    sort: str = "date",
+    sort: str = "-date",
     page: int = 1,
     per_page: int = 50,
     who: Principal = requires(VIEWER),
@@ -79,6 +85,35 @@ def activity_list(
         }
     full, partial = "activities/list.html.j2", "activities/_table.html.j2"
     return crud.render_list(request, full, partial, context, errors)
+
+
+@router.get("/activities.{fmt}")
+def export(
+    request: Request,
+    fmt: str,
+    mechanism: str = "",
+    status: str = "",
+    region: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    q: str = "",
+    sort: str = "-date",
+    who: Principal = requires(VIEWER),
+) -> Response:
+    """The list as filtered on the page — every matching row, not one page — in the
+    registry's columns (CSV or XLSX), so that it can be corrected and imported again; cells
+    that a spreadsheet would run as formulas are neutralised (exchange.table_export)."""
+    if fmt not in FORMATS:
+        raise NotFoundError(f"no export as '{fmt}': use activities.csv or activities.xlsx")
+    ctx = web_context(request)
+    filters = {"mechanism": mechanism, "status": status, "region": region, "q": q}
+    with ctx.session() as session:
+        found = find_activities(session, date_from=date_from, date_to=date_to, sort=sort, **filters)
+        rows = [activity_row(a) for a in found]
+    body = table_bytes(fmt, REGISTRY_COLUMNS, rows, sheet="activities")
+    name = f"activities-{ctx.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=FORMATS[fmt], headers=headers)
 
 
 def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:

@@ -63,7 +63,7 @@ def context_list(
     date_from: str = "",
     date_to: str = "",
     q: str = "",
-    sort: str = "date",
+    sort: str = "-date",
     page: int = 1,
     per_page: int = 50,
     who: Principal = requires(VIEWER),
