@@ -107,8 +107,3 @@ def delete_precondition(
 
 DeleteVersion = Annotated[Precondition, Depends(delete_precondition)]
 """Declare after ``who`` in a DELETE route; call ``.required(...)`` in its body."""
-
-
-def body_precondition(body_version: int | None, if_match: str | None) -> Precondition:
-    """A PATCH's version: the body's ``version`` or ``If-Match``."""
-    return Precondition(body_version, parse_if_match(if_match))
