@@ -183,6 +183,23 @@ def test_a_bad_date_shows_the_error_next_to_the_field(page):
     assert "2024-02-31" in error.inner_text()
 
 
+def test_a_bad_filter_date_is_said_next_to_the_filter(page):
+    """htmx refreshes only the results; the refused date's message still lands beside its
+    field (out of band), and goes away once the date is right."""
+    _log_in(page)
+    page.goto("/activities")
+    page.get_by_label("From").fill("soon")
+    page.get_by_role("button", name="Filter").click()
+    error = page.locator("#filter-date_from #err-date_from")
+    error.wait_for()
+    assert "soon" in error.inner_text()
+    assert "A filter needs correcting" in page.locator("#results").inner_text()
+    page.get_by_label("From").fill("2020")
+    page.get_by_role("button", name="Filter").click()
+    error.wait_for(state="detached")
+    assert "A filter needs correcting" not in page.locator("#results").inner_text()
+
+
 def test_switch_to_russian(page):
     _log_in(page)
     page.goto("/activities")
@@ -254,6 +271,75 @@ def test_deleting_asks_first(page, live_server):
     page.get_by_role("button", name="Delete").click()
     page.wait_for_url("**/activities?deleted=*")
     assert page.goto(detail).status == 404
+
+
+def test_two_editors_on_one_activity_the_second_sees_the_others_value(
+    browser, live_server, codebook, gazetteer
+):
+    """Aziza and Timur open the same activity; Aziza saves first. Timur's save is not
+    taken silently either way: his form shows, on the title, his value and Aziza's with her
+    name, and saves only once he has chosen — here, to keep his own."""
+    from lowpolitics.store import accounts
+    from lowpolitics.store.editing import save_activity
+
+    with session_scope(live_server["engine"]) as session:
+        for name in ("aziza", "timur"):
+            accounts.add_user(session, name, "editor", PASSWORD, who="test")
+        row = {
+            "id": "two-editors",
+            "date": "2024-05",
+            "title": "Choir exchange in Isfara",
+            "mechanism": "societal",
+            "status": "held",
+            "participants_total": "30",
+        }
+        save_activity(session, codebook, gazetteer, row, who="test")
+
+    contexts = [browser.new_context(base_url=live_server["url"], locale="en-GB") for _ in "ab"]
+    failures: list[str] = []
+    try:
+        aziza, timur = (c.new_page() for c in contexts)
+        for page, name in ((aziza, "aziza"), (timur, "timur")):
+            page.on("response", lambda r: failures.append(r.url) if r.status >= 500 else None)
+            _log_in(page, name)
+            page.goto("/activities/two-editors/edit")
+        aziza.fill("input[name='title']", "Choir exchange in Isfara and Batken")
+        aziza.get_by_role("button", name="Save").click()
+        aziza.wait_for_url("**/activities/two-editors?saved=1")
+
+        timur.fill("input[name='title']", "Joint choir exchange, Isfara")
+        timur.get_by_role("spinbutton", name="Participants", exact=True).fill("45")
+        timur.get_by_role("button", name="Save").click()
+        choice = timur.locator("#conflict-title")
+        choice.wait_for()
+        text = choice.inner_text()
+        assert "aziza" in text and "Choir exchange in Isfara and Batken" in text
+        assert "Joint choir exchange, Isfara" in text
+        assert timur.locator("#conflict-participants_total").count() == 0  # only he changed it
+        assert "/edit" in timur.url  # nothing saved yet
+
+        timur.get_by_role("button", name="Save").click()  # no choice made: asked again
+        timur.locator("#conflict-title .field-error").wait_for()
+        assert "/edit" in timur.url
+
+        choice = timur.locator("#conflict-title")
+        choice.get_by_role("radio", name=re.compile("Keep yours")).check()
+        timur.get_by_role("button", name="Save").click()
+        timur.wait_for_url("**/activities/two-editors?saved=1")
+        assert timur.get_by_role("heading", level=1).inner_text() == "Joint choir exchange, Isfara"
+    finally:
+        for context in contexts:
+            context.close()
+    assert not failures, failures
+    from lowpolitics.store.queries import get_activity
+
+    with session_scope(live_server["engine"]) as session:
+        stored = get_activity(session, "two-editors")
+        assert (stored.title, stored.participants_total, stored.version) == (
+            "Joint choir exchange, Isfara",
+            45,
+            3,
+        )
 
 
 def test_import_a_file_after_seeing_its_errors(page, live_server, tmp_path):

@@ -198,7 +198,7 @@ def test_a_coder_cannot_touch_another_coders_coding_but_an_editor_can(web):
     other = _second_coder(web)
     coding_id = _code(web, doc_id, "coder").json()["id"]
     client = web.client()
-    assert client.delete(f"/api/v1/codings/{coding_id}", headers=other).status_code == 403
+    assert client.delete(f"/api/v1/codings/{coding_id}?version=1", headers=other).status_code == 403
     put = client.put(f"/api/v1/codings/{coding_id}", json={"code": "institutional"}, headers=other)
     assert put.status_code == 403 and put.json()["error"]["type"] == "forbidden_error"
     # the second coder's screen offers no change or remove forms for it
@@ -213,7 +213,9 @@ def test_a_coder_cannot_touch_another_coders_coding_but_an_editor_can(web):
     )
     assert refused.status_code == 403
     assert (
-        client.delete(f"/api/v1/codings/{coding_id}", headers=web.bearer("editor")).status_code
+        client.delete(
+            f"/api/v1/codings/{coding_id}?version=1", headers=web.bearer("editor")
+        ).status_code
         == 204
     )
 
@@ -242,8 +244,9 @@ def test_automatic_codings_are_listed_apart_and_can_be_hidden(web, codebook):
     )
     assert [(c["coder"], c["automatic"]) for c in api["items"]] == [("auto:lexicon", True)]
     client = web.client()
-    assert client.delete(f"/api/v1/codings/{auto}", headers=web.bearer("coder")).status_code == 403
-    assert client.delete(f"/api/v1/codings/{auto}", headers=web.bearer("editor")).status_code == 204
+    url = f"/api/v1/codings/{auto}?version=1"
+    assert client.delete(url, headers=web.bearer("coder")).status_code == 403
+    assert client.delete(url, headers=web.bearer("editor")).status_code == 204
 
 
 def test_memos_through_form_and_api_with_ownership(web):
@@ -271,7 +274,10 @@ def test_memos_through_form_and_api_with_ownership(web):
     assert client.post("/api/v1/memos", json={"text": " "}, headers=other).status_code == 422
     assert "changed" in web.client("viewer").get(f"/documents/{doc_id}/code").text
     assert (
-        client.delete(f"/api/v1/memos/{memo_id}", headers=web.bearer("editor")).status_code == 204
+        client.delete(
+            f"/api/v1/memos/{memo_id}?version=2", headers=web.bearer("editor")
+        ).status_code
+        == 204
     )
 
 

@@ -248,7 +248,7 @@ def test_codes_api_user_codes_and_read_only_codebook_codes(web, codebook):
         json={"code": "water sharing", "start": 0, "end": 9},
         headers=web.bearer("coder"),
     )
-    in_use = client.delete(f"/api/v1/codes/{code_id}", headers=web.bearer("editor"))
+    in_use = client.delete(f"/api/v1/codes/{code_id}?version=2", headers=web.bearer("editor"))
     assert in_use.status_code == 409
 
 

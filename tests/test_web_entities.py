@@ -125,12 +125,12 @@ def test_an_actor_named_by_activities_cannot_be_deleted(web):
     assert len(found) == 1 and found[0]["activities"] == 2
     actor_id = found[0]["id"]
 
-    refused = client.delete(f"/api/v1/actors/{actor_id}", headers=editor)
+    refused = client.delete(f"/api/v1/actors/{actor_id}?version=1", headers=editor)
     assert refused.status_code == 409
     assert "used by 2 activities;" in refused.json()["error"]["message"]
     party = {**INSTRUMENT, "parties": ["Batken Youth Centre [KG]"]}
     assert client.post("/api/v1/instruments", json=party, headers=editor).status_code == 201
-    refused = client.delete(f"/api/v1/actors/{actor_id}", headers=editor)
+    refused = client.delete(f"/api/v1/actors/{actor_id}?version=1", headers=editor)
     assert "used by 2 activities and 1 instrument (as a party)" in refused.text
 
     page_client = web.client("editor")
@@ -267,7 +267,9 @@ def test_instrument_api_with_commitments_and_audit(web):
     assert commitment_log[1].after["title"] == "Documenting shared heritage"
     assert commitment_log[2].before["instrument"] == "prog-2025"
 
-    assert client.delete("/api/v1/instruments/prog-2025", headers=editor).status_code == 204
+    tag = client.get("/api/v1/instruments/prog-2025", headers=editor).headers["etag"]
+    gone = client.delete("/api/v1/instruments/prog-2025", headers={**editor, "If-Match": tag})
+    assert gone.status_code == 204
     assert client.get(f"/api/v1/commitments/{days_id}", headers=editor).status_code == 404
     log = audit(web.engine, "instrument", "prog-2025")
     assert [(e.actor, e.action) for e in log] == CREATE_UPDATE_DELETE
@@ -450,9 +452,9 @@ def test_initiative_api_crud_links_and_audit(web):
 
     row = activity("i-1", "2024-06", initiative="Days of Culture", activity_type="days_of_culture")
     client.post("/api/v1/activities", json=row, headers=editor)
-    refused = client.delete(f"/api/v1/initiatives/{initiative_id}", headers=editor)
+    refused = client.delete(f"/api/v1/initiatives/{initiative_id}?version=2", headers=editor)
     assert refused.status_code == 409 and "1 activity" in refused.json()["error"]["message"]
-    client.delete("/api/v1/activities/i-1", headers=editor)
+    client.delete("/api/v1/activities/i-1?version=1", headers=editor)
     done = client.delete(f"/api/v1/initiatives/{initiative_id}?version=2", headers=editor)
     assert done.status_code == 204
 
@@ -473,7 +475,8 @@ def test_removing_a_commitment_or_instrument_unlinks_what_pointed_at_it(web):
     ).json()
     new = {"name": "Days of Culture", "instrument": "prog-2025", "commitment": "days"}
     initiative = client.post("/api/v1/initiatives", json=new, headers=editor).json()
-    assert client.delete(f"/api/v1/commitments/{days['id']}", headers=editor).status_code == 204
+    gone = client.delete(f"/api/v1/commitments/{days['id']}?version=1", headers=editor)
+    assert gone.status_code == 204
     after = client.get(f"/api/v1/initiatives/{initiative['id']}", headers=editor).json()
     assert after["commitment"] is None and after["instrument"] == "prog-2025"
     assert after["version"] == 2
@@ -482,7 +485,9 @@ def test_removing_a_commitment_or_instrument_unlinks_what_pointed_at_it(web):
 
     body = {"key": "igc", "name": "Commission", "instrument": "prog-2025"}
     assert client.post("/api/v1/bodies", json=body, headers=editor).status_code == 201
-    assert client.delete("/api/v1/instruments/prog-2025", headers=editor).status_code == 204
+    tag = client.get("/api/v1/instruments/prog-2025", headers=editor).headers["etag"]
+    gone = client.delete("/api/v1/instruments/prog-2025", headers={**editor, "If-Match": tag})
+    assert gone.status_code == 204
     after = client.get(f"/api/v1/initiatives/{initiative['id']}", headers=editor).json()
     assert after["instrument"] is None and after["version"] == 3
     assert client.get("/api/v1/bodies/igc", headers=editor).json()["instrument"] is None

@@ -155,11 +155,11 @@ def test_deleting_a_used_or_shipped_place_is_refused(web, gazetteer):
     place_id = _seed(web, gazetteer)
     client = web.client()
     editor = web.bearer("editor")
-    used = client.delete(f"/api/v1/places/{place_id}", headers=editor)
+    used = client.delete(f"/api/v1/places/{place_id}?version=1", headers=editor)
     assert used.status_code == 409
     message = used.json()["error"]["message"]
     assert "1 activity" in message and "1 context event" in message
-    shipped = client.delete("/api/v1/places/tj_vorukh", headers=editor)
+    shipped = client.delete("/api/v1/places/tj_vorukh?version=1", headers=editor)
     assert shipped.status_code == 409 and "gazetteer" in shipped.json()["error"]["message"]
     form_client = web.client("editor")
     page = form_client.post(f"/places/{place_id}/delete", data={"csrf_token": form_client.csrf})

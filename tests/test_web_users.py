@@ -92,7 +92,7 @@ def test_admin_manages_users_and_reads_the_audit_log(web):
     assert changed.json()["role"] == "editor"
     stale = client.put("/api/v1/users/zarina", json={"version": 1, "active": False}, headers=admin)
     assert stale.status_code == 409
-    assert client.delete("/api/v1/users/zarina", headers=admin).status_code == 204
+    assert client.delete("/api/v1/users/zarina?version=2", headers=admin).status_code == 204
     log = client.get("/api/v1/audit?entity=user&key=zarina", headers=admin).json()
     assert [e["action"] for e in log["items"]] == ["delete", "update", "create"]
     assert log["items"][1]["before"]["role"] == "coder"
@@ -121,7 +121,7 @@ def test_the_last_admin_cannot_be_demoted_or_removed(web):
     admin = web.bearer("admin")
     demote = client.put("/api/v1/users/admin", json={"version": 1, "role": "viewer"}, headers=admin)
     assert demote.status_code == 409 and "last active admin" in demote.json()["error"]["message"]
-    assert client.delete("/api/v1/users/admin", headers=admin).status_code == 409
+    assert client.delete("/api/v1/users/admin?version=1", headers=admin).status_code == 409
 
 
 def test_admin_pages(web):

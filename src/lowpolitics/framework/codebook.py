@@ -68,6 +68,8 @@ class Entry(_Strict):
 
 class Status(Entry):
     disrupted: bool = False
+    # the status says the activity took place (held, signed …): its date is not in the future
+    happened: bool = False
 
 
 class ActivityType(Entry):
@@ -212,6 +214,11 @@ class Codebook(_Strict):
     @property
     def disrupted_statuses(self) -> frozenset[str]:
         return frozenset(s.code for s in self.statuses if s.disrupted)
+
+    @property
+    def happened_statuses(self) -> frozenset[str]:
+        """Statuses that report the activity as having taken place (held, signed, …)."""
+        return frozenset(s.code for s in self.statuses if s.happened)
 
     @property
     def frame_codes(self) -> list[str]:

@@ -44,6 +44,18 @@ class NotFoundError(LowpoliticsError):
     http_status = 404
 
 
+SHOWN_CHARACTERS = 80  # an echoed value longer than this is cut, so a message stays readable
+
+
+def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> object:
+    """``value`` cut to ``limit`` characters with "…" when it is longer text; anything else
+    unchanged. For values echoed back in an error: a pasted paragraph (or a hostile 10 kB
+    query) should not become the message."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
 @dataclass(frozen=True)
 class CellError:
     """One bad cell: where it is, what it holds, and what was expected there."""
@@ -90,9 +102,24 @@ class InputError(LowpoliticsError):
 
 
 class ConflictError(LowpoliticsError):
-    """The record changed since the user read it, or the key is already taken."""
+    """The record changed since the user read it, or the key is already taken.
+
+    ``current_version``: for a stale edit, the version now stored — so that a client can
+    show what changed and try again without reading the record first (the API sends it as
+    the error's ``version`` field and as ``ETag``)."""
 
     http_status = 409
+
+    def __init__(self, message: str, *, current_version: int | None = None):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class PreconditionRequiredError(LowpoliticsError):
+    """A change that must name the version it was based on did not (HTTP 428): deleting or
+    patching blind is exactly what the version check exists to prevent."""
+
+    http_status = 428
 
 
 class AuthRequiredError(LowpoliticsError):

@@ -6,6 +6,7 @@ Reads CSV, XLSX or JSON; checks every cell against the codebook and the gazettee
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -178,9 +179,15 @@ def resolve_place(
 
 
 def parse_registry(
-    path: Path | str, codebook: Codebook, gazetteer: Gazetteer, *, ignore_extra: bool = False
+    path: Path | str,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    *,
+    ignore_extra: bool = False,
+    as_of: datetime.date | None = None,
 ) -> Parsed[ActivityRecord]:
-    """Validate a registry file completely; never stops at the first bad cell."""
+    """Validate a registry file completely; never stops at the first bad cell. ``as_of`` is
+    the day taken as today (see :func:`check_registry_row`)."""
     table = read_table(path, json_key="activities")
     name = table.path.name
     parsed: Parsed[ActivityRecord] = Parsed(table.path, table.header)
@@ -194,7 +201,7 @@ def parse_registry(
     for line, cells in table.rows:
         check = RowChecker(name, line, cells)
         record = check_registry_row(
-            check, codebook, gazetteer, parsed.warnings, table.unit, seen_keys
+            check, codebook, gazetteer, parsed.warnings, table.unit, seen_keys, as_of=as_of
         )
         if record is None:
             if check.errors:
@@ -205,6 +212,20 @@ def parse_registry(
     return parsed
 
 
+def check_not_future(
+    check: RowChecker,
+    start: PartialDate | None,
+    status: str | None,
+    codebook: Codebook,
+    as_of: datetime.date | None = None,
+) -> None:
+    """Refuse a ``happened`` status (held, signed …) on a date that begins after today."""
+    if start is None or status not in codebook.happened_statuses:
+        return
+    if start.start > (as_of or datetime.date.today()):
+        check.fail("date", f"a date not after today for status {status}")
+
+
 def check_registry_row(
     check: RowChecker,
     codebook: Codebook,
@@ -212,12 +233,19 @@ def check_registry_row(
     warnings: list[str],
     unit: str = "line",
     seen_keys: dict[str, int] | None = None,
+    *,
+    as_of: datetime.date | None = None,
 ) -> ActivityRecord | None:
     """One registry row → a record, or ``None`` with every bad cell in ``check.errors``.
 
     Files and the web app's forms and API go through this same function, so an activity
     typed into a form is held to exactly the rules of one imported from a spreadsheet.
     ``None`` with no errors means the row repeats an earlier one of the same file.
+
+    A status that says the activity took place (codebook ``happened``: held, signed …) with
+    a start date after ``as_of`` (today when None) is refused on the date: it is a plan typed
+    as an outcome, and would count as held in every rate until someone noticed. A month or
+    year is after today only when it begins after today.
     """
     seen_keys = {} if seen_keys is None else seen_keys
     families = codebook.mechanism_codes
@@ -232,6 +260,7 @@ def check_registry_row(
     )
     activity_type = check.code("activity_type", codebook.activity_type_codes, what="activity type")
     status = check.code("status", codebook.status_codes, what="status", required=True)
+    check_not_future(check, date, status, codebook, as_of)
     host = check.country("host_country")
     partner = check.country("partner_country")
     region_code = resolve_region(check, "region", gazetteer)

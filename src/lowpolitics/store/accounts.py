@@ -136,7 +136,8 @@ def update_user(
     if version is not None and version != user.version:
         raise ConflictError(
             f"user '{name}' was changed by someone else (version {user.version}, "
-            f"yours {version}); reload and try again"
+            f"yours {version}); reload and try again",
+            current_version=user.version,
         )
     if role is not None:
         role_rank(role)
@@ -160,8 +161,16 @@ def update_user(
     return user
 
 
-def delete_user(session: Session, name: str, *, who: str) -> None:
+def delete_user(session: Session, name: str, *, who: str, version: int | None = None) -> None:
+    """Remove an account (its tokens and sessions with it); with ``version``, only if the
+    account is still as the caller last read it."""
     user = get_user(session, name)
+    if version is not None and version != user.version:
+        raise ConflictError(
+            f"user '{name}' was changed by someone else (version {user.version}, "
+            f"yours {version}); reload and try again",
+            current_version=user.version,
+        )
     _keep_an_admin(session, user, None, False)
     before = user_dict(user)
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))

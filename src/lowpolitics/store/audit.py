@@ -212,6 +212,52 @@ def audit_dict(entry: AuditEntry) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a record changed since a given version: its value in that version, its
+    value now, and who changed it last (and when)."""
+
+    field: str
+    before: object
+    after: object
+    actor: str
+    at: datetime | None
+
+
+def changes_since(
+    session: Session, entity: str, key: str, since: int, now: int
+) -> dict[str, FieldChange]:
+    """The fields of one record that changed between its versions ``since`` and ``now``,
+    read off the audit trail (each version after the first is one "update" entry, so the
+    last ``now - since`` entries are exactly those changes). A field changed and changed
+    back is not listed. Empty when nothing was recorded in between."""
+    steps = now - since
+    if steps <= 0:
+        return {}
+    entries = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == entity,
+                AuditEntry.entity_key == key,
+                AuditEntry.action == "update",
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(steps)
+        )
+    )
+    found: dict[str, FieldChange] = {}
+    for entry in reversed(entries):  # oldest first: the first "before" is the value at since
+        before, after = entry.before or {}, entry.after or {}
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) == after.get(name):
+                continue
+            first = found.get(name)
+            start = first.before if first else before.get(name)
+            found[name] = FieldChange(name, start, after.get(name), entry.actor, entry.at)
+    return {name: change for name, change in found.items() if change.before != change.after}
+
+
 def generation(session: Session) -> int:
     """A number that grows with every recorded change: caches of analyses key on it."""
     return session.scalar(select(func.max(AuditEntry.id))) or 0

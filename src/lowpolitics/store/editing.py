@@ -9,6 +9,7 @@ update is refused with :class:`ConflictError` and nothing is overwritten.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,12 +45,14 @@ def check_version(current: int, given: int | None, what: str) -> None:
     is exactly what this check exists to prevent."""
     if given is None:
         raise ConflictError(
-            f"{what}: say which version you edited (field 'version'); the stored one is {current}"
+            f"{what}: say which version you edited (field 'version'); the stored one is {current}",
+            current_version=current,
         )
     if given != current:
         raise ConflictError(
             f"{what} was changed by someone else since you opened it (stored version "
-            f"{current}, yours {given}); reload it, redo your change and save again"
+            f"{current}, yours {given}); reload it, redo your change and save again",
+            current_version=current,
         )
 
 
@@ -74,8 +77,10 @@ def save_activity(
     key: str | None = None,
     version: int | None = None,
     source: str = "form",
+    as_of: date | None = None,
 ) -> tuple[Activity, list[str]]:
-    """Create (``key`` None) or update the activity ``key``; returns it and any warnings."""
+    """Create (``key`` None) or update the activity ``key``; returns it and any warnings.
+    ``as_of``: the day taken as today (a held activity cannot start after it)."""
     cells = as_cells(data, REGISTRY_COLUMNS)
     if key is not None:
         cells["id"] = key
@@ -91,7 +96,7 @@ def save_activity(
                 cells[column] = stored[column]
     warnings: list[str] = []
     check = RowChecker(source, None, cells)
-    record = check_registry_row(check, codebook, gazetteer, warnings, unit="line")
+    record = check_registry_row(check, codebook, gazetteer, warnings, unit="line", as_of=as_of)
     if record is None:
         raise InputError(check.errors, f"{len(check.errors)} field(s) need correcting")
     if key is None and _load_activity(session, record.key) is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -55,12 +56,14 @@ def parse_file(
     ignore_extra: bool = False,
     outlet_countries: dict[str, str] | None = None,
     date_format: str | None = None,
+    as_of: date | None = None,
 ) -> Parsed:
     """Validate ``path`` as a ``kind`` file without touching any database. ``date_format``
     (a strftime pattern such as ``%m/%d/%Y``) reads a context file's dates that a spreadsheet
-    re-wrote in a numeric order that could be read two ways."""
+    re-wrote in a numeric order that could be read two ways; ``as_of`` is the day taken as
+    today, after which a held activity cannot start."""
     if kind == "registry":
-        return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra)
+        return parse_registry(path, codebook, gazetteer, ignore_extra=ignore_extra, as_of=as_of)
     if kind == "actors":
         return parse_actors(path, codebook, gazetteer, ignore_extra=ignore_extra)
     if kind == "outlets":
@@ -94,6 +97,7 @@ def import_file(
     progress: Callable[[int], Callable[[], None]] | None = None,
     stems: Path | str | None = None,
     date_format: str | None = None,
+    as_of: date | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
 
@@ -117,6 +121,7 @@ def import_file(
         ignore_extra=ignore_extra,
         outlet_countries=countries,
         date_format=date_format,
+        as_of=as_of,
     )
     if parsed.errors:
         raise InputError(parsed.errors)

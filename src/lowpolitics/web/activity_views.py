@@ -6,6 +6,7 @@ text ``q`` over title, initiative, place and notes, and a sort on any listed col
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from lowpolitics.analysis.dataset import ActivityView
+from lowpolitics.analysis.options import GRACE_DAYS
+from lowpolitics.analysis.units import UNKNOWN, outcome
+from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.store.models import Activity, Initiative
@@ -65,6 +70,29 @@ def parse_bound(value: str | None, name: str) -> PartialDate | None:
         ) from None
 
 
+def checked_filters(
+    date_from: str | None, date_to: str | None, sort: str, sorts: Iterable[str]
+) -> tuple[PartialDate | None, PartialDate | None, str]:
+    """A list's date bounds and sort key, every bad one reported at once (so that a page can
+    show each error next to its own field)."""
+    errors: list[CellError] = []
+    bounds = []
+    for name, value in (("date_from", date_from), ("date_to", date_to)):
+        try:
+            bounds.append(parse_bound(value, name))
+        except InputError as exc:
+            errors.extend(exc.errors)
+            bounds.append(None)
+    key = sort.lstrip("-")
+    if key not in sorts:
+        expected = f"one of {', '.join(sorts)} (with - to reverse)"
+        errors.append(CellError("query", None, "sort", sort, expected))
+    if errors:
+        names = " and ".join(f"'{e.column}'" for e in errors)
+        raise InputError(errors, f"{names}: not a filter this list can apply")
+    return bounds[0], bounds[1], key
+
+
 # the same orders as SORTS, as SQL (title is left to Python: SQLite's lower() knows only ASCII)
 _SQL_SORTS = {
     "date": (Activity.date_start, Activity.key),
@@ -99,20 +127,6 @@ def _ends_on_or_after(lower: date):
     )
 
 
-def _check_sort(sort: str) -> str:
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise InputError(
-            [
-                CellError(
-                    "query", None, "sort", sort, f"one of {', '.join(SORTS)} (with - to reverse)"
-                )
-            ],
-            f"cannot sort by '{sort}'",
-        )
-    return key
-
-
 def _filtered(query, mechanism, status, region, lower, upper):
     if mechanism:
         query = query.where(Activity.mechanism == mechanism)
@@ -141,8 +155,7 @@ def activity_page_sql(
 ) -> tuple[list[int], int]:
     """Ids of one page and the total, counted, sorted and cut in the database: two queries
     whatever the number of activities (for every sort but title, and no free text)."""
-    key = _check_sort(sort)
-    lower, upper = parse_bound(date_from, "date_from"), parse_bound(date_to, "date_to")
+    lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
     base = _filtered(select(Activity.id), mechanism, status, region, lower, upper)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     order = [c.desc() if sort.startswith("-") else c.asc() for c in _SQL_SORTS[key]]
@@ -164,9 +177,7 @@ def find_activity_ids(
     """Ids of the matching activities in display order. Filters mean what they mean in
     ``store.queries.list_activities``; ``q`` matches title, id, initiative, place or notes
     case-insensitively in any script (Python's casefold, which SQLite's LOWER is not)."""
-    key = _check_sort(sort)
-    lower = parse_bound(date_from, "date_from")
-    upper = parse_bound(date_to, "date_to")
+    lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
     query = select(*_LIGHT).outerjoin(Initiative, Activity.initiative_id == Initiative.id)
     rows = list(session.execute(_filtered(query, mechanism, status, region, lower, upper)))
     if q:
@@ -208,6 +219,26 @@ def activity_page(session: Session, page: int, per_page: int, **filters) -> Page
     ids = find_activity_ids(session, **filters)
     chunk = paginate(ids, page, per_page)
     return Page(load_activities(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
+
+
+def unknown_outcomes(
+    activities: list[Activity], codebook: Codebook, as_of: date, grace_days: int = GRACE_DAYS
+) -> set[str]:
+    """Keys of the activities whose outcome is unknown — planned, and past their date by more
+    than the grace period — as the resilience analyses count them (``analysis.units``), so
+    the list flags exactly the rows the rates set apart."""
+    disrupted = codebook.disrupted_statuses
+    found = set()
+    for a in activities:
+        view = ActivityView(
+            key=a.key,
+            date=PartialDate.from_parts(a.date_start, a.date_precision),
+            mechanism=a.mechanism,
+            status=a.status,
+        )
+        if outcome(view, disrupted, as_of, grace_days) == UNKNOWN:
+            found.add(a.key)
+    return found
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:

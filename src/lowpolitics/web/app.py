@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from lowpolitics.store.corpus import framework_codes
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.web.context import WRITING, WebContext
 from lowpolitics.web.errors import error_body, install_error_handlers
+from lowpolitics.web.merge_patch import MERGE_PATCH
 from lowpolitics.web.routes import ROUTERS
 
 SECURITY_HEADERS = {
@@ -40,6 +42,13 @@ ERROR_RESPONSES = {
     "422": "the request does not validate; every bad field is listed",
     "429": "too many failed logins",
 }
+# only on the operations that must name the version they change (DELETE, PATCH)
+VERSIONED_RESPONSES = {
+    "409": "the record changed since it was read: error.current_version (and ETag) is the "
+    "version now stored; or the key is taken",
+    "428": "no version named: give ?version=N (DELETE), 'version' in the body (PATCH), or "
+    'If-Match: "N" with the ETag that GET returned',
+}
 
 
 def document_errors_and_auth(app: FastAPI) -> dict:
@@ -58,10 +67,22 @@ def document_errors_and_auth(app: FastAPI) -> dict:
     schema["security"] = [{"bearer": []}]
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, text in ERROR_RESPONSES.items():
                 responses[status] = {"description": text, "content": reference}
+            if method in ("delete", "patch"):
+                for status, text in VERSIONED_RESPONSES.items():
+                    responses[status] = {"description": text, "content": reference}
+            if method == "patch":
+                responses["415"] = {
+                    "description": "the body is not a JSON merge patch",
+                    "content": reference,
+                }
+                content = operation.get("requestBody", {}).get("content", {})
+                if "application/json" in content:  # RFC 7396's own type, and plain JSON
+                    body = content.pop("application/json")
+                    content.update({MERGE_PATCH: body, "application/json": body})
     for unused in ("HTTPValidationError", "ValidationError"):
         components["schemas"].pop(unused, None)
     app.openapi_schema = schema
@@ -79,6 +100,10 @@ ERROR_SCHEMA = {
                 "status": {"type": "integer"},
                 "type": {"type": "string"},
                 "message": {"type": "string"},
+                "current_version": {
+                    "type": "integer",
+                    "description": "on a stale edit (409): the version now stored",
+                },
                 "fields": {
                     "type": "array",
                     "items": {
@@ -114,8 +139,10 @@ def create_app(
     *,
     work_dir: Path | None = None,
     secure_cookies: bool = False,
+    as_of: date | None = None,
 ) -> FastAPI:
-    """The web app over ``engine``; the schema must be current (``lowpolitics init``)."""
+    """The web app over ``engine``; the schema must be current (``lowpolitics init``).
+    ``as_of``: the day taken as today by the checks that compare with it (tests)."""
     require_schema(engine)
     app = FastAPI(
         title="lowpolitics",
@@ -132,7 +159,7 @@ def create_app(
         framework_codes(session, codebook)
     folder = work_dir or Path(tempfile.mkdtemp(prefix="lowpolitics-web-"))
     folder.mkdir(parents=True, exist_ok=True)
-    app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies)
+    app.state.ctx = WebContext(engine, codebook, gazetteer, folder, secure_cookies, as_of=as_of)
     static = resources.files("lowpolitics.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import Request
@@ -18,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.codebook import Codebook
-from lowpolitics.framework.gazetteer import Gazetteer
+from lowpolitics.framework.gazetteer import Gazetteer, Place
 from lowpolitics.store.db import session_scope
 
 # Set by the app's middleware for each request: True for POST, PUT, PATCH and DELETE, whose
@@ -37,6 +39,15 @@ class WebContext:
     work_dir: Path  # uploads waiting for confirmation, generated briefs
     secure_cookies: bool = False
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
+    as_of: date | None = None  # the day taken as today (tests); None: the real today
+
+    def today(self) -> date:
+        return self.as_of or date.today()
+
+    @cached_property
+    def regions(self) -> dict[str, Place]:
+        """The gazetteer's regions by ISO 3166-2 code (pages show their names)."""
+        return {p.region: p for p in self.gazetteer.regions() if p.region}
 
     @contextmanager
     def session(self, write: bool | None = None) -> Iterator[Session]:

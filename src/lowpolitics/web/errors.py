@@ -5,6 +5,9 @@ The API answers every error with one JSON shape::
     {"error": {"status": 422, "type": "input_error", "message": "...",
                "fields": [{"field": "date", "value": "2023-13", "expected": "..."}]}}
 
+A stale edit (409) adds ``current_version``, the version now stored, and sends it as
+``ETag`` too, so that a client can reread and retry without guessing.
+
 Pages answer with the error page in the reader's language, and an anonymous visitor asking
 for a page is sent to the login form. Anything that is not a :class:`LowpoliticsError` is a
 bug: it is logged with its traceback and the user sees a plain 500, never the traceback.
@@ -22,7 +25,13 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lowpolitics.framework.errors import AuthRequiredError, InputError, LowpoliticsError
+from lowpolitics.framework.errors import (
+    SHOWN_CHARACTERS,
+    AuthRequiredError,
+    InputError,
+    LowpoliticsError,
+    shorten,
+)
 
 log = logging.getLogger("lowpolitics.web")
 
@@ -31,8 +40,28 @@ def _type(exc: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
+_LONG = SHOWN_CHARACTERS + 1
+_QUOTED = re.compile(rf"'([^']{{{_LONG},}})'|“([^”]{{{_LONG},}})”")
+
+
+def _cut_quoted(message: str) -> str:
+    """Values a message quotes ('…' or “…”), each cut to a readable length."""
+
+    def cut(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return f"'{shorten(match.group(1))}'"
+        return f"“{shorten(match.group(2))}”"
+
+    return _QUOTED.sub(cut, message)
+
+
 def error_body(status: int, kind: str, message: str, fields: list[dict] | None = None) -> dict:
-    return {"error": {"status": status, "type": kind, "message": message, "fields": fields or []}}
+    """The one error shape. Values echoed back — in the fields and quoted in the message —
+    are cut to a readable length (``framework.errors.shorten``)."""
+    shown = [{**f, "value": shorten(f.get("value"))} for f in fields or []]
+    return {
+        "error": {"status": status, "type": kind, "message": _cut_quoted(message), "fields": shown}
+    }
 
 
 def is_api(request: Request) -> bool:
@@ -81,12 +110,17 @@ def install_error_handlers(app: FastAPI) -> None:
                 {"field": e.column, "value": e.value, "expected": e.expected} for e in exc.errors
             ]
         headers = {}
+        current = getattr(exc, "current_version", None)
+        if current is not None:  # a stale edit: the version to base the next try on
+            headers["ETag"] = f'"{current}"'
         retry = getattr(exc, "retry_after", None)
         if retry:
             headers["Retry-After"] = str(retry)
         if isinstance(exc, AuthRequiredError) and is_api(request):
             headers["WWW-Authenticate"] = "Bearer"
         body = error_body(exc.http_status, _type(exc), str(exc), fields)
+        if current is not None:
+            body["error"]["current_version"] = current
         return _respond(request, exc.http_status, body, headers or None)
 
     @app.exception_handler(RequestValidationError)

@@ -27,12 +27,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("a date as YYYY-MM-DD, YYYY-MM or YYYY (required)"),
         ),
         (
-            r"^a real date as YYYY-MM-DD, YYYY-MM or YYYY$",
+            r"^a (real )?date (as )?YYYY-MM-DD, YYYY-MM or YYYY$",  # the second: list filters
             N_("a real date as YYYY-MM-DD, YYYY-MM or YYYY"),
         ),
         (
             r"^a date on or after the start date (?P<date>\S+)$",
             N_("a date on or after the start date {date}"),
+        ),
+        (
+            r"^a date not after today for status (?P<status>\w+)$",
+            N_("a date not after today for status {status}"),
         ),
         (
             r"^an end date: a tension period runs from date to end_date$",

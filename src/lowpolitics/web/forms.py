@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from fastapi import Request
 
-from lowpolitics.framework.errors import InputError
+from lowpolitics.framework.errors import InputError, shorten
 from lowpolitics.framework.i18n import translator
 from lowpolitics.web.auth import CSRF_FIELD
 from lowpolitics.web.field_messages import translate_expected
@@ -28,7 +28,7 @@ def field_errors(error: InputError, request: Request | None = None) -> dict[str,
     gettext = translator(request_language(request)) if request is not None else None
     found: dict[str, list[str]] = defaultdict(list)
     for cell in error.errors:
-        shown = f"“{cell.value}” — " if cell.value else ""
+        shown = f"“{shorten(cell.value)}” — " if cell.value else ""
         expected = translate_expected(cell.expected, gettext) if gettext else cell.expected
         found[cell.column or "_"].append(f"{shown}{expected}")
     return dict(found)

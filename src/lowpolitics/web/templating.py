@@ -53,6 +53,11 @@ def page_context(request: Request) -> dict[str, Any]:
             return ""
         return ctx.codebook.label(section, code, lang)
 
+    def region_label(code: str | None) -> str:
+        """A region's name in the reader's language (the code when the gazetteer has none)."""
+        place = ctx.regions.get((code or "").strip().upper())
+        return place.label(lang) if place else (code or "")
+
     def title_of(record: Any) -> str:
         """An activity's title in the reader's language when the registry gives one."""
         get = record.get if isinstance(record, dict) else lambda k: getattr(record, k, None)
@@ -68,6 +73,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "_": fmt.gettext,
         "fmt": fmt,
         "label": label,
+        "region_label": region_label,
         "colour": ctx.codebook.colour,
         "codebook": ctx.codebook,
         "csrf_field": CSRF_FIELD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
-from lowpolitics.store.editing import delete_activity, save_activity
+from lowpolitics.store.editing import KEPT_WHEN_ABSENT, delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.web import crud
 from lowpolitics.web.activity_views import (
@@ -18,10 +18,13 @@ from lowpolitics.web.activity_views import (
 )
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
+ActivityPatch = patch_model(ActivityIn)
 
 
 @router.get("", response_model=PageOut[ActivityOut])
@@ -60,9 +63,10 @@ def list_(
 
 
 @router.get("/{key}", response_model=ActivityOut)
-def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
+    """One activity; its version is also the ``ETag`` (send it back as ``If-Match``)."""
     with web_context(request).session() as session:
-        return activity_json(get_activity(session, key))
+        return tagged(response, activity_json(get_activity(session, key)))
 
 
 @router.post("", response_model=SavedActivity, status_code=201)
@@ -78,6 +82,7 @@ def create(
             body.model_dump(),
             who=who.name,
             source="request body",
+            as_of=ctx.as_of,
         )
         out = {"activity": activity_json(activity), "warnings": warnings}
         return created(response, f"/api/v1/activities/{activity.key}", out)
@@ -85,7 +90,11 @@ def create(
 
 @router.put("/{key}", response_model=SavedActivity)
 def update(
-    request: Request, key: str, body: ActivityUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    key: str,
+    body: ActivityUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
     ctx = web_context(request)
     data = body.model_dump(exclude={"version"})
@@ -99,15 +108,51 @@ def update(
             key=key,
             version=body.version,
             source="request body",
+            as_of=ctx.as_of,
         )
-        return {"activity": activity_json(activity), "warnings": warnings}
+        return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
+
+
+@router.patch("/{key}", response_model=SavedActivity)
+def patch(
+    request: Request,
+    key: str,
+    changes: ActivityPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional
+    field. The patched activity is checked and saved as a PUT is."""
+    ctx = web_context(request)
+    with ctx.session() as session:
+        current = activity_json(get_activity(session, key))
+        patched = apply_patch(ActivityIn, current, changes, if_match, f"activity '{key}'")
+        data = patched.data()
+        for column in patched.cleared & set(KEPT_WHEN_ABSENT):
+            data[column] = ""  # cleared on purpose: not "kept when absent" as a PUT keeps it
+        activity, warnings = save_activity(
+            session,
+            ctx.codebook,
+            ctx.gazetteer,
+            data,
+            who=who.name,
+            key=key,
+            version=patched.version,
+            source="request body",
+            as_of=ctx.as_of,
+        )
+        return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
 
 
 @router.delete("/{key}", status_code=204)
 def delete(
     request: Request,
     key: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the activity at the version you read: ``?version=N`` or ``If-Match: "N"``
+    (428 without either, 409 when it changed since)."""
+    version = expected.required(f"activity '{key}'")
     return deleted(request, lambda s: delete_activity(s, key, who=who.name, version=version))

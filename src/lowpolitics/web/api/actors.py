@@ -9,9 +9,11 @@ from lowpolitics.store.registry_entities import delete_actor, get_actor, save_ac
 from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
+from lowpolitics.web.crud import StrictIn, created, deleted
 from lowpolitics.web.entity_views import ACTOR_SORTS, actor_json, find_actors
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 
 class ActorIn(StrictIn):
@@ -25,6 +27,9 @@ class ActorIn(StrictIn):
 
 class ActorUpdate(ActorIn):
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+ActorPatch = patch_model(ActorIn)
 
 
 class ActorOut(BaseModel):
@@ -66,10 +71,12 @@ def list_(
 
 
 @router.get("/{actor_id}", response_model=ActorOut)
-def get(request: Request, actor_id: int, who: Principal = requires(VIEWER)) -> dict:
+def get(
+    request: Request, actor_id: int, response: Response, who: Principal = requires(VIEWER)
+) -> dict:
     ctx = web_context(request)
     with ctx.session() as session:
-        return actor_json(session, ctx.codebook, get_actor(session, actor_id))
+        return tagged(response, actor_json(session, ctx.codebook, get_actor(session, actor_id)))
 
 
 @router.post("", response_model=ActorOut, status_code=201)
@@ -86,29 +93,58 @@ def create(
         )
 
 
+def _save(request: Request, session, actor_id: int, data: dict, version: int, who) -> dict:
+    ctx = web_context(request)
+    actor = save_actor(
+        session,
+        ctx.codebook,
+        data,
+        who=who.name,
+        actor_id=actor_id,
+        version=version,
+        source="request body",
+    )
+    return actor_json(session, ctx.codebook, actor)
+
+
 @router.put("/{actor_id}", response_model=ActorOut)
 def update(
-    request: Request, actor_id: int, body: ActorUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    actor_id: int,
+    body: ActorUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, actor_id, data, body.version, who))
+
+
+@router.patch("/{actor_id}", response_model=ActorOut)
+def patch(
+    request: Request,
+    actor_id: int,
+    changes: ActorPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
     ctx = web_context(request)
     with ctx.session() as session:
-        actor = save_actor(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            actor_id=actor_id,
-            version=body.version,
-            source="request body",
-        )
-        return actor_json(session, ctx.codebook, actor)
+        current = actor_json(session, ctx.codebook, get_actor(session, actor_id))
+        patched = apply_patch(ActorIn, current, changes, if_match, f"actor {actor_id}")
+        saved = _save(request, session, actor_id, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/{actor_id}", status_code=204)
 def delete(
     request: Request,
     actor_id: int,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the actor at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"actor {actor_id}")
     return deleted(request, lambda s: delete_actor(s, actor_id, who=who.name, version=version))

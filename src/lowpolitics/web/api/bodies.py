@@ -12,14 +12,16 @@ from lowpolitics.store.registry_frameworks import delete_body, get_body, save_bo
 from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
+from lowpolitics.web.crud import StrictIn, created, deleted
 from lowpolitics.web.entity_views import (
     BODY_SORTS,
     body_continuity,
     body_json,
     find_bodies,
 )
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 
 class BodyIn(StrictIn):
@@ -38,6 +40,9 @@ class BodyIn(StrictIn):
 class BodyUpdate(BodyIn):
     key: str | None = Field(None, description="if given, must be the key in the address")
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+BodyPatch = patch_model(BodyIn)
 
 
 class BodyOut(BaseModel):
@@ -81,12 +86,12 @@ def list_(
 
 
 @router.get("/{key}", response_model=BodyOut)
-def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     ctx = web_context(request)
     with ctx.session() as session:
         body = get_body(session, key)
         analysis = body_continuity(ctx.cache, session, ctx.codebook, key)
-        return body_json(session, body, analysis=analysis)
+        return tagged(response, body_json(session, body, analysis=analysis))
 
 
 @router.post("", response_model=BodyOut, status_code=201)
@@ -101,27 +106,57 @@ def create(
         return created(response, f"/api/v1/bodies/{saved.key}", body_json(session, saved))
 
 
-@router.put("/{key}", response_model=BodyOut)
-def update(request: Request, key: str, body: BodyUpdate, who: Principal = requires(EDITOR)) -> dict:
+def _save(request: Request, session, key: str, data: dict, version: int, who) -> dict:
     ctx = web_context(request)
-    with ctx.session() as session:
-        saved = save_body(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            key=key,
-            version=body.version,
-            source="request body",
-        )
-        return body_json(session, saved)
+    saved = save_body(
+        session,
+        ctx.codebook,
+        data,
+        who=who.name,
+        key=key,
+        version=version,
+        source="request body",
+    )
+    return body_json(session, saved)
+
+
+@router.put("/{key}", response_model=BodyOut)
+def update(
+    request: Request,
+    key: str,
+    body: BodyUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
+) -> dict:
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, key, data, body.version, who))
+
+
+@router.patch("/{key}", response_model=BodyOut)
+def patch(
+    request: Request,
+    key: str,
+    changes: BodyPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
+    with web_context(request).session() as session:
+        current = body_json(session, get_body(session, key))
+        patched = apply_patch(BodyIn, current, changes, if_match, f"body '{key}'")
+        saved = _save(request, session, key, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/{key}", status_code=204)
 def delete(
     request: Request,
     key: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the body at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"body '{key}'")
     return deleted(request, lambda s: delete_body(s, key, who=who.name, version=version))

@@ -23,9 +23,11 @@ from lowpolitics.store.models import Code
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import code_colour, code_label, code_section
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
 from lowpolitics.web.i18n import request_language
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1/codes", tags=["codes"])
 
@@ -41,6 +43,9 @@ class CodeIn(BaseModel):
 
 class CodeUpdate(CodeIn):
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+CodePatch = patch_model(CodeIn)
 
 
 class CodeOut(BaseModel):
@@ -92,12 +97,13 @@ def list_(
 
 
 @router.get("/{ref}", response_model=CodeOut)
-def get(request: Request, ref: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, ref: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     ctx = web_context(request)
     with ctx.session() as session:
         framework_codes(session, ctx.codebook)
         code = find_code(session, ref)
-        return code_json(session, request, code, code_usage(session).get(code.id, 0))
+        used = code_usage(session).get(code.id, 0)
+        return tagged(response, code_json(session, request, code, used))
 
 
 @router.post("", response_model=CodeOut, status_code=201)
@@ -110,26 +116,59 @@ def create(
         return created(response, f"/api/v1/codes/{code.id}", code_json(session, request, code, 0))
 
 
-@router.put("/{ref}", response_model=CodeOut)
-def update(request: Request, ref: str, body: CodeUpdate, who: Principal = requires(EDITOR)) -> dict:
+def _save(request: Request, session: Session, ref: str, data: dict, version: int, who) -> dict:
     ctx = web_context(request)
-    with ctx.session() as session:
-        code = save_user_code(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who.name,
-            ref=ref,
-            version=body.version,
-        )
-        return code_json(session, request, code, code_usage(session).get(code.id, 0))
+    code = save_user_code(session, ctx.codebook, data, who.name, ref=ref, version=version)
+    return code_json(session, request, code, code_usage(session).get(code.id, 0))
+
+
+@router.put("/{ref}", response_model=CodeOut)
+def update(
+    request: Request,
+    ref: str,
+    body: CodeUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
+) -> dict:
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, ref, data, body.version, who))
+
+
+def _stored(session: Session, code: Code) -> dict:
+    """A user code as its PUT takes it (its own colour, not the one shown for it)."""
+    parent = session.get(Code, code.parent_id) if code.parent_id else None
+    return {
+        "name": code.name,
+        "parent": parent.name if parent else None,
+        "colour": code.colour,
+        "definition": code.definition,
+    }
+
+
+@router.patch("/{ref}", response_model=CodeOut)
+def patch(
+    request: Request,
+    ref: str,
+    changes: CodePatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
+    with web_context(request).session() as session:
+        code = find_code(session, ref)
+        patched = apply_patch(CodeIn, _stored(session, code), changes, if_match, f"code '{ref}'")
+        return tagged(response, _save(request, session, ref, patched.data(), patched.version, who))
 
 
 @router.delete("/{ref}", status_code=204)
 def delete(
     request: Request,
     ref: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete a user code at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"code '{ref}'")
     return deleted(request, lambda s: delete_user_code(s, ref, who.name, version))

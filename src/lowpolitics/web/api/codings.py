@@ -18,7 +18,9 @@ from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import agreement, coding_json
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 codings_router = APIRouter(prefix="/api/v1/codings", tags=["codings"])
 reliability_router = APIRouter(prefix="/api/v1/reliability", tags=["codings"])
@@ -44,6 +46,9 @@ class CodingUpdate(BaseModel):
 
     code: str = Field(..., description="the new code's name")
     version: int | None = Field(None, description="refuse if the coding changed since")
+
+
+CodingPatch = patch_model(CodingUpdate)
 
 
 class StatsOut(BaseModel):
@@ -101,30 +106,57 @@ def list_(
 
 
 @codings_router.get("/{coding_id}", response_model=CodingOut)
-def get(request: Request, coding_id: int, who: Principal = requires(VIEWER)) -> dict:
+def get(
+    request: Request, coding_id: int, response: Response, who: Principal = requires(VIEWER)
+) -> dict:
     with web_context(request).session() as session:
-        return coding_json(session, get_coding(session, coding_id))
+        return tagged(response, coding_json(session, get_coding(session, coding_id)))
 
 
 @codings_router.put("/{coding_id}", response_model=CodingOut)
 def update(
-    request: Request, coding_id: int, body: CodingUpdate, who: Principal = requires(CODER)
+    request: Request,
+    coding_id: int,
+    body: CodingUpdate,
+    response: Response,
+    who: Principal = requires(CODER),
 ) -> dict:
     ctx = web_context(request)
     with ctx.session() as session:
         coding = recode(
             session, coding_id, body.code, who.name, who.role, body.version, ctx.codebook
         )
-        return coding_json(session, coding)
+        return tagged(response, coding_json(session, coding))
+
+
+@codings_router.patch("/{coding_id}", response_model=CodingOut)
+def patch(
+    request: Request,
+    coding_id: int,
+    changes: CodingPatch,
+    response: Response,
+    who: Principal = requires(CODER),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Give the coding another code (a JSON merge patch; the span and coder stay)."""
+    ctx = web_context(request)
+    with ctx.session() as session:
+        current = coding_json(session, get_coding(session, coding_id))
+        patched = apply_patch(CodingUpdate, current, changes, if_match, f"coding {coding_id}")
+        code = patched.record.code
+        coding = recode(session, coding_id, code, who.name, who.role, patched.version, ctx.codebook)
+        return tagged(response, coding_json(session, coding))
 
 
 @codings_router.delete("/{coding_id}", status_code=204)
 def delete(
     request: Request,
     coding_id: int,
-    version: int | None = Query(None, description="refuse if the coding changed since"),
     who: Principal = requires(CODER),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Remove the coding at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"coding {coding_id}")
     return deleted(request, lambda s: uncode(s, coding_id, who.name, who.role, version))
 
 

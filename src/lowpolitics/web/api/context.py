@@ -15,17 +15,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lowpolitics.framework.errors import CellError, InputError, NotFoundError
+from lowpolitics.framework.errors import NotFoundError
 from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.models import ContextEvent, ContextSource
 from lowpolitics.store.queries import interval_end
 from lowpolitics.store.rows import context_row
 from lowpolitics.web import crud
-from lowpolitics.web.activity_views import parse_bound
+from lowpolitics.web.activity_views import checked_filters
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import Page, PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1/context-events", tags=["context events"])
 
@@ -86,18 +88,7 @@ def find_event_ids(
     """Ids of the context events matching kind, region, date span (overlap: ``date_from``
     keeps events ending on or after it, ``date_to`` those starting on or before it), place
     and text (id, summary, place, region or kind, case-insensitive), in display order."""
-    start = parse_bound(date_from, "date_from")
-    end = parse_bound(date_to, "date_to")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise InputError(
-            [
-                CellError(
-                    "query", None, "sort", sort, f"one of {', '.join(SORTS)} (with - to reverse)"
-                )
-            ],
-            f"cannot sort by '{sort}'",
-        )
+    start, end, key = checked_filters(date_from, date_to, sort, SORTS)
     query = select(*_LIGHT)
     if kind:
         query = query.where(ContextEvent.kind == kind)
@@ -217,6 +208,9 @@ class ContextEventUpdate(ContextEventIn):
     version: int = Field(..., description="the version you read (GET returns it)")
 
 
+ContextEventPatch = patch_model(ContextEventIn)
+
+
 class ContextEventOut(BaseModel):
     id: str
     date: str
@@ -276,9 +270,10 @@ def list_(
 
 
 @router.get("/{key}", response_model=ContextEventOut)
-def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
+    """One event; its version is also the ``ETag`` (send it back as ``If-Match``)."""
     with web_context(request).session() as session:
-        return event_json(get_event(session, key))
+        return tagged(response, event_json(get_event(session, key)))
 
 
 @router.post("", response_model=SavedContextEvent, status_code=201)
@@ -302,30 +297,59 @@ def create(
         return created(response, f"/api/v1/context-events/{event.key}", out)
 
 
+def _save(request: Request, session: Session, key: str, data: dict, version: int, who) -> dict:
+    ctx = web_context(request)
+    event, warnings = save_context_event(
+        session,
+        ctx.codebook,
+        ctx.gazetteer,
+        data,
+        who=who.name,
+        key=key,
+        version=version,
+        source="request body",
+    )
+    return {"event": event_json(event), "warnings": warnings}
+
+
 @router.put("/{key}", response_model=SavedContextEvent)
 def update(
-    request: Request, key: str, body: ContextEventUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    key: str,
+    body: ContextEventUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        event, warnings = save_context_event(
-            session,
-            ctx.codebook,
-            ctx.gazetteer,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            key=key,
-            version=body.version,
-            source="request body",
-        )
-        return {"event": event_json(event), "warnings": warnings}
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, key, data, body.version, who))
+
+
+@router.patch("/{key}", response_model=SavedContextEvent)
+def patch(
+    request: Request,
+    key: str,
+    changes: ContextEventPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional
+    field. The patched event is checked and saved as a PUT is."""
+    with web_context(request).session() as session:
+        current = event_json(get_event(session, key))
+        patched = apply_patch(ContextEventIn, current, changes, if_match, f"context event '{key}'")
+        saved = _save(request, session, key, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/{key}", status_code=204)
 def delete(
     request: Request,
     key: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the event at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"context event '{key}'")
     return deleted(request, lambda s: delete_context_event(s, key, who=who.name, version=version))

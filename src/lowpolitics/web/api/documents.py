@@ -28,8 +28,10 @@ from lowpolitics.web.api.codings import CodingOut
 from lowpolitics.web.auth import CODER, EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import coding_json, document_json
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 SEARCH_LIMIT = 100_000  # search() ranks every match anyway; pages cut the list
 
@@ -57,6 +59,9 @@ class DocumentCreate(DocumentIn):
 
 class DocumentUpdate(DocumentIn):
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+DocumentPatch = patch_model(DocumentIn)
 
 
 class DocumentSummary(BaseModel):
@@ -155,11 +160,11 @@ def list_(
 
 
 @documents.get("/{ref}", response_model=DocumentOut)
-def get(request: Request, ref: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, ref: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     with web_context(request).session() as session:
         document = get_document(session, ref)
         counts = coding_counts(session, [document.id])[document.id]
-        return document_json(document, counts, with_text=True)
+        return tagged(response, document_json(document, counts, with_text=True))
 
 
 @documents.post("", response_model=DocumentOut, status_code=201)
@@ -172,24 +177,52 @@ def create(
         return created(response, f"/api/v1/documents/{document.id}", out)
 
 
+def _save(session, ref: str, data: dict, version: int, who) -> dict:
+    document = update_document(session, ref, data, who.name, version)
+    counts = coding_counts(session, [document.id])[document.id]
+    return document_json(document, counts, with_text=True)
+
+
 @documents.put("/{ref}", response_model=DocumentOut)
 def update(
-    request: Request, ref: str, body: DocumentUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    ref: str,
+    body: DocumentUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
     with web_context(request).session() as session:
         data = body.model_dump(exclude={"version"})
-        document = update_document(session, ref, data, who.name, body.version)
-        counts = coding_counts(session, [document.id])[document.id]
-        return document_json(document, counts, with_text=True)
+        return tagged(response, _save(session, ref, data, body.version, who))
+
+
+@documents.patch("/{ref}", response_model=DocumentOut)
+def patch(
+    request: Request,
+    ref: str,
+    changes: DocumentPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the metadata given (a JSON merge patch); ``null`` clears an optional
+    field. The text never changes."""
+    with web_context(request).session() as session:
+        current = document_json(get_document(session, ref))
+        patched = apply_patch(DocumentIn, current, changes, if_match, f"document '{ref}'")
+        return tagged(response, _save(session, ref, patched.data(), patched.version, who))
 
 
 @documents.delete("/{ref}", status_code=204)
 def delete(
     request: Request,
     ref: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the document (and its codings) at the version you read: ``?version=N`` or
+    ``If-Match: "N"``."""
+    version = expected.required(f"document '{ref}'")
     return deleted(request, lambda s: delete_document(s, ref, who.name, version))
 
 

@@ -9,13 +9,15 @@ from lowpolitics.store.registry_entities import delete_initiative, get_initiativ
 from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
+from lowpolitics.web.crud import StrictIn, created, deleted
 from lowpolitics.web.entity_views import (
     INITIATIVE_SORTS,
     find_initiatives,
     initiative_json,
 )
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 
 class InitiativeIn(StrictIn):
@@ -34,6 +36,9 @@ class InitiativeIn(StrictIn):
 
 class InitiativeUpdate(InitiativeIn):
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+InitiativePatch = patch_model(InitiativeIn)
 
 
 class InitiativeOut(BaseModel):
@@ -89,9 +94,11 @@ def list_(
 
 
 @router.get("/{initiative_id}", response_model=InitiativeOut)
-def get(request: Request, initiative_id: int, who: Principal = requires(VIEWER)) -> dict:
+def get(
+    request: Request, initiative_id: int, response: Response, who: Principal = requires(VIEWER)
+) -> dict:
     with web_context(request).session() as session:
-        return initiative_json(session, get_initiative(session, initiative_id))
+        return tagged(response, initiative_json(session, get_initiative(session, initiative_id)))
 
 
 @router.post("", response_model=InitiativeOut, status_code=201)
@@ -107,34 +114,60 @@ def create(
         return created(response, f"/api/v1/initiatives/{initiative.id}", out)
 
 
+def _save(request: Request, session, initiative_id: int, data: dict, version: int, who) -> dict:
+    ctx = web_context(request)
+    initiative = save_initiative(
+        session,
+        ctx.codebook,
+        data,
+        who=who.name,
+        initiative_id=initiative_id,
+        version=version,
+        source="request body",
+    )
+    return initiative_json(session, initiative)
+
+
 @router.put("/{initiative_id}", response_model=InitiativeOut)
 def update(
     request: Request,
     initiative_id: int,
     body: InitiativeUpdate,
+    response: Response,
     who: Principal = requires(EDITOR),
 ) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        initiative = save_initiative(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            initiative_id=initiative_id,
-            version=body.version,
-            source="request body",
-        )
-        return initiative_json(session, initiative)
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, initiative_id, data, body.version, who))
+
+
+@router.patch("/{initiative_id}", response_model=InitiativeOut)
+def patch(
+    request: Request,
+    initiative_id: int,
+    changes: InitiativePatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
+    with web_context(request).session() as session:
+        current = initiative_json(session, get_initiative(session, initiative_id))
+        what = f"initiative {initiative_id}"
+        patched = apply_patch(InitiativeIn, current, changes, if_match, what)
+        saved = _save(request, session, initiative_id, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/{initiative_id}", status_code=204)
 def delete(
     request: Request,
     initiative_id: int,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the initiative at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"initiative {initiative_id}")
     return deleted(
         request,
         lambda s: delete_initiative(s, initiative_id, who=who.name, version=version),

@@ -17,7 +17,7 @@ from lowpolitics.store.registry_frameworks import (
 from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, VersionQuery, created, deleted
+from lowpolitics.web.crud import StrictIn, created, deleted
 from lowpolitics.web.entity_views import (
     INSTRUMENT_SORTS,
     commitment_json,
@@ -25,7 +25,9 @@ from lowpolitics.web.entity_views import (
     find_instruments,
     instrument_json,
 )
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 
 class InstrumentIn(StrictIn):
@@ -56,6 +58,10 @@ class CommitmentIn(StrictIn):
 
 class CommitmentUpdate(CommitmentIn):
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+InstrumentPatch = patch_model(InstrumentIn)
+CommitmentPatch = patch_model(CommitmentIn)
 
 
 class CommitmentOut(BaseModel):
@@ -115,9 +121,9 @@ def list_(
 
 
 @router.get("/instruments/{key}", response_model=InstrumentOut)
-def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     with web_context(request).session() as session:
-        return instrument_json(session, get_instrument(session, key))
+        return tagged(response, instrument_json(session, get_instrument(session, key)))
 
 
 @router.post("/instruments", response_model=InstrumentOut, status_code=201)
@@ -133,31 +139,60 @@ def create(
         return created(response, f"/api/v1/instruments/{instrument.key}", out)
 
 
+def _save_instrument(request: Request, session, key: str, data: dict, version: int, who) -> dict:
+    ctx = web_context(request)
+    instrument = save_instrument(
+        session,
+        ctx.codebook,
+        data,
+        who=who.name,
+        key=key,
+        version=version,
+        source="request body",
+    )
+    return instrument_json(session, instrument)
+
+
 @router.put("/instruments/{key}", response_model=InstrumentOut)
 def update(
-    request: Request, key: str, body: InstrumentUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    key: str,
+    body: InstrumentUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        instrument = save_instrument(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            key=key,
-            version=body.version,
-            source="request body",
-        )
-        return instrument_json(session, instrument)
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save_instrument(request, session, key, data, body.version, who))
+
+
+@router.patch("/instruments/{key}", response_model=InstrumentOut)
+def patch(
+    request: Request,
+    key: str,
+    changes: InstrumentPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one.
+    Commitments are patched at their own address."""
+    with web_context(request).session() as session:
+        current = instrument_json(session, get_instrument(session, key))
+        patched = apply_patch(InstrumentIn, current, changes, if_match, f"instrument '{key}'")
+        saved = _save_instrument(request, session, key, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/instruments/{key}", status_code=204)
 def delete(
     request: Request,
     key: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the instrument at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"instrument '{key}'")
     return deleted(request, lambda s: delete_instrument(s, key, who=who.name, version=version))
 
 
@@ -184,9 +219,28 @@ def add_commitment(
 
 
 @router.get("/commitments/{commitment_id}", response_model=CommitmentOut)
-def get_one(request: Request, commitment_id: int, who: Principal = requires(VIEWER)) -> dict:
+def get_one(
+    request: Request, commitment_id: int, response: Response, who: Principal = requires(VIEWER)
+) -> dict:
     with web_context(request).session() as session:
-        return commitment_json(get_commitment(session, commitment_id), commitment_links(session))
+        commitment = get_commitment(session, commitment_id)
+        return tagged(response, commitment_json(commitment, commitment_links(session)))
+
+
+def _save_commitment(
+    request: Request, session, commitment_id: int, data: dict, version: int, who
+) -> dict:
+    ctx = web_context(request)
+    commitment = save_commitment(
+        session,
+        ctx.codebook,
+        data,
+        who=who.name,
+        commitment_id=commitment_id,
+        version=version,
+        source="request body",
+    )
+    return commitment_json(commitment, commitment_links(session))
 
 
 @router.put("/commitments/{commitment_id}", response_model=CommitmentOut)
@@ -194,29 +248,43 @@ def update_commitment(
     request: Request,
     commitment_id: int,
     body: CommitmentUpdate,
+    response: Response,
     who: Principal = requires(EDITOR),
 ) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        commitment = save_commitment(
-            session,
-            ctx.codebook,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            commitment_id=commitment_id,
-            version=body.version,
-            source="request body",
-        )
-        return commitment_json(commitment, commitment_links(session))
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        saved = _save_commitment(request, session, commitment_id, data, body.version, who)
+        return tagged(response, saved)
+
+
+@router.patch("/commitments/{commitment_id}", response_model=CommitmentOut)
+def patch_commitment(
+    request: Request,
+    commitment_id: int,
+    changes: CommitmentPatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
+    with web_context(request).session() as session:
+        current = commitment_json(get_commitment(session, commitment_id), commitment_links(session))
+        what = f"commitment {commitment_id}"
+        patched = apply_patch(CommitmentIn, current, changes, if_match, what)
+        data = patched.data()
+        saved = _save_commitment(request, session, commitment_id, data, patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/commitments/{commitment_id}", status_code=204)
 def remove_commitment(
     request: Request,
     commitment_id: int,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the commitment at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"commitment {commitment_id}")
     return deleted(
         request,
         lambda s: delete_commitment(s, commitment_id, who=who.name, version=version),

@@ -24,8 +24,10 @@ from lowpolitics.store.memos_edit import (
 from lowpolitics.store.models import Memo
 from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1/memos", tags=["memos"])
 
@@ -44,6 +46,9 @@ class MemoUpdate(BaseModel):
 
     text: str
     version: int = Field(..., description="the version you read (GET returns it)")
+
+
+MemoPatch = patch_model(MemoUpdate)
 
 
 class MemoOut(BaseModel):
@@ -94,9 +99,11 @@ def list_(
 
 
 @router.get("/{memo_id}", response_model=MemoOut)
-def get(request: Request, memo_id: int, who: Principal = requires(VIEWER)) -> dict:
+def get(
+    request: Request, memo_id: int, response: Response, who: Principal = requires(VIEWER)
+) -> dict:
     with web_context(request).session() as session:
-        return memo_json(get_memo(session, memo_id))
+        return tagged(response, memo_json(get_memo(session, memo_id)))
 
 
 @router.post("", response_model=MemoOut, status_code=201)
@@ -118,18 +125,42 @@ def create(
 
 @router.put("/{memo_id}", response_model=MemoOut)
 def update(
-    request: Request, memo_id: int, body: MemoUpdate, who: Principal = requires(CODER)
+    request: Request,
+    memo_id: int,
+    body: MemoUpdate,
+    response: Response,
+    who: Principal = requires(CODER),
 ) -> dict:
     with web_context(request).session() as session:
         memo = edit_memo(session, memo_id, body.text, who.name, who.role, body.version)
-        return memo_json(memo)
+        return tagged(response, memo_json(memo))
+
+
+@router.patch("/{memo_id}", response_model=MemoOut)
+def patch(
+    request: Request,
+    memo_id: int,
+    changes: MemoPatch,
+    response: Response,
+    who: Principal = requires(CODER),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change the memo's text (a JSON merge patch; the text cannot be cleared)."""
+    with web_context(request).session() as session:
+        current = memo_json(get_memo(session, memo_id))
+        patched = apply_patch(MemoUpdate, current, changes, if_match, f"memo {memo_id}")
+        text = patched.record.text
+        memo = edit_memo(session, memo_id, text, who.name, who.role, patched.version)
+        return tagged(response, memo_json(memo))
 
 
 @router.delete("/{memo_id}", status_code=204)
 def delete(
     request: Request,
     memo_id: int,
-    version: VersionQuery = None,
     who: Principal = requires(CODER),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the memo at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"memo {memo_id}")
     return deleted(request, lambda s: delete_memo(s, memo_id, who.name, who.role, version))

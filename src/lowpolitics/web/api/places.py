@@ -33,8 +33,10 @@ from lowpolitics.store.places_edit import (
 from lowpolitics.web import crud
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import VersionQuery, created, deleted
+from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1/places", tags=["places"])
 
@@ -147,6 +149,9 @@ class PlaceUpdate(PlaceIn):
     version: int = Field(..., description="the version you read (GET returns it)")
 
 
+PlacePatch = patch_model(PlaceIn)
+
+
 class PlaceOut(BaseModel):
     id: str
     kind: str
@@ -195,11 +200,11 @@ def list_(
 
 
 @router.get("/{key}", response_model=PlaceOut)
-def get(request: Request, key: str, who: Principal = requires(VIEWER)) -> dict:
+def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     ctx = web_context(request)
     with ctx.session() as session:
         place = get_place(session, key)
-        return place_json(place, use_of(session, key), ctx.gazetteer)
+        return tagged(response, place_json(place, use_of(session, key), ctx.gazetteer))
 
 
 @router.post("", response_model=PlaceOut, status_code=201)
@@ -219,31 +224,59 @@ def create(
         return created(response, f"/api/v1/places/{place.id}", out)
 
 
+def _save(request: Request, session: Session, key: str, data: dict, version: int, who) -> dict:
+    ctx = web_context(request)
+    place = save_place(
+        session,
+        data,
+        who=who.name,
+        key=key,
+        version=version,
+        kinds=place_kinds(ctx.gazetteer),
+        source="request body",
+    )
+    return place_json(place, use_of(session, key), ctx.gazetteer)
+
+
 @router.put("/{key}", response_model=PlaceOut)
 def update(
-    request: Request, key: str, body: PlaceUpdate, who: Principal = requires(EDITOR)
+    request: Request,
+    key: str,
+    body: PlaceUpdate,
+    response: Response,
+    who: Principal = requires(EDITOR),
 ) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        place = save_place(
-            session,
-            body.model_dump(exclude={"version"}),
-            who=who.name,
-            key=key,
-            version=body.version,
-            kinds=place_kinds(ctx.gazetteer),
-            source="request body",
-        )
-        return place_json(place, use_of(session, key), ctx.gazetteer)
+    with web_context(request).session() as session:
+        data = body.model_dump(exclude={"version"})
+        return tagged(response, _save(request, session, key, data, body.version, who))
+
+
+@router.patch("/{key}", response_model=PlaceOut)
+def patch(
+    request: Request,
+    key: str,
+    changes: PlacePatch,
+    response: Response,
+    who: Principal = requires(EDITOR),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
+    with web_context(request).session() as session:
+        current = place_dict(get_place(session, key))
+        patched = apply_patch(PlaceIn, current, changes, if_match, f"place '{key}'")
+        saved = _save(request, session, key, patched.data(), patched.version, who)
+        return tagged(response, saved)
 
 
 @router.delete("/{key}", status_code=204)
 def delete(
     request: Request,
     key: str,
-    version: VersionQuery = None,
     who: Principal = requires(EDITOR),
+    expected: DeleteVersion = None,
 ) -> Response:
+    """Delete the place at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"place '{key}'")
     protected = web_context(request).gazetteer.by_id.keys()
     return deleted(
         request, lambda s: delete_place(s, key, who=who.name, version=version, protected=protected)

@@ -9,7 +9,9 @@ from lowpolitics.store.accounts import add_user, delete_user, get_user, list_use
 from lowpolitics.web.auth import ADMIN, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
 from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.versions import DeleteVersion, tagged
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
 
@@ -46,6 +48,20 @@ class UserUpdate(BaseModel):
     password: str | None = Field(None, min_length=10, max_length=500)
 
 
+class UserState(BaseModel):
+    """An account as a merge patch changes it: role and active cannot be cleared; a
+    password, if given, replaces the old one (and ends the account's sessions)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(..., pattern=ROLE_PATTERN)
+    active: StrictBool
+    password: str | None = Field(None, min_length=10, max_length=500)
+
+
+UserPatch = patch_model(UserState)
+
+
 def _out(user) -> dict:
     return {"name": user.name, "role": user.role, "active": user.active, "version": user.version}
 
@@ -68,9 +84,9 @@ def users(
 
 
 @router.get("/users/{name}", response_model=UserOut)
-def user(request: Request, name: str, who: Principal = requires(ADMIN)) -> dict:
+def user(request: Request, name: str, response: Response, who: Principal = requires(ADMIN)) -> dict:
     with web_context(request).session() as session:
-        return _out(get_user(session, name))
+        return tagged(response, _out(get_user(session, name)))
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
@@ -83,7 +99,13 @@ def create(
 
 
 @router.put("/users/{name}", response_model=UserOut)
-def update(request: Request, name: str, body: UserUpdate, who: Principal = requires(ADMIN)) -> dict:
+def update(
+    request: Request,
+    name: str,
+    body: UserUpdate,
+    response: Response,
+    who: Principal = requires(ADMIN),
+) -> dict:
     with web_context(request).session() as session:
         changed = update_user(
             session,
@@ -94,9 +116,42 @@ def update(request: Request, name: str, body: UserUpdate, who: Principal = requi
             password=body.password,
             version=body.version,
         )
-        return _out(changed)
+        return tagged(response, _out(changed))
+
+
+@router.patch("/users/{name}", response_model=UserOut)
+def patch(
+    request: Request,
+    name: str,
+    changes: UserPatch,
+    response: Response,
+    who: Principal = requires(ADMIN),
+    if_match: PatchHeaders = None,
+) -> dict:
+    """Change the role, the active flag or the password (a JSON merge patch)."""
+    with web_context(request).session() as session:
+        current = _out(get_user(session, name))
+        patched = apply_patch(UserState, current, changes, if_match, f"user '{name}'")
+        state = patched.record
+        changed = update_user(
+            session,
+            name,
+            who=who.name,
+            role=state.role if state.role != current["role"] else None,
+            active=state.active if state.active != current["active"] else None,
+            password=state.password,
+            version=patched.version,
+        )
+        return tagged(response, _out(changed))
 
 
 @router.delete("/users/{name}", status_code=204)
-def delete(request: Request, name: str, who: Principal = requires(ADMIN)) -> Response:
-    return deleted(request, lambda s: delete_user(s, name, who=who.name))
+def delete(
+    request: Request,
+    name: str,
+    who: Principal = requires(ADMIN),
+    expected: DeleteVersion = None,
+) -> Response:
+    """Remove the account at the version you read: ``?version=N`` or ``If-Match: "N"``."""
+    version = expected.required(f"user '{name}'")
+    return deleted(request, lambda s: delete_user(s, name, who=who.name, version=version))

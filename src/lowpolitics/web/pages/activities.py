@@ -7,14 +7,25 @@ from functools import partial
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from lowpolitics.analysis.options import GRACE_DAYS
+from lowpolitics.exchange.table_export import FORMATS, table_bytes
+from lowpolitics.framework.errors import InputError, NotFoundError
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.store.rows import activity_row
 from lowpolitics.web import crud
-from lowpolitics.web.activity_views import activity_json, activity_page
+from lowpolitics.web.activity_views import (
+    activity_json,
+    activity_page,
+    find_activities,
+    unknown_outcomes,
+)
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.forms import field_errors
+from lowpolitics.web.paging import Page, bounded
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,40 +53,67 @@ def activity_list(
     date_from: str = "",
     date_to: str = "",
     q: str = "",
-    sort: str = "date",
+    sort: str = "-date",
     page: int = 1,
     per_page: int = 50,
     who: Principal = requires(VIEWER),
 ) -> Response:
-    with web_context(request).session() as session:
-        chunk = activity_page(
-            session,
-            page,
-            per_page,
-            mechanism=mechanism,
-            status=status,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-        )
+    ctx = web_context(request)
+    filters = {
+        "mechanism": mechanism,
+        "status": status,
+        "region": region,
+        "date_from": date_from,
+        "date_to": date_to,
+        "q": q,
+    }
+    errors: dict[str, list[str]] = {}
+    with ctx.session() as session:
+        try:
+            chunk = activity_page(session, page, per_page, sort=sort, **filters)
+        except InputError as exc:  # a bad date or sort: said next to its field, nothing listed
+            errors = field_errors(exc, request)
+            chunk = Page([], 0, *bounded(1, per_page))
         context = {
             "page": chunk,
             "activities": [activity_json(a) for a in chunk.items],
-            "filters": {
-                "mechanism": mechanism,
-                "status": status,
-                "region": region,
-                "date_from": date_from,
-                "date_to": date_to,
-                "q": q,
-            },
+            "unknown_outcome": unknown_outcomes(chunk.items, ctx.codebook, ctx.today()),
+            "grace_days": GRACE_DAYS,
+            "filters": filters,
             "sort": sort,
             **_choices(request),
         }
-    template = crud.list_template(request, "activities/list.html.j2", "activities/_table.html.j2")
-    return render(request, template, context)
+    full, partial = "activities/list.html.j2", "activities/_table.html.j2"
+    return crud.render_list(request, full, partial, context, errors)
+
+
+@router.get("/activities.{fmt}")
+def export(
+    request: Request,
+    fmt: str,
+    mechanism: str = "",
+    status: str = "",
+    region: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    q: str = "",
+    sort: str = "-date",
+    who: Principal = requires(VIEWER),
+) -> Response:
+    """The list as filtered on the page — every matching row, not one page — in the
+    registry's columns (CSV or XLSX), so that it can be corrected and imported again; cells
+    that a spreadsheet would run as formulas are neutralised (exchange.table_export)."""
+    if fmt not in FORMATS:
+        raise NotFoundError(f"no export as '{fmt}': use activities.csv or activities.xlsx")
+    ctx = web_context(request)
+    filters = {"mechanism": mechanism, "status": status, "region": region, "q": q}
+    with ctx.session() as session:
+        found = find_activities(session, date_from=date_from, date_to=date_to, sort=sort, **filters)
+        rows = [activity_row(a) for a in found]
+    body = table_bytes(fmt, REGISTRY_COLUMNS, rows, sheet="activities")
+    name = f"activities-{ctx.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=FORMATS[fmt], headers=headers)
 
 
 def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
@@ -93,7 +131,9 @@ async def create(request: Request, who: Principal = requires(EDITOR)) -> Respons
     ctx = web_context(request)
 
     def save(session, values):
-        activity, _ = save_activity(session, ctx.codebook, ctx.gazetteer, values, who=who.name)
+        activity, _ = save_activity(
+            session, ctx.codebook, ctx.gazetteer, values, who=who.name, as_of=ctx.as_of
+        )
         return activity.key
 
     return await crud.create_from_form(
@@ -133,11 +173,20 @@ async def update(request: Request, key: str, who: Principal = requires(EDITOR)) 
         request,
         REGISTRY_COLUMNS,
         save=lambda s, values, version: save_activity(
-            s, ctx.codebook, ctx.gazetteer, values, who=who.name, key=key, version=version
+            s,
+            ctx.codebook,
+            ctx.gazetteer,
+            values,
+            who=who.name,
+            key=key,
+            version=version,
+            as_of=ctx.as_of,
         ),
         show_form=partial(_form, request, key=key),
         detail_url=f"/activities/{key}?saved=1",
         current_version=lambda s: get_activity(s, key).version,
+        stored=lambda s: activity_row(get_activity(s, key)),
+        history=lambda s, since, now: changes_since(s, "activity", key, since, now),
     )
 
 

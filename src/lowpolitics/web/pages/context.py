@@ -10,15 +10,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from lowpolitics.framework.errors import InputError
 from lowpolitics.framework.i18n import translator
 from lowpolitics.ingest.context import CONTEXT_COLUMNS, TENSION_PERIOD, context_kinds
+from lowpolitics.store.audit import changes_since
 from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.rows import context_row
 from lowpolitics.web import crud
 from lowpolitics.web.api.context import event_json, event_page, get_event
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
+from lowpolitics.web.forms import field_errors
 from lowpolitics.web.i18n import request_language
+from lowpolitics.web.paging import Page, bounded
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -59,38 +63,29 @@ def context_list(
     date_from: str = "",
     date_to: str = "",
     q: str = "",
-    sort: str = "date",
+    sort: str = "-date",
     page: int = 1,
     per_page: int = 50,
     who: Principal = requires(VIEWER),
 ) -> Response:
+    filters = {"kind": kind, "region": region, "date_from": date_from, "date_to": date_to, "q": q}
+    errors: dict[str, list[str]] = {}
     with web_context(request).session() as session:
-        chunk = event_page(
-            session,
-            page,
-            per_page,
-            kind=kind,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-        )
+        try:
+            chunk = event_page(session, page, per_page, sort=sort, **filters)
+        except InputError as exc:  # a bad date or sort: said next to its field, nothing listed
+            errors = field_errors(exc, request)
+            chunk = Page([], 0, *bounded(1, per_page))
         context = {
             "page": chunk,
             "events": [event_json(e) for e in chunk.items],
-            "filters": {
-                "kind": kind,
-                "region": region,
-                "date_from": date_from,
-                "date_to": date_to,
-                "q": q,
-            },
+            "filters": filters,
             "sort": sort,
             **_choices(request),
         }
-    template = crud.list_template(request, "context/list.html.j2", "context/_table.html.j2")
-    return render(request, template, context)
+    return crud.render_list(
+        request, "context/list.html.j2", "context/_table.html.j2", context, errors
+    )
 
 
 def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
@@ -165,6 +160,8 @@ async def update(request: Request, key: str, who: Principal = requires(EDITOR)) 
         show_form=partial(_form, request, key=key),
         detail_url=f"/context/{quote(key)}?saved=1",
         current_version=lambda s: get_event(s, key).version,
+        stored=lambda s: context_row(get_event(s, key)),
+        history=lambda s, since, now: changes_since(s, "context_event", key, since, now),
     )
 
 

@@ -295,6 +295,7 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
             ctx.gazetteer,
             fmt=record.fmt,
             ignore_extra=record.ignore_extra,
+            as_of=ctx.as_of,
         )
     except InputError as exc:  # the file cannot be read at all
         return {
@@ -349,6 +350,7 @@ def run_import(
         skip_invalid=skip_invalid,
         ignore_extra=record.ignore_extra,
         who=who.name,
+        as_of=ctx.as_of,
     )
 
 
