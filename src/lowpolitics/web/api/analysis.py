@@ -67,6 +67,9 @@ class AnalysisOut(BaseModel):
     network: Section = Field(..., description="ties between actors across the border")
     index: Section = Field(..., description="Cultural Diplomacy Index with its sensitivity")
     timeline: Section = Field(..., description="activities by mechanism per year and quarter")
+    discourse: Section = Field(
+        ..., description="how each side's outlets frame the other: shares, divergence, trend"
+    )
 
 
 class EvidenceOut(BaseModel):
