@@ -201,13 +201,16 @@ def test_every_text_in_the_pdf_charts_included_is_at_least_7_pt(bundled):
 def test_page_one_names_what_held_and_what_broke_under_every_definition(bundled):
     html, _pdf, document = bundled["en"]
     page_one = html.split("Key findings")[0]
-    held, broke = set(), set()
-    for period in document["held_broken"]["periods"]:
-        for cell in period["by_mechanism"].values():
-            held |= {n["id"] for n in cell["held"]}
-            broke |= {n["id"] for n in cell["disrupted"]}
-    assert held and broke
-    for i in sorted(held | broke)[:6] + sorted(broke):
+    from lowpolitics.report.held_broken_page import SHOWN_PER_CELL
+
+    shown: list[str] = []  # per mechanism, the first entries in period order are named
+    for code in {m for p in document["held_broken"]["periods"] for m in p["by_mechanism"]}:
+        cells = [p["by_mechanism"].get(code) or {} for p in document["held_broken"]["periods"]]
+        for key in ("held", "disrupted"):
+            entries = [n["id"] for cell in cells for n in cell.get(key, [])]
+            shown += entries[:SHOWN_PER_CELL]
+    assert shown
+    for i in shown:
         assert f'href="#{i}"' in page_one, i
     definitions = document["sensitivity"]["definitions"]
     table = page_one.split('<table class="defs">')[1].split("</table>")[0]

@@ -41,6 +41,8 @@ CHART_NAMES = {
     "reach",
     "continuity",
     "border_map",
+    "discourse_trend",
+    "discourse_divergence",
 }
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -60,11 +62,16 @@ def codebook():
 def bundled(tmp_path_factory, codebook):
     """The analyse_all document, dataset and map points of the bundled Kyrgyz–Tajik data."""
     state = build_demo(tmp_path_factory.mktemp("charts") / "demo", verbose=False)
+    from lowpolitics.analysis.discourse_units import load_units
+
     with session_scope(state.engine) as session:
         dataset = load_dataset(session)
         points = points_from_session(session)
+        units = load_units(session, codebook.frame_codes)
     state.close()
-    document = analyse_all(dataset, codebook, AnalysisOptions(as_of=date(2026, 11, 28)))
+    document = analyse_all(
+        dataset, codebook, AnalysisOptions(as_of=date(2026, 11, 28)), discourse_units=units
+    )
     return document, dataset, points
 
 

@@ -34,6 +34,16 @@ def period_middle(label: str) -> str:
     return date(int(label), 7, 1).isoformat()
 
 
+def side_name(code: str, lang: str) -> str:
+    """A side's country in the reader's language (the gazetteer's name), else its code."""
+    from lowpolitics.framework.gazetteer import load_gazetteer
+
+    for place in load_gazetteer().places:
+        if place.kind == "country" and place.country == code:
+            return place.label(lang)
+    return code
+
+
 def _periods(document: dict) -> list[dict]:
     return (document.get("timeline") or {}).get("periods") or []
 
@@ -45,6 +55,7 @@ def discourse_trend(
     section = document.get("discourse") or {}
     title = _("Securitizing texts about the other side, by country of outlet")
     pair = section.get("pair") or []
+    names = {code: side_name(code, lang) for code in pair}
     rows = []
     for cell in section.get("frames") or []:
         if cell["group"] not in pair:
@@ -56,20 +67,24 @@ def discourse_trend(
             {
                 "when": period_middle(cell["period"]),
                 "period": cell["period"],
-                "side": cell["group"],
+                "side": names[cell["group"]],
                 "share": share["value"],
                 "low": share["low"],
                 "high": share["high"],
                 "n": cell["n"],
                 "small": _("few texts") if cell["small"] else _("enough texts"),
+                "description": f"{names[cell['group']]}, {cell['period']}: "
+                f"{round(share['value'] * 100)} % (n = {cell['n']})",
             }
         )
     if not rows:
-        return empty_chart(title, _, _("No coded texts or documents about the other side"))
+        return empty_chart(
+            title, _, _("Nothing to show: no coded texts or documents about the other side")
+        )
     colour = alt.Color(
         "side:N",
         title=_("Country of outlet"),
-        scale=alt.Scale(domain=list(pair), range=list(SERIES_COLOURS[:2])),
+        scale=alt.Scale(domain=[names[c] for c in pair], range=list(SERIES_COLOURS[:2])),
         legend=alt.Legend(orient="bottom"),
     )
     base = alt.Chart(alt.Data(values=rows)).encode(
@@ -82,8 +97,8 @@ def discourse_trend(
         alt.Tooltip("share:Q", title=_("Securitizing share"), format=".0%"),
         alt.Tooltip("n:Q", title=_("Texts")),
     ]
-    bars = base.mark_rule().encode(y="low:Q", y2="high:Q")
-    line = base.mark_line(opacity=0.6).encode(
+    bars = base.mark_rule(aria=False).encode(y="low:Q", y2="high:Q")
+    line = base.mark_line(opacity=0.6, aria=False).encode(
         y=alt.Y(
             "share:Q",
             title=_("Securitizing share"),
@@ -95,6 +110,7 @@ def discourse_trend(
         y="share:Q",
         shape=alt.Shape("small:N", title=_("Sample"), legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
+        description="description:N",
     )
     layers = [
         layer for layer in (_periods_layer(_periods(document), _), bars, line, points) if layer
@@ -124,19 +140,22 @@ def discourse_divergence(
                 "high": jsd["high"],
                 "noise": cell["jsd_noise"],
                 "n": sum(cell["n"].values()),
+                "description": f"{cell['period']}: {jsd['value']:.3f} "
+                f"(n = {sum(cell['n'].values())})",
             }
         )
     if not rows:
-        return empty_chart(title, _, _("No period with texts from both sides"))
+        return empty_chart(title, _, _("Nothing to show: no period with texts from both sides"))
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("when:T", title=_("Period"), axis=alt.Axis(format="%Y", labelAngle=0))
     )
-    band = base.mark_area(opacity=0.25, color=SERIES_COLOURS[1]).encode(
+    band = base.mark_area(opacity=0.25, color=SERIES_COLOURS[1], aria=False).encode(
         y=alt.Y("low:Q", title=_("Divergence (bits)"), scale=alt.Scale(domain=[0, 1])),
         y2="high:Q",
     )
     line = base.mark_line(point=True, color=SERIES_COLOURS[2]).encode(
         y="jsd:Q",
+        description="description:N",
         tooltip=[
             alt.Tooltip("period:N", title=_("Period")),
             alt.Tooltip("jsd:Q", title=_("Divergence (bits)"), format=".3f"),
@@ -144,7 +163,9 @@ def discourse_divergence(
             alt.Tooltip("n:Q", title=_("Texts")),
         ],
     )
-    noise = base.mark_line(strokeDash=[4, 3], color=SERIES_COLOURS[0]).encode(y="noise:Q")
+    noise = base.mark_line(strokeDash=[4, 3], color=SERIES_COLOURS[0], aria=False).encode(
+        y="noise:Q"
+    )
     layers = [
         layer for layer in (_periods_layer(_periods(document), _), band, line, noise) if layer
     ]
