@@ -64,3 +64,29 @@ def test_merged_cells_are_filled_down_with_a_warning(tmp_path, codebook, gazette
     assert not parsed.errors and not parsed.rejected
     assert [r.mechanism for r in parsed.records] == ["societal"] * 3
     assert any("merged cells" in w for w in parsed.warnings)
+
+
+def test_encoding_named_by_the_user_overrides_detection(cli, tmp_path):
+    """Detection can guess wrong on a short file; --encoding says what it is, and a file that
+    is not in the named encoding is refused with the byte and line, nothing written."""
+    db = tmp_path / "e.db"
+    assert cli("--db", db, "init").code == 0
+    row = "name,country,type,notes\nОбщество Достук,KG,cso,\n"
+    source = tmp_path / "actors.csv"
+    source.write_bytes(row.encode("koi8_r"))
+    result = cli("--db", db, "import", "actors", source, "--encoding", "koi8-r")
+    assert result.code == 0, result
+    assert "read as koi8-r (as declared)" in " ".join((result.out + result.err).split())
+    from lowpolitics.store.db import make_engine, session_scope
+    from lowpolitics.store.models import Actor
+
+    engine = make_engine(f"sqlite:///{db}")
+    with session_scope(engine) as session:
+        assert session.query(Actor).filter_by(name="Общество Достук").count() == 1
+    engine.dispose()
+    wrong = tmp_path / "utf8.csv"
+    wrong.write_bytes("name,country,type,notes\nЁж ёлки,KG,cso,\n".encode())
+    refused = cli("--db", db, "import", "actors", wrong, "--encoding", "ascii")
+    assert refused.code == 2 and "as --encoding says" in refused.err and "line 2" in refused.err
+    unknown = cli("--db", db, "import", "actors", wrong, "--encoding", "martian")
+    assert unknown.code != 0 and "not an encoding Python knows" in unknown.err

@@ -74,6 +74,7 @@ def _run_import(
     all_warnings: bool,
     stems: Path | None = None,
     date_format: str | None = None,
+    encoding: str | None = None,
 ) -> None:
     from lowpolitics.store.importing import import_file
 
@@ -92,6 +93,7 @@ def _run_import(
             progress=start,
             stems=stems,
             date_format=date_format,
+            encoding=encoding,
         )
     _report(outcome, all_warnings)
 
@@ -101,6 +103,11 @@ SKIP = typer.Option(
 )
 EXTRA = typer.Option(False, "--ignore-extra", help="Ignore columns the format does not define.")
 WARNINGS = typer.Option(False, "--all-warnings", help="List every warning, not only the first.")
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    help="Read a CSV in this encoding instead of detecting it (utf-8, cp1251, koi8-r, utf-16)",
+)
 
 
 @import_app.command("registry")
@@ -110,9 +117,12 @@ def import_registry(
     skip_invalid: bool = SKIP,
     ignore_extra: bool = EXTRA,
     all_warnings: bool = WARNINGS,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import activities in the registry format (one row per activity)."""
-    _run_import(ctx, "registry", file, "own", skip_invalid, ignore_extra, all_warnings)
+    _run_import(
+        ctx, "registry", file, "own", skip_invalid, ignore_extra, all_warnings, encoding=encoding
+    )
 
 
 @import_app.command("context")
@@ -129,6 +139,7 @@ def import_context(
     skip_invalid: bool = SKIP,
     ignore_extra: bool = EXTRA,
     all_warnings: bool = WARNINGS,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import security, political and economic events, or declared tension periods."""
     from lowpolitics.ingest.event_dates import check_date_format
@@ -139,7 +150,15 @@ def import_context(
     if date_format is not None:
         check_date_format(date_format)  # refused before the file is read
     _run_import(
-        ctx, "context", file, fmt, skip_invalid, ignore_extra, all_warnings, date_format=date_format
+        ctx,
+        "context",
+        file,
+        fmt,
+        skip_invalid,
+        ignore_extra,
+        all_warnings,
+        date_format=date_format,
+        encoding=encoding,
     )
 
 
@@ -150,9 +169,12 @@ def import_actors(
     skip_invalid: bool = SKIP,
     ignore_extra: bool = EXTRA,
     all_warnings: bool = WARNINGS,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import actor descriptions (name, country, type, notes)."""
-    _run_import(ctx, "actors", file, "own", skip_invalid, ignore_extra, all_warnings)
+    _run_import(
+        ctx, "actors", file, "own", skip_invalid, ignore_extra, all_warnings, encoding=encoding
+    )
 
 
 @import_app.command("frameworks")

@@ -29,13 +29,19 @@ def import_documents_command(
         "--meta",
         help="CSV with columns file,title,date,outlet,country,genre,url,language",
     ),
+    encoding: str | None = typer.Option(
+        None,
+        "--encoding",
+        help="Read text files and the metadata CSV in this encoding instead of detecting it",
+    ),
 ) -> None:
     """Import documents into the corpus; identical texts are stored once."""
+    from lowpolitics.ingest.tables import declared_encoding
     from lowpolitics.store.documents import import_documents
 
     state: State = ctx.obj
     progress, start = progress_factory("importing documents")
-    with progress:
+    with progress, declared_encoding(encoding):
         report = import_documents(state.engine, paths, meta_csv=meta, progress=start)
     console, errors = out(), err()
     for item in report.duplicates:

@@ -35,6 +35,7 @@ def parse_actors(
     table = read_table(path, json_key="actors")
     name = table.path.name
     parsed: Parsed[ActorRecord] = Parsed(table.path, table.header)
+    parsed.warnings.extend(table.notes)  # how the file was read (encoding, merged cells)
     parsed.errors = check_header(
         name, table.header, ACTOR_COLUMNS, ACTOR_REQUIRED, ignore_extra=ignore_extra
     )

@@ -98,6 +98,7 @@ def parse_outlets(path: Path | str, codebook: Codebook) -> Parsed[OutletRecord]:
     table = read_table(path, json_key="outlets")
     name = table.path.name
     parsed: Parsed[OutletRecord] = Parsed(table.path, table.header)
+    parsed.warnings.extend(table.notes)  # how the file was read (encoding, merged cells)
     parsed.errors = check_header(name, table.header, OUTLET_COLUMNS, OUTLET_REQUIRED)
     if parsed.errors:
         return parsed
@@ -174,6 +175,7 @@ def parse_coded_texts(
     table = read_table(path, json_key="coded_texts")
     name = table.path.name
     parsed: Parsed[CodedTextRecord] = Parsed(table.path, table.header)
+    parsed.warnings.extend(table.notes)  # how the file was read (encoding, merged cells)
     parsed.errors = check_header(name, table.header, CODED_COLUMNS, CODED_REQUIRED)
     if parsed.errors:
         return parsed

@@ -11,11 +11,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lowpolitics.framework.cells import restore
-from lowpolitics.framework.errors import CellError, InputError
+from lowpolitics.framework.errors import CellError, ConfigError, InputError
 from lowpolitics.ingest.archives import is_zip, single_member
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".json")
@@ -69,10 +71,48 @@ def _fail(name: str, expected: str, line: int | None = None) -> InputError:
 _CANDIDATES = ["utf_16", "cp1251", "koi8_r"]
 
 
+# The encoding a user named (``--encoding``), for the files read while it is set: detection
+# guesses, and a user who knows better must be able to say so. A context variable, so that the
+# web app's concurrent requests and the CLI need not thread it through every parser.
+_DECLARED: ContextVar[str | None] = ContextVar("lowpolitics_declared_encoding", default=None)
+
+
+def check_encoding(name: str) -> str:
+    """``name`` as Python knows it (cp1251, koi8-r, utf-16 …), or a ConfigError naming it."""
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ConfigError(
+            f"--encoding '{name}': not an encoding Python knows (try utf-8, cp1251, koi8-r, utf-16)"
+        ) from None
+
+
+@contextmanager
+def declared_encoding(name: str | None) -> Iterator[None]:
+    """Read the files opened inside this block in ``name`` instead of detecting it."""
+    token = _DECLARED.set(check_encoding(name) if name else None)
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
 def decode_text(raw: bytes, path: Path | str) -> tuple[str, str]:
-    """The file's text and the encoding it was read in: UTF-8 (with or without BOM) when it is
-    valid, a UTF-16 BOM, else the likeliest of Windows-1251 and KOI8-R (charset-normalizer).
-    Refused with a message when none fits."""
+    """The file's text and the encoding it was read in: the one the user declared
+    (``declared_encoding``), else UTF-8 (with or without BOM) when it is valid, a UTF-16 BOM,
+    else the likeliest of Windows-1251 and KOI8-R (charset-normalizer). Refused with a message
+    when none fits."""
+    declared = _DECLARED.get()
+    if declared:
+        try:
+            return raw.decode(declared).lstrip("\ufeff"), f"{declared} (as declared)"
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise _fail(
+                _name(path), f"text in {declared}, as --encoding says (byte {exc.start})", line
+            ) from exc
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16").lstrip("\ufeff"), "utf-16"
     try:

@@ -24,6 +24,7 @@ from lowpolitics.ingest.feeds import FEEDS
 from lowpolitics.ingest.frameworks import parse_frameworks
 from lowpolitics.ingest.registry import parse_registry
 from lowpolitics.ingest.results import Parsed
+from lowpolitics.ingest.tables import declared_encoding
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.discourse_loader import load_coded_texts, load_outlets
 from lowpolitics.store.frameworks import load_frameworks
@@ -98,6 +99,7 @@ def import_file(
     stems: Path | str | None = None,
     date_format: str | None = None,
     as_of: date | None = None,
+    encoding: str | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
 
@@ -112,17 +114,18 @@ def import_file(
     countries = _outlet_countries(engine) if kind == "coded-texts" else None
     if date_format and kind != "context":
         raise ConfigError("--date-format applies to context files only")
-    parsed = parse_file(
-        kind,
-        path,
-        codebook,
-        gazetteer,
-        fmt=fmt,
-        ignore_extra=ignore_extra,
-        outlet_countries=countries,
-        date_format=date_format,
-        as_of=as_of,
-    )
+    with declared_encoding(encoding):  # the user's word over detection, when given
+        parsed = parse_file(
+            kind,
+            path,
+            codebook,
+            gazetteer,
+            fmt=fmt,
+            ignore_extra=ignore_extra,
+            outlet_countries=countries,
+            date_format=date_format,
+            as_of=as_of,
+        )
     if parsed.errors:
         raise InputError(parsed.errors)
     if stems is not None:
