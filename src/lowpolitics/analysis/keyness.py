@@ -1,14 +1,16 @@
 """Keyness: the words (stems) that mark one body of texts against another.
 
 Two comparisons the discursive mechanism asks for: each side's discourse about the other
-against the other side's, and the texts inside tension periods (all together and each period
-with enough texts) against the calm baseline (texts outside every period and its 90-day
-margins). For every stem: Dunning's log-likelihood G² (is the difference more than chance?)
-and the log ratio (log₂ of the ratio of relative frequencies, ½ added to a zero count: how big
-is it?). A stem is key when it is over-used in the target, occurs at least ``min_freq`` times
-there and G² ≥ ``g2_min`` (10.83 ≈ p < 0.001, strict because thousands of stems are tested).
-Stop words per language (``framework/data/stopwords.yaml``) and stems under three letters are
-left out. Each key stem names the texts it occurs in, so a reader can go to them.
+against the other side's — within one language, where both sides have at least ``min_texts``
+texts in it (across languages every stem differs) — and the texts inside tension periods (all
+together and each period with enough texts) against the calm baseline (texts outside every
+period and its 90-day margins). For every stem: Dunning's log-likelihood G² (is the difference
+more than chance?) and the log ratio (log₂ of the ratio of relative frequencies, ½ added to a
+zero count: how big is it?). A stem is key when it is over-used in the target, occurs at least
+``min_freq`` times there and G² ≥ ``g2_min`` (10.83 ≈ p < 0.001, strict because thousands of
+stems are tested). Stop words per language (``framework/data/stopwords.yaml``, month and day
+names included) and stems under three letters are left out. Each key stem names the texts it
+occurs in, so a reader can go to them.
 """
 
 from __future__ import annotations
@@ -159,11 +161,25 @@ def keyness_tables(
 ) -> KeynessResult:
     result = KeynessResult(g2_min, min_freq)
     first, second = the_pair()
-    sides = {s: [u for u in units if u.side == s] for s in (first, second)}
-    if sides[first] and sides[second]:
+    # side against side within one language: across languages every stem would be "key" only
+    # because Kyrgyz outlets write Kyrgyz and Tajik outlets Tajik
+    languages = sorted({u.language for u in units if u.language})
+    for lang in languages:
+        sides = {
+            s: [u for u in units if u.side == s and u.language == lang] for s in (first, second)
+        }
+        if min(len(sides[first]), len(sides[second])) < min_texts:
+            continue
         for a, b in ((first, second), (second, first)):
             result.tables.append(
-                compare(a, sides[a], b, sides[b], g2_min=g2_min, min_freq=min_freq)
+                compare(
+                    f"{a} ({lang})",
+                    sides[a],
+                    f"{b} ({lang})",
+                    sides[b],
+                    g2_min=g2_min,
+                    min_freq=min_freq,
+                )
             )
     calm = [u for u in units if not any(_inside(u, p, CALM_MARGIN_DAYS) for p in periods)]
     tense = [u for u in units if any(_inside(u, p) for p in periods)]
