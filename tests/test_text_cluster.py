@@ -21,6 +21,7 @@ from lowpolitics.framework.codebook import load_codebook  # noqa: E402
 from lowpolitics.framework.errors import ClusterError, ConfigError, InputError  # noqa: E402
 from lowpolitics.text.cluster import (  # noqa: E402
     PLUGIN_PREFIX,
+    ClassifierPlugin,
     ClassifierRecipe,
     classify_on_cluster,
     cluster_client,
@@ -153,6 +154,17 @@ def test_a_dead_worker_is_a_cluster_error_naming_the_lost_texts(monkeypatch):
             for rows in classify_on_cluster(client, fast_recipe(), texts, 3, in_flight=1):
                 got += [row["id"] for row in rows]
         assert got == [t.id for t in texts[:6]]
+
+
+def test_workers_with_another_version_refuse_before_any_text_is_sent(client, monkeypatch):
+    import lowpolitics.text.cluster as cluster_module
+
+    monkeypatch.setattr(  # as if the client had another release than the workers
+        cluster_module, "ClassifierPlugin", lambda recipe: ClassifierPlugin(recipe, "0.0.0")
+    )
+    with pytest.raises(ClusterError, match="could not build the classifier .*the client 0.0.0"):
+        next(classify_on_cluster(client, fast_recipe(), corpus_texts(2), 2))
+    assert list(client.run(lambda dask_worker: classifiers(dask_worker)).values()) == [[], []]
 
 
 def test_cluster_addresses_are_checked():

@@ -159,14 +159,16 @@ class ClassifierPlugin(WorkerPlugin):
         self.__init__(state["recipe"], state["version"])
 
     def setup(self, worker) -> None:
-        if self.version != __version__:
-            raise RuntimeError(
-                f"worker {worker.address} has lowpolitics {__version__}, the client "
-                f"{self.version}: install the same version on every worker"
-            )
         self.get()
 
     def get(self) -> Classifier:
+        # checked for every batch, not only in setup: a worker joining during the run only
+        # logs a failed setup, and batches would still be sent to it
+        if self.version != __version__:
+            raise RuntimeError(
+                f"this worker has lowpolitics {__version__}, the client {self.version}: "
+                "install the same version on every worker"
+            )
         with self.lock:
             if self.classifier is None:
                 self.classifier = self.recipe.build()
@@ -200,6 +202,8 @@ def install(client: Client, recipe: ClassifierRecipe) -> str:
     try:
         client.register_plugin(ClassifierPlugin(recipe), name=name)
     except Exception as exc:  # whatever a worker raised while unpickling or building
+        with suppress(Exception):  # else workers joining later would still receive it
+            client.unregister_worker_plugin(name)
         raise ClusterError(
             f"the workers could not build the classifier ({type(exc).__name__}: {exc}); "
             f"every worker needs lowpolitics {__version__} installed"
