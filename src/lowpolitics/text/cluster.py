@@ -91,16 +91,20 @@ def cluster_client(
     connect_timeout = CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
     wait = WORKERS_TIMEOUT if wait is None else wait
     if target.local:
-        # one thread a process: classifying is pure Python, threads would only share the GIL
-        with (
-            LocalCluster(
+        try:  # one thread a process: classifying is pure Python, threads would share the GIL
+            cluster = LocalCluster(
                 n_workers=target.workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        except Exception as exc:
+            raise ClusterError(
+                f"--cluster {spec}: the worker processes did not start ({type(exc).__name__}: "
+                f"{exc}); a script of your own must start them under "
+                "'if __name__ == \"__main__\":'"
+            ) from exc
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
