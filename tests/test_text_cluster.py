@@ -15,6 +15,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+import dask  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
 from lowpolitics.framework.codebook import load_codebook  # noqa: E402
@@ -94,6 +95,12 @@ def test_cluster_gives_the_lines_of_one_process_in_order_with_one_classifier_per
     ]
     # the run's end frees the classifier on every worker
     assert list(client.run(lambda dask_worker: classifiers(dask_worker)).values()) == [[], []]
+
+
+def test_local_workers_run_without_the_profiler():
+    with cluster_client("local:1") as client:
+        enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert list(enabled.values()) == [False]
 
 
 def test_full_classifier_on_the_cluster_equals_one_process(client):
