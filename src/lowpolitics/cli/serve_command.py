@@ -13,6 +13,8 @@ from lowpolitics.framework.errors import ConfigError
 from lowpolitics.store.accounts import list_users
 from lowpolitics.store.db import session_scope
 
+GRACEFUL_SECONDS = 10
+
 
 def check_port_free(host: str, port: int) -> None:
     """Say so plainly when another program holds the port (uvicorn would only log it)."""
@@ -34,19 +36,28 @@ def serve_app(
     work_dir: Path | None = None,
     secure_cookies: bool = False,
     forwarded_allow_ips: str | None = None,
+    workers: int = 1,
 ) -> None:
+    """Serve until Ctrl+C or SIGTERM (uvicorn stops cleanly on either, exit code 0).
+
+    With ``workers`` > 1, uvicorn starts that many processes on one listening socket, each
+    building the app through :func:`lowpolitics.web.app.factory` from environment variables
+    set here; this process only checks the database first and then supervises them."""
     import uvicorn
 
     check_port_free(host, port)
-    from lowpolitics.web import create_app
+    if workers > 1:
+        app = _prepare_workers(state, work_dir, secure_cookies)
+    else:
+        from lowpolitics.web import create_app
 
-    app = create_app(
-        state.engine,
-        state.codebook,
-        state.gazetteer,
-        work_dir=work_dir,
-        secure_cookies=secure_cookies,
-    )
+        app = create_app(
+            state.engine,
+            state.codebook,
+            state.gazetteer,
+            work_dir=work_dir,
+            secure_cookies=secure_cookies,
+        )
     with session_scope(state.engine) as session:
         nobody = not list_users(session)
     if nobody:
@@ -55,18 +66,52 @@ def serve_app(
             "create one with: lowpolitics users add NAME --role admin",
             highlight=False,
         )
-    out().print(f"serving on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
+    shown = f" with {workers} worker processes" if workers > 1 else ""
+    out().print(f"serving on http://{host}:{port}/{shown}  (Ctrl+C stops)", highlight=False)
+    if workers > 1:
+        state.engine.dispose()  # the workers open their own connections
     # X-Forwarded-For names the client only when a proxy we know put it there: without
     # --forwarded-allow-ips the header is ignored (uvicorn would trust it from 127.0.0.1,
     # so anyone on the machine could pick the address that login throttling sees)
     uvicorn.run(
         app,
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         log_level="warning",
         proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or "",
+        # on SIGTERM, requests still running (a brief being built) get this long to finish
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
+
+
+def _prepare_workers(state: State, work_dir: Path | None, secure_cookies: bool) -> str:
+    """Check the database once here, create what the app creates at start (so that the
+    workers do not race to insert it), and pass the options on through the environment.
+    Every worker must share one work folder: an upload previewed by one is imported by
+    another."""
+    import os
+    import tempfile
+
+    from lowpolitics.store.corpus import framework_codes
+    from lowpolitics.store.db import require_schema
+    from lowpolitics.web import app as web_app
+
+    require_schema(state.engine)
+    with session_scope(state.engine) as session:
+        framework_codes(session, state.codebook)
+    folder = work_dir or Path(tempfile.mkdtemp(prefix="lowpolitics-web-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[web_app.ENV_DB] = state.url
+    os.environ[web_app.ENV_WORK_DIR] = str(folder.resolve())
+    os.environ[web_app.ENV_SECURE_COOKIES] = "1" if secure_cookies else ""
+    if state.codebook_file:
+        os.environ[web_app.ENV_CODEBOOK] = str(Path(state.codebook_file).resolve())
+    else:
+        os.environ.pop(web_app.ENV_CODEBOOK, None)
+    return "lowpolitics.web.app:factory"
 
 
 def serve_command(
@@ -84,6 +129,13 @@ def serve_command(
         "--forwarded-allow-ips",
         help="addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated)",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        envvar="LOWPOLITICS_WEB_WORKERS",
+        help="server processes (uvicorn workers); each keeps its own analysis cache",
+    ),
 ) -> None:
     """Serve the dashboard, pages and API (create users first: lowpolitics users add)."""
     serve_app(
@@ -93,4 +145,5 @@ def serve_command(
         work_dir=work_dir,
         secure_cookies=secure_cookies,
         forwarded_allow_ips=forwarded_allow_ips,
+        workers=workers,
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from lowpolitics.cli.output import out, print_json, print_table, progress_factory
 from lowpolitics.cli.state import State
-from lowpolitics.framework.errors import ConfigError
+from lowpolitics.framework.errors import ClusterError, ConfigError
 from lowpolitics.text.gold import GoldText, read_jsonl
 from lowpolitics.text.model import fingerprint, load_model
 
@@ -35,7 +36,9 @@ def _classify(texts: list, fast: bool, model_file: Path | None, codebook) -> lis
 def classify_command(
     ctx: typer.Context,
     in_file: Path = typer.Option(..., "--in", help="JSON lines: {id, text[, lang, date]}"),
-    out_file: Path = typer.Option(..., "--out", help="JSON lines with the decisions"),
+    out_file: Path = typer.Option(
+        ..., "--out", help="JSON lines with the decisions (FILE.parquet: a Parquet file)"
+    ),
     fast: bool = typer.Option(False, "--fast", help="lexicon only (no embeddings, no model)"),
     model: Path | None = typer.Option(None, "--model", help="a model file from 'train'"),
     status_threshold: float | None = typer.Option(
@@ -45,30 +48,73 @@ def classify_command(
     jobs: int = typer.Option(
         1, "--jobs", "-j", min=1, envvar="LOWPOLITICS_JOBS", help="processes classifying at once"
     ),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        envvar="LOWPOLITICS_CLUSTER",
+        help="classify on Dask: local:N starts N worker processes; tcp://HOST:PORT uses a "
+        "running scheduler (see docs/cluster.md)",
+    ),
 ) -> None:
     """Language, mechanism, frame, status, date and places of each text, with the evidence.
 
     Streams: reads a batch, writes its lines, goes on — memory stays flat and an interrupted
     run keeps every line written so far. With --jobs N, N processes classify batches at once;
-    the output is the same, in the same order."""
+    with --cluster, the workers of a Dask cluster do. Either way the output is the same, in
+    the same order."""
     from lowpolitics.text.gold import iter_inputs
     from lowpolitics.text.options import TextOptions
-    from lowpolitics.text.parallel import classify_batches
-    from lowpolitics.text.pipeline import Classifier, TextInput
+    from lowpolitics.text.pipeline import TextInput
+    from lowpolitics.text.results import result_writer
 
+    if cluster and jobs > 1:
+        raise ConfigError(
+            "--cluster and --jobs both given: the cluster's workers are the processes; drop "
+            "--jobs (or unset LOWPOLITICS_JOBS)"
+        )
     options = TextOptions.from_env(status_threshold=status_threshold, batch=batch)
-    classifier = Classifier(
-        None if fast else load_model(model), fast=fast, codebook=ctx.obj.codebook, options=options
-    )
-    count = 0
+    loaded = None if fast else load_model(model)
     inputs = (TextInput(*row) for row in iter_inputs(in_file))
-    with out_file.open("w", encoding="utf-8") as handle:
-        for rows in classify_batches(classifier, inputs, options.batch, jobs):
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            handle.flush()
-            count += len(rows)
+    count = 0
+    # the cluster is reached before the output is opened: a wrong address leaves it untouched
+    with (
+        _batches(ctx, inputs, loaded, fast, options, jobs, cluster) as batches,
+        result_writer(out_file) as writer,
+    ):
+        try:
+            for rows in batches:
+                writer.write(rows)
+                count += len(rows)
+        except ClusterError as exc:
+            raise ClusterError(
+                f"{exc}. The {count} results before them are written to {out_file} and kept"
+            ) from exc
     out().print(f"classified {count} texts → {out_file}", highlight=False)
+
+
+@contextmanager
+def _batches(ctx, inputs, model, fast, options, jobs, cluster) -> Iterator[Iterator[list[dict]]]:
+    """Batches of results, in input order, from one process, forked ones or a cluster."""
+    if cluster:
+        from lowpolitics.text.cluster import (  # dask: only when a cluster is asked for
+            ClassifierRecipe,
+            classify_on_cluster,
+            cluster_client,
+        )
+
+        recipe = ClassifierRecipe(model, fast, ctx.obj.codebook, options)
+        with cluster_client(cluster) as client:
+            batches = classify_on_cluster(client, recipe, inputs, options.batch)
+            try:
+                yield batches
+            finally:
+                batches.close()  # cancels what is still out before the client goes
+        return
+    from lowpolitics.text.parallel import classify_batches
+    from lowpolitics.text.pipeline import Classifier
+
+    classifier = Classifier(model, fast=fast, codebook=ctx.obj.codebook, options=options)
+    yield classify_batches(classifier, inputs, options.batch, jobs)
 
 
 def _gold(ctx: typer.Context, files: list[Path], require: bool) -> list[GoldText]:

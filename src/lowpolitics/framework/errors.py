@@ -38,6 +38,14 @@ class AuditBrokenError(LowpoliticsError):
     http_status = 409
 
 
+class ClusterError(LowpoliticsError):
+    """A compute cluster (Dask) cannot take the work or lost it: no workers, a worker died,
+    a worker cannot build what it was sent. Not the user's data, but something they can fix
+    on their machines, so it is reported as a message, not a traceback."""
+
+    http_status = 503
+
+
 class NotFoundError(LowpoliticsError):
     """A record the user named does not exist."""
 

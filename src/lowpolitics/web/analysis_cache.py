@@ -18,6 +18,12 @@ Charts are rendered to SVG with vl-convert exactly as the brief renders them
 (``report.charts.to_svg``). Briefs are built with ``report.build.brief_from_store`` into a
 folder under ``ctx.work_dir`` named after the generation and language, written to a temporary
 folder first and renamed into place, so a half-written file is never served.
+
+The memo lives in one process's memory. ``lowpolitics serve --workers N`` runs N processes:
+each computes a state's analyses once, on the first request it gets for that state (N times
+the work of one process, then answers from memory). Brief folders are on disk in the work
+folder all the processes share, so a brief is built once whichever process is asked first,
+and the others read it (see ``_build_brief``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +58,7 @@ from lowpolitics.web.context import WebContext
 T = TypeVar("T")
 CACHE_KEY = "lowpolitics.web.analysis_cache"
 DEFAULT_HORIZON = 180
+ABANDONED_BUILD_SECONDS = 3600  # a brief builds in seconds: an older scratch folder is debris
 # the sections of the ``analyse all`` document, in the order the pages list them
 SECTIONS = (
     "meta",
@@ -335,24 +343,38 @@ def _folder_name(gen: int, lang: str, ctx: WebContext) -> str:
     return f"g{gen}-{date.today().isoformat()}-{lang}-cb{ctx.codebook.version}"
 
 
+def _read_brief(folder: Path, gen: int, lang: str) -> Brief | None:
+    """Both files of a built brief, or None when the folder is not (or no longer) there."""
+    try:
+        return Brief(
+            (folder / "brief.html").read_bytes(), (folder / "brief.pdf").read_bytes(), gen, lang
+        )
+    except FileNotFoundError:  # not built yet, or swept by a process that saw a newer state
+        return None
+
+
 def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
+    """Build the brief once per state and language, also across server processes: a folder
+    is complete before it is renamed into place and never written after, so whoever finds it
+    reads a whole brief; whoever builds one serves its own files, even when another process
+    finished the same brief first (its rename then fails and is dropped) or sweeps it away
+    at once as stale."""
     from lowpolitics.report.build import brief_from_store  # weasyprint: loaded on first brief
 
     root = brief_folder(ctx)
     root.mkdir(parents=True, exist_ok=True)
     final = root / _folder_name(gen, lang, ctx)
-    if not (final / "brief.pdf").is_file():  # a folder from an earlier run of the app is kept
+    brief = _read_brief(final, gen, lang)  # a folder from an earlier run or another process
+    if brief is None:
         scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
         try:
             brief_from_store(ctx.engine, ctx.codebook, scratch, lang=lang)
-            # another process may have finished the same brief first: then use theirs
-            with contextlib.suppress(OSError):
+            brief = _read_brief(scratch, gen, lang)
+            assert brief is not None, "brief_from_store wrote no brief.html or brief.pdf"
+            with contextlib.suppress(OSError):  # another process placed the same brief first
                 scratch.rename(final)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    brief = Brief(
-        (final / "brief.html").read_bytes(), (final / "brief.pdf").read_bytes(), gen, lang
-    )
     for old in root.glob("g*"):  # briefs of older states or days are never asked for again
         number, _, rest = old.name[1:].partition("-")
         if not (old.is_dir() and number.isascii() and number.isdigit()) or old == final:
@@ -361,6 +383,10 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
         superseded = int(number) == gen and rest[11:].startswith(f"{lang}-cb")  # another day
         if stale or superseded:
             shutil.rmtree(old, ignore_errors=True)
+    for left in root.glob(".building-*"):  # of a process killed while building
+        with contextlib.suppress(OSError):
+            if time.time() - left.stat().st_mtime > ABANDONED_BUILD_SECONDS:
+                shutil.rmtree(left, ignore_errors=True)
     return brief
 
 

@@ -181,3 +181,42 @@ def create_app(
         return response
 
     return app
+
+
+# Read by :func:`factory`; ``lowpolitics serve --workers N`` sets them for its worker processes.
+ENV_DB = "LOWPOLITICS_DB"  # the database URL, as everywhere
+ENV_CODEBOOK = "LOWPOLITICS_CODEBOOK"  # a YAML file that extends the bundled codebook
+ENV_WORK_DIR = "LOWPOLITICS_WEB_WORK_DIR"  # uploads awaiting confirmation, built briefs
+ENV_SECURE_COOKIES = "LOWPOLITICS_WEB_SECURE_COOKIES"  # "1": cookies marked Secure
+
+
+def factory() -> FastAPI:
+    """The app as uvicorn's worker processes build it: ``uvicorn --factory
+    lowpolitics.web.app:factory --workers N``. Each process calls it once, so everything comes
+    from the environment (names above), not from arguments.
+
+    The work folder must be one folder for all of them — an upload previewed by one process
+    is imported by whichever process takes the next request — so without
+    ``LOWPOLITICS_WEB_WORK_DIR`` each process gets a private one and a warning says that only
+    one process can then be run."""
+    import logging
+    import os
+
+    from lowpolitics.framework.codebook import load_codebook
+    from lowpolitics.framework.gazetteer import load_gazetteer
+    from lowpolitics.store.db import make_engine
+
+    folder = os.environ.get(ENV_WORK_DIR)
+    if not folder:
+        logging.getLogger("uvicorn.error").warning(
+            "%s is not set: this process keeps uploads and briefs in a folder of its own, so "
+            "run one process only (or set it to a folder all of them share)",
+            ENV_WORK_DIR,
+        )
+    return create_app(
+        make_engine(os.environ.get(ENV_DB)),
+        load_codebook(os.environ.get(ENV_CODEBOOK) or None),
+        load_gazetteer(),
+        work_dir=Path(folder) if folder else None,
+        secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") in ("1", "true", "yes"),
+    )
