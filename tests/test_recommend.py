@@ -425,11 +425,17 @@ def test_a_commitment_still_due_is_not_idle():
 
 @pytest.mark.parametrize(
     "ci, state",
-    [([0.05, 0.25], "fired"), ([0.15, 0.35], "thin"), ([0.3, 0.5], "silent")],
+    [
+        ([0.05, 0.25], "fired"),
+        ([0.15, 0.35], "thin"),
+        ([0.25, 0.45], "thin"),
+        ([0.3, 0.5], "silent"),
+    ],
 )
 def test_a_rule_fires_only_when_the_whole_interval_is_beyond_its_threshold(ci, state):
-    """Benchmark 0.287: an interval below it fires, one across it is thin, one above it is
-    silent even though the lower bound is below (the value decides whether to look at all)."""
+    """Benchmark 0.287: an interval below it fires, one across it is thin whichever side the
+    value is on (a value above the benchmark whose interval reaches below it has not ruled the
+    problem out), one wholly above it is silent."""
     value = (ci[0] + ci[1]) / 2
     border = {"share": value, "ci": ci, "n": 60, "ids": ["a1"]}
     result = {
@@ -440,6 +446,10 @@ def test_a_rule_fires_only_when_the_whole_interval_is_beyond_its_threshold(ci, s
     assert rule["state"] == state
     if state == "thin":
         assert "straddles the threshold" in rule["reason"]
+        assert rule["undecided"] is True
+        assert "the data do not decide" in to_markdown(
+            {"recommendations": [rule], "counts": {}, "language": "en"}
+        )
 
 
 def test_every_bundled_rule_states_its_benchmark_and_prescription():

@@ -42,7 +42,12 @@ def to_markdown(result: dict) -> str:
     if quiet:
         lines += ["## " + _("Rules that could not be judged"), ""]
         for rule in quiet:
-            why = _("too few cases") if rule["state"] == "thin" else _("no data")
+            if rule["state"] == "no_data":
+                why = _("no data")
+            elif rule.get("undecided"):
+                why = _("the data do not decide")
+            else:
+                why = _("too few cases")
             lines.append(f"- `{rule['id']}` — {why}: {rule['reason']}")
         lines.append("")
     return "\n".join(lines)

@@ -7,10 +7,11 @@ figures of one ``analyse all`` document and ends in one of four states:
 - ``fired`` — the condition holds for the figures' values *and* for every bound of their
   intervals (the whole interval lies beyond the threshold), and every figure rests on enough
   cases;
-- ``silent`` — the condition does not hold on the figures' values;
+- ``silent`` — the condition does not hold on the figures' values nor on any bound of their
+  intervals: the figures rule the problem out;
 - ``thin`` — a figure rests on fewer cases than the rule requires, or the condition holds on
-  the values but not on every bound (the interval straddles the threshold): the rule does not
-  speak, and says why;
+  the values but not on every bound, or fails on the values but holds on some bound (either
+  way the interval straddles the threshold): the rule does not speak, and says why;
 - ``no_data`` — a figure the rule needs is not available (an analysis not run, or empty), or the
   rule ``needs`` an analysis that does not exist yet (it says which).
 
@@ -281,7 +282,7 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
             for n, minimum in rule.requires.items()
             if n in figures and figures[n].n is not None and figures[n].n < minimum
         ]
-        state, reason = "silent", None
+        state, reason, undecided = "silent", None, False
         if rule.needs:
             state, reason = (
                 "no_data",
@@ -308,6 +309,7 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                 state, reason = "no_data", _("no value for: {names}").format(names=exc.name)
             else:
                 if straddling:
+                    undecided = True
                     reason = "; ".join(
                         _("the interval of {figure} ({shown}) straddles the threshold").format(
                             figure=_label(ruleset, f.name, lang), shown=format_figure(f, lang)
@@ -322,6 +324,8 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
                 "priority": rule.priority,
                 "state": state,
                 "reason": reason,
+                # thin because an interval straddles the threshold, not for want of cases
+                "undecided": undecided,
                 "condition": rule.when,
                 "finding": _render(text.finding, figures, lang) if state == "fired" else None,
                 "recommendation": text.recommendation,
@@ -359,16 +363,18 @@ def evaluate_rules(document: dict, ruleset: RuleSet | None = None, lang: str = "
 def _judge(when: str, figures: dict[str, Figure], lookup) -> tuple[str, list[Figure]]:
     """``fired`` when the condition holds on the values and at every corner of the figures'
     intervals, ``thin`` (with the figures whose intervals straddle) when it holds on the values
-    only, else ``silent``. Only figures named bare are bent to their bounds: a condition that
-    names ``x.low`` has already said which bound it means."""
+    only or on some corner only, else ``silent``. Only figures named bare are bent to their
+    bounds: a condition that names ``x.low`` has already said which bound it means."""
     tree = parse(when)
-    if not evaluate(tree, lookup):
-        return "silent", []
     bare = [
         figures[n]
         for n in dict.fromkeys(names(tree))
         if n in figures and figures[n].low is not None and figures[n].high is not None
     ]
+    if not evaluate(tree, lookup):
+        # silent only when no corner of the intervals makes the condition hold: a value
+        # below the threshold whose interval reaches beyond it has not ruled the problem out
+        return _judge_unmet(tree, bare, lookup)
     straddling = []
     for corner in itertools.product(*[(f.low, f.high) for f in bare]):
         bent = {f.name: value for f, value in zip(bare, corner, strict=True)}
@@ -387,6 +393,26 @@ def _judge(when: str, figures: dict[str, Figure], lookup) -> tuple[str, list[Fig
         )
     ]
     return "thin", crossing or straddling
+
+
+def _judge_unmet(tree, bare: list[Figure], lookup) -> tuple[str, list[Figure]]:
+    """``silent`` when the condition fails at every corner of the intervals too, else ``thin``
+    naming the figures whose own interval reaches across the threshold."""
+    for corner in itertools.product(*[(f.low, f.high) for f in bare]):
+        bent = {f.name: value for f, value in zip(bare, corner, strict=True)}
+        if evaluate(tree, lambda name, bent=bent: bent.get(name, lookup(name))):
+            break
+    else:
+        return "silent", []
+    crossing = [
+        f
+        for f in bare
+        if any(
+            evaluate(tree, lambda name, f=f, v=v: v if name == f.name else lookup(name))
+            for v in (f.low, f.high)
+        )
+    ]
+    return "thin", crossing or bare
 
 
 def _label(ruleset: RuleSet, name: str, lang: str) -> str:

@@ -281,8 +281,8 @@ def caveats(document: dict, recommendations: dict, lang: str, _: Translate) -> l
         notes.append(
             _(
                 "{thin} recommendation rules could not speak because their figures "
-                "rest on too few cases, and {none} because the data they need are not "
-                "recorded yet."
+                "rest on too few cases or their intervals reach both sides of the "
+                "threshold, and {none} because the data they need are not recorded yet."
             ).format(thin=counts.get("thin", 0), none=counts.get("no_data", 0))
         )
     cox = (document.get("survival") or {}).get("cox")

@@ -95,6 +95,7 @@ class RecommendationOut(BaseModel):
     priority: int
     state: Literal["fired", "thin", "no_data", "silent"]
     reason: str | None
+    undecided: bool = False  # thin because an interval straddles, not for want of cases
     condition: str
     finding: str | None
     recommendation: str
@@ -107,8 +108,9 @@ class RecommendationOut(BaseModel):
 
 class RecommendationsOut(BaseModel):
     """Every rule's state: ``fired`` (speaks: the whole interval is beyond the threshold),
-    ``silent`` (condition false), ``thin`` (too few cases, or an interval straddling the
-    threshold) or ``no_data`` (a figure it needs is missing), with its benchmark."""
+    ``silent`` (condition false on the values and on every bound), ``thin`` (too few cases,
+    or an interval straddling the threshold — then ``undecided``) or ``no_data`` (a figure it
+    needs is missing), with its benchmark."""
 
     language: str
     rules_version: str
