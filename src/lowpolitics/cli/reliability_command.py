@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from lowpolitics.cli.index_agreement_output import show_index_agreement
 from lowpolitics.cli.output import err, out, print_json, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ConfigError
@@ -25,8 +26,14 @@ def _number(value: float | None) -> str:
 
 def reliability_command(
     ctx: typer.Context,
-    coders: str = typer.Option(
-        ..., "--coders", help="two or more coders: A,B[,C] or A,auto:lexicon"
+    coders: str | None = typer.Option(
+        None, "--coders", help="two or more coders: A,B[,C] or A,auto:lexicon"
+    ),
+    index_check: str | None = typer.Option(
+        None,
+        "--index-check",
+        help="a second coder's frames for a sample of the coded index (CSV), or 'bundled': "
+        "frame agreement with the index in the database",
     ),
     codes: str | None = typer.Option(None, "--codes", help="codes to compare (default: all used)"),
     documents: str | None = typer.Option(
@@ -35,12 +42,20 @@ def reliability_command(
     unit: str = typer.Option("segment", "--unit", help="segment (sentences) | character"),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
 ) -> None:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha, overall and per code."""
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha, overall and per code — or,
+    with --index-check, of a second coder's frames against the coded index."""
     from lowpolitics.analysis.reliability import UNITS, reliability
 
     state: State = ctx.obj
     if fmt not in ("table", "json"):
         raise ConfigError(f"--format '{fmt}': use table or json")
+    if index_check is not None:
+        if coders is not None:
+            raise ConfigError("--index-check compares two codings of the index: leave out --coders")
+        show_index_agreement(state, index_check, fmt)
+        return
+    if coders is None:
+        raise ConfigError("--coders A,B: the coders to compare (or --index-check FILE)")
     if unit not in UNITS:
         raise ConfigError(f"--unit '{unit}': use one of {', '.join(UNITS)}")
     names = _split(coders) or []
