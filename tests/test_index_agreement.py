@@ -140,3 +140,22 @@ def test_a_bad_second_coding_is_named_by_line_and_field(index_in_store, db_url, 
 def test_coders_or_index_check_is_required(index_in_store, db_url, cli):
     result = cli("--db", db_url, "reliability")
     assert result.code == 2 and "--coders" in result.err
+
+
+def test_the_bundled_second_coding_gives_the_figures_the_protocol_states(demo_db, cli):
+    """The agreement the protocol and docs print is what the shipped files give."""
+    result = cli(
+        "--db", f"sqlite:///{demo_db}", "reliability", "--index-check", "bundled", "-f", "json"
+    )
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert (doc["n_sample"], doc["n_paired"], doc["n_unreadable"], doc["n_unknown"]) == (
+        70,
+        58,
+        12,
+        0,
+    )
+    assert round(doc["percent_agreement"], 3) == 0.862
+    assert round(doc["krippendorff_alpha"], 3) == 0.759
+    low, high = doc["alpha_ci"]
+    assert (round(low, 2), round(high, 2)) == (0.58, 0.91)
