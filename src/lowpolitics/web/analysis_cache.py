@@ -20,10 +20,10 @@ folder under ``ctx.work_dir`` named after the generation and language, written t
 folder first and renamed into place, so a half-written file is never served.
 
 The memo lives in one process's memory. ``lowpolitics serve --workers N`` runs N processes:
-each computes a state's analyses once, on the first request it gets for that state (N times
-the work of one process, then answers from memory). Brief folders are on disk in the work
-folder all the processes share, so a brief is built once whichever process is asked first,
-and the others read it (see ``_build_brief``).
+the analysis of a state is computed by the first of them to be asked and written to the work
+folder (``web.shared_results``); the others read it from there, once, then answer from
+memory. Brief folders are on disk in the work folder all the processes share, so a brief is
+built once whichever process is asked first, and the others read it (see ``_build_brief``).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
 from lowpolitics.store.audit import generation
 from lowpolitics.store.queries import compute_stats
 from lowpolitics.web.context import WebContext
+from lowpolitics.web.shared_results import shared_result
 
 T = TypeVar("T")
 CACHE_KEY = "lowpolitics.web.analysis_cache"
@@ -244,7 +245,15 @@ def analysis(ctx: WebContext, chosen: Selection | None = None, gen: int | None =
         keys = frozenset(a.key for a in dataset.activities)
         return Analysis(document, dataset, gen, keys)
 
-    return memo(ctx).get(gen, ("analysis", chosen.key), compute)
+    def shared() -> Analysis:  # one process computes, the others read its file
+        key = ("analysis", ctx.codebook.version, chosen.key)
+        return shared_result(shared_folder(ctx), gen, key, compute)
+
+    return memo(ctx).get(gen, ("analysis", chosen.key), shared)
+
+
+def shared_folder(ctx: WebContext) -> Path:
+    return ctx.work_dir / "analyses"
 
 
 def stats(ctx: WebContext, gen: int | None = None) -> dict:
