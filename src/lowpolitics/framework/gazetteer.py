@@ -91,11 +91,8 @@ class Gazetteer:
         prefixes: set[tuple[str, int, str]] = set()
         for index, place in enumerate(places):
             for name in place.all_names:
-                words = _WORD.findall(name)
-                for start in range(len(words)):
-                    key = fold(" ".join(words[start:]))
-                    if key:
-                        prefixes.add((key, index, name))
+                for key in name_keys(name):
+                    prefixes.add((key, index, name))
         self._prefixes = sorted(prefixes)
 
     def __len__(self) -> int:
@@ -176,6 +173,14 @@ class Gazetteer:
             for p in self.places
             if p.kind == "region" and (country is None or p.country == country.upper())
         ]
+
+
+def name_keys(name: str) -> list[str]:
+    """The folded keys a prefix search matches ``name`` by: the whole name and the name from
+    each later word on, so that "вилояти Суғд" is found by "Сугд"."""
+    words = _WORD.findall(name)
+    keys = (fold(" ".join(words[start:])) for start in range(len(words)))
+    return [key for key in keys if key]
 
 
 def _parse(text: str) -> list[Place]:

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import or_, select
 
 from lowpolitics.framework.folding import fold
+from lowpolitics.framework.gazetteer import name_keys
 from lowpolitics.framework.i18n import translator
 from lowpolitics.store.models import Actor
 from lowpolitics.web.auth import VIEWER, Principal, requires
@@ -94,7 +95,7 @@ def regions(
     known = ctx.gazetteer.regions(country or None)
     if known:
         for place in known:
-            names = [fold(n) for n in place.all_names]
+            names = [k for n in place.all_names for k in name_keys(n)]
             if (
                 not key
                 or (place.region or "").startswith(code)
@@ -127,7 +128,11 @@ def places(
     for place, matched in ctx.gazetteer.search(q, _limit(request, limit), country or None):
         shown = place.label(lang)
         region = ctx.regions.get(place.region or "")
-        where = f"{region.label(lang)}, {place.country}" if region else place.country
+        parent = ctx.gazetteer.by_id.get(place.parent or "")
+        # the district tells apart two villages of one name in one region
+        within = [parent.label(lang)] if parent and parent.kind == "district" else []
+        within += [region.label(lang)] if region else []
+        where = ", ".join([*within, place.country])
         label = f"{shown} — {kinds.get(place.kind, place.kind)}, {where}"
         if matched != shown and fold(matched) != fold(shown):
             label += f" · {matched}"
