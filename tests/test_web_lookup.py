@@ -120,3 +120,47 @@ def test_the_activity_form_marks_its_searchable_fields(web):
         in page
     )
     assert page.count('data-lookup="/lookup/countries"') == 2
+
+
+def test_the_import_page_offers_empty_templates_to_fill_in(web):
+    import io
+
+    from openpyxl import load_workbook
+
+    from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+
+    editor = web.client("editor")
+    page = editor.get("/import").text
+    assert 'href="/import/templates/registry.csv"' in page
+    csv_text = editor.get("/import/templates/registry.csv").content.decode("utf-8-sig")
+    assert csv_text.strip() == ",".join(REGISTRY_COLUMNS)
+    response = editor.get("/import/templates/actors.xlsx")
+    assert "attachment" in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["name", "country", "type", "notes"]
+    assert sheet.max_row == 1
+    assert editor.get("/import/templates/secrets.csv").status_code == 404
+    assert web.client("viewer").get("/import/templates/registry.csv").status_code == 403
+
+
+def test_the_dashboard_and_the_list_flag_planned_activities_past_their_date(
+    web, codebook, gazetteer
+):
+    from lowpolitics.store.editing import save_activity
+
+    with session_scope(web.engine) as session:
+        for key, date, status in (
+            ("old-plan", "2020-03-01", "planned"),
+            ("held-one", "2020-04", "held"),
+        ):
+            row = {"id": key, "date": date, "title": key, "mechanism": "societal", "status": status}
+            save_activity(session, codebook, gazetteer, row, who="test")
+    client = web.client("viewer")
+    dashboard = client.get("/").text
+    assert 'id="unknown-outcomes"' in dashboard
+    latest = dashboard.split('id="latest"')[1].split("</table>")[0]
+    rows = latest.split("<tr>")
+    flagged = [r for r in rows if "Outcome unknown" in r]
+    assert len(flagged) == 1 and "old-plan" in flagged[0]
+    listing = client.get("/activities").text
+    assert listing.count('class="badge unknown"') == 1
