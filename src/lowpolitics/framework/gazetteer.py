@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from lowpolitics.framework.folding import fold
@@ -86,14 +86,17 @@ class Gazetteer:
             if place.kind == "region" and place.region:
                 self._by_key[fold(place.region)].append(place)
 
-        # every name, and every name from each of its later words on ("вилояти Боткон" is
-        # found by "Бот"), folded and sorted: a prefix search is a bisection, not a scan
+    @cached_property
+    def _prefixes(self) -> list[tuple[str, int, str]]:
+        """Every name, and every name from each of its later words on ("вилояти Боткон" is
+        found by "Бот"), folded and sorted: a prefix search is a bisection, not a scan.
+        Built on the first search, so that commands that never search do not pay for it."""
         prefixes: set[tuple[str, int, str]] = set()
-        for index, place in enumerate(places):
+        for index, place in enumerate(self.places):
             for name in place.all_names:
                 for key in name_keys(name):
                     prefixes.add((key, index, name))
-        self._prefixes = sorted(prefixes)
+        return sorted(prefixes)
 
     def __len__(self) -> int:
         return len(self.places)
