@@ -96,7 +96,7 @@ def test_dashboard_counts_equal_compute_stats_and_chart_is_inline(demo):
     assert f'id="n-sources">{EN.number(stats.sources)}<' in text
     chart = re.search(r'<figure class="chart"><svg[^>]*>.*?</svg>', text, re.S)
     assert chart and "<img" not in text  # the timeline is drawn inline, not linked
-    latest = re.search(r'<table id="latest">(.*?)</table>', text, re.S).group(1)
+    latest = re.search(r'<table id="latest"[^>]*>(.*?)</table>', text, re.S).group(1)
     links = re.findall(r'href="/activities/([^"]+)"', latest)
     assert len(links) == 10
     first = re.search(r"<tbody>\s*<tr>(.*?)</tr>", latest, re.S).group(1)
@@ -244,7 +244,7 @@ def test_dashboard_on_small_data(web):
     assert 'id="n-activities">3<' in page.text
     assert '<figure class="chart"><svg' in page.text
     assert "Camp &lt;2&gt;" in page.text and "Camp <2>" not in page.text
-    latest = re.search(r'<table id="latest">(.*?)</table>', page.text, re.S).group(1)
+    latest = re.search(r'<table id="latest"[^>]*>(.*?)</table>', page.text, re.S).group(1)
     assert re.findall(r'href="/activities/([^"]+)"', latest) == ["d-2", "d-1", "d-0"]
     stats = web.client().get("/api/v1/stats", headers=web.bearer("viewer")).json()
     assert stats["activities"] == 3 and stats["activities_with_source"] == 3

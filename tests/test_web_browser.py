@@ -436,3 +436,131 @@ def test_the_discourse_page_draws_the_trend_per_side_with_periods_shaded(browser
     page.wait_for_url("**/analysis/discourse/kwic**")
     assert page.locator("#kwic-coded tbody tr").count() >= 1
     context.close()
+
+
+def test_the_place_field_offers_gazetteer_places_in_any_script(page, live_server):
+    """Typing part of a name in Cyrillic offers the gazetteer's Isfara; the keyboard picks it
+    and the saved activity is linked to the city."""
+    _log_in(page)
+    page.goto("/activities/new")
+    place = page.get_by_role("combobox", name="Place", exact=True)
+    place.press_sequentially("Исфа", delay=30)
+    listbox = page.locator("#f-place-list")
+    option = listbox.get_by_role("option").filter(has_text="Isfara — city")
+    option.wait_for()
+    assert place.get_attribute("aria-expanded") == "true"
+    chosen = page.locator("#f-place-list [aria-selected=true]").filter(has_text="Isfara — city")
+    for _ in range(10):
+        place.press("ArrowDown")
+        if chosen.count():
+            break
+    place.press("Enter")
+    assert place.input_value() == "Исфара"
+    assert listbox.is_hidden()
+    # regions are narrowed to the host country typed above them
+    page.get_by_role("combobox", name="Host country").fill("KG")
+    region = page.get_by_role("combobox", name="Region", exact=True)
+    region.press_sequentially("b", delay=30)
+    page.locator("#f-region-list [role=option]").first.wait_for()
+    offered = page.locator("#f-region-list [role=option]").all_inner_texts()
+    assert offered and all("(KG-" in text for text in offered)
+    region.press("Escape")
+    region.fill("")
+    page.get_by_role("combobox", name="Host country").fill("TJ")
+    page.get_by_role("textbox", name="Title", exact=True).fill("Poetry evening in Isfara")
+    page.get_by_role("textbox", name="Date", exact=True).fill("2024-03-08")
+    page.get_by_role("combobox", name="Mechanism", exact=True).select_option("societal")
+    page.get_by_role("combobox", name="Status", exact=True).select_option("held")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/activities/*?saved=1")
+    assert "Исфара" in page.locator("dl.facts").inner_text()
+    key = page.url.split("/activities/")[1].split("?")[0]
+    from lowpolitics.store.queries import get_activity
+
+    with session_scope(live_server["engine"]) as session:
+        assert get_activity(session, key).place_id == "tj_isfara"
+
+
+def test_the_actor_field_completes_the_last_name_and_still_takes_a_new_one(page, live_server):
+    from lowpolitics.store.models import Actor
+
+    with session_scope(live_server["engine"]) as session:
+        session.add(Actor(name="Isfara Youth Theatre", country_code="TJ"))
+    _log_in(page)
+    page.goto("/activities/new")
+    actors = page.get_by_role("combobox", name="Actors", exact=True)
+    actors.fill("New choir [KG]; ")
+    actors.press_sequentially("youth th", delay=30)
+    page.locator("#f-actors-list").get_by_role("option").first.click()
+    assert actors.input_value() == "New choir [KG]; Isfara Youth Theatre [TJ]"
+
+
+PHONE_PAGES = (
+    "/",
+    "/activities",
+    "/context",
+    "/actors",
+    "/initiatives",
+    "/instruments",
+    "/bodies",
+    "/documents",
+    "/places",
+)
+
+
+def test_on_a_390_px_phone_no_list_page_scrolls_sideways(browser, demo_server):
+    """Over the bundled data (long titles, many columns): each list is one card per row,
+    labelled from its column, and the page is no wider than the phone."""
+    context = browser.new_context(
+        base_url=demo_server, locale="en-GB", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    _log_in(page, "viewer")
+    too_wide = {}
+    for path in PHONE_PAGES:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    page.goto("/activities")
+    first = page.locator("#results tbody tr").first
+    assert first.locator("td[data-label='Title']").count() == 1
+    # a card: the cells stack, so the status sits below the title, not beside it
+    title = first.locator("td[data-label='Title']").bounding_box()
+    status = first.locator("td[data-label='Status']").bounding_box()
+    assert status["y"] > title["y"]
+    context.close()
+    assert too_wide == {}, too_wide
+
+
+def test_the_map_zooms_pans_and_shows_the_ferghana_valley(browser, demo_server):
+    context = browser.new_context(base_url=demo_server, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _log_in(page, "viewer")
+    page.goto("/places")
+    figure = page.locator("#places-map")
+    view = figure.locator("g.map-view")
+    view.wait_for(state="attached")
+    assert figure.get_attribute("data-scale") == "1.000"
+    box = figure.locator("svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.45)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function("document.querySelector('#places-map').dataset.scale > 1.5")
+    zoomed = view.get_attribute("transform")
+    assert "scale(" in zoomed
+    # a drag moves the map
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55, steps=5)
+    page.mouse.up()
+    assert view.get_attribute("transform") != zoomed
+    page.get_by_role("button", name="Whole map").click()
+    assert figure.get_attribute("data-scale") == "1.000"
+    page.get_by_role("button", name="Ferghana valley").click()
+    assert float(figure.get_attribute("data-scale")) > 2
+    page.get_by_role("button", name="Zoom out").click()
+    page.get_by_role("button", name="Zoom in").click()
+    assert float(figure.get_attribute("data-scale")) > 2
+    context.close()
+    assert errors == []

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from lowpolitics.framework.folding import fold
 
 _KIND_RANK = {"country": 0, "region": 1, "district": 2, "city": 3, "town": 4, "enclave": 5}
+_WORD = re.compile(r"\w+")
 
 GAZETTEER_COLUMNS = (
     "id",
@@ -83,8 +86,52 @@ class Gazetteer:
             if place.kind == "region" and place.region:
                 self._by_key[fold(place.region)].append(place)
 
+    @cached_property
+    def _prefixes(self) -> list[tuple[str, int, str]]:
+        """Every name, and every name from each of its later words on ("вилояти Боткон" is
+        found by "Бот"), folded and sorted: a prefix search is a bisection, not a scan.
+        Built on the first search, so that commands that never search do not pay for it."""
+        prefixes: set[tuple[str, int, str]] = set()
+        for index, place in enumerate(self.places):
+            for name in place.all_names:
+                for key in name_keys(name):
+                    prefixes.add((key, index, name))
+        return sorted(prefixes)
+
     def __len__(self) -> int:
         return len(self.places)
+
+    def search(self, text: str, limit: int, country: str | None = None) -> list[tuple[Place, str]]:
+        """Up to ``limit`` places with a name (or a later word of one) beginning with
+        ``text`` in any language or spelling, each with the name that matched; broader kinds
+        first. The work is bounded by the matches read, not by the size of the gazetteer,
+        except that names of places outside ``country`` are read past."""
+        key = fold(text)
+        if not key or limit <= 0:
+            return []
+        wanted = country.upper() if country else None
+        found: dict[int, str] = {}
+        at = bisect_left(self._prefixes, (key,))
+        while at < len(self._prefixes) and len(found) < limit:
+            folded, index, name = self._prefixes[at]
+            if not folded.startswith(key):
+                break
+            if index not in found and (wanted is None or self.places[index].country == wanted):
+                found[index] = name
+            at += 1
+        ranked = sorted(found, key=lambda i: (_KIND_RANK.get(self.places[i].kind, 9), i))
+        return [(self.places[i], found[i]) for i in ranked]
+
+    def name_for(self, place: Place, lang: str = "en") -> str:
+        """A name of ``place`` that the lookup resolves back to it — English if that is
+        unambiguous, else the reader's language, the other languages, then the variants —
+        so that a form given this name links the place meant (the city of Isfara, not the
+        district of the same English name)."""
+        order = [place.names.get(lang_) for lang_ in ("en", lang, "ru", "ky", "tg")]
+        for name in [*order, *place.variants]:
+            if name and self.best(self.lookup(name)) is place:
+                return name
+        return place.name
 
     def lookup(self, name: str, country: str | None = None) -> list[Place]:
         """All places called ``name`` (any language or spelling), optionally in ``country``."""
@@ -129,6 +176,14 @@ class Gazetteer:
             for p in self.places
             if p.kind == "region" and (country is None or p.country == country.upper())
         ]
+
+
+def name_keys(name: str) -> list[str]:
+    """The folded keys a prefix search matches ``name`` by: the whole name and the name from
+    each later word on, so that "вилояти Суғд" is found by "Сугд"."""
+    words = _WORD.findall(name)
+    keys = (fold(" ".join(words[start:])) for start in range(len(words)))
+    return [key for key in keys if key]
 
 
 def _parse(text: str) -> list[Place]:

@@ -227,18 +227,25 @@ def unknown_outcomes(
     """Keys of the activities whose outcome is unknown — planned, and past their date by more
     than the grace period — as the resilience analyses count them (``analysis.units``), so
     the list flags exactly the rows the rates set apart."""
-    disrupted = codebook.disrupted_statuses
-    found = set()
-    for a in activities:
-        view = ActivityView(
+    views = [
+        ActivityView(
             key=a.key,
             date=PartialDate.from_parts(a.date_start, a.date_precision),
             mechanism=a.mechanism,
             status=a.status,
         )
-        if outcome(view, disrupted, as_of, grace_days) == UNKNOWN:
-            found.add(a.key)
-    return found
+        for a in activities
+    ]
+    return unknown_outcome_keys(views, codebook, as_of, grace_days)
+
+
+def unknown_outcome_keys(
+    views: Iterable[ActivityView], codebook: Codebook, as_of: date, grace_days: int = GRACE_DAYS
+) -> set[str]:
+    """:func:`unknown_outcomes` for rows already read as the analyses read them (the
+    dashboard's)."""
+    disrupted = codebook.disrupted_statuses
+    return {v.key for v in views if outcome(v, disrupted, as_of, grace_days) == UNKNOWN}
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:

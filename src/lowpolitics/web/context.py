@@ -31,6 +31,14 @@ WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 _OPEN: ContextVar[int] = ContextVar("open_sessions", default=0)
 
 
+@dataclass(frozen=True)
+class LookupOptions:
+    """How many suggestions a searchable form field is offered, by default and at most."""
+
+    limit: int = 10
+    max_limit: int = 50
+
+
 @dataclass
 class WebContext:
     engine: Engine
@@ -40,6 +48,7 @@ class WebContext:
     secure_cookies: bool = False
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
     as_of: date | None = None  # the day taken as today (tests); None: the real today
+    lookup: LookupOptions = field(default_factory=LookupOptions)
 
     def today(self) -> date:
         return self.as_of or date.today()

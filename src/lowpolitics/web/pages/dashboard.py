@@ -7,14 +7,18 @@ Everything shown comes from the cached analysis run (``web.analysis_cache``) and
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from lowpolitics.analysis.options import GRACE_DAYS
 from lowpolitics.framework.i18n import pick, translator
 from lowpolitics.report.findings import caveats
 from lowpolitics.store.models import Activity
 from lowpolitics.web import analysis_cache as cache
+from lowpolitics.web.activity_views import unknown_outcome_keys
 from lowpolitics.web.auth import VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.i18n import request_language
@@ -67,6 +71,11 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
         :LATEST
     ]
     titles = _titles(ctx, [a.key for a in latest], lang)
+    # planned and past their date by more than the grace period: flagged, and counted with a
+    # link to the planned activities dated before the cut-off
+    today = ctx.today()
+    unknown = unknown_outcome_keys(result.dataset.activities, ctx.codebook, today)
+    cutoff = today - timedelta(days=GRACE_DAYS)
     return render(
         request,
         "dashboard.html.j2",
@@ -81,6 +90,9 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
             "at_risk": result.document["at_risk"],
             "keys": result.activity_keys,
             "latest": latest,
+            "unknown_outcome": unknown,
+            "unknown_cutoff": cutoff.isoformat(),
+            "grace_days": GRACE_DAYS,
             "titles": titles,
             "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, None, gen),
             "recs": recs,

@@ -44,6 +44,7 @@ from lowpolitics.web.api.places import find_places, place_json, place_kinds
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.i18n import request_language
+from lowpolitics.web.map_zoom import Box, corner_layer, take_corners
 from lowpolitics.web.pages.context import kind_labels
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
@@ -158,6 +159,7 @@ def places_chart(
                 description="description:N",
             )
         )
+    layers.append(corner_layer())
     note = _("{shown} places on the map; {missing} without coordinates left out").format(
         shown=len(rows), missing=missing
     )
@@ -177,8 +179,9 @@ def places_chart(
 
 def places_map_svg(
     request: Request, places: list[Place], use: dict[str, PlaceUse], lang: str
-) -> str:
-    """The map as inline SVG, from the cache when the same places and counts were drawn."""
+) -> tuple[str, Box | None]:
+    """The map as inline SVG, from the cache when the same places and counts were drawn,
+    with where the Ferghana valley lies on it (for the zoom control)."""
     ctx = web_context(request)
     _ = translator(lang)
     rows, missing = _map_rows(places, use, lang, _)
@@ -193,10 +196,11 @@ def places_map_svg(
     svg = svg.replace(f'xlink:href="{LINK_BASE}', 'xlink:href="/').replace(
         f'href="{LINK_BASE}', 'href="/'
     )
-    cache[digest] = svg
+    drawn = take_corners(svg)
+    cache[digest] = drawn
     while len(cache) > MAP_CACHE_SIZE:
         cache.popitem(last=False)
-    return svg
+    return drawn
 
 
 def kind_names(lang: str) -> dict[str, str]:
@@ -254,11 +258,13 @@ def place_list(
             {**place_json(p, use.get(p.id, empty), ctx.gazetteer), "label": place_label(p, lang)}
             for p in chunk.items
         ]
-        svg = places_map_svg(request, rows, use, lang)
+        svg, ferghana = places_map_svg(request, rows, use, lang)
         context = {
             "page": chunk,
             "places": items,
             "map_svg": svg,
+            "map_size": (MAP_WIDTH, MAP_HEIGHT),
+            "ferghana": ferghana.attribute() if ferghana else "",
             "filters": {
                 "country": country,
                 "region": region,
