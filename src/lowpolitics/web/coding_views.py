@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.analysis.options import SMALL_N
@@ -30,6 +30,7 @@ FRAMEWORK_SECTIONS = ("mechanisms", "context_kinds", "frames")
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#666666")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 SHOWN_DISAGREEMENTS = 50
+STRIPE = 3  # px, the height of one code's stripe under the text
 
 
 def code_colour(name: str, colour: str | None) -> str:
@@ -119,17 +120,23 @@ class CodingView:
 
 
 def coding_views(
-    session: Session, codebook: Codebook, document: Document, lang: str
+    session: Session,
+    codebook: Codebook,
+    document: Document,
+    lang: str,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[CodingView]:
-    """The document's codings in text order, with code labels, colours and memos."""
-    rows = list(
-        session.execute(
-            select(Coding, Code)
-            .join(Code, Code.id == Coding.code_id)
-            .where(Coding.document_id == document.id)
-            .order_by(Coding.start, Coding.end, Coding.id)
-        )
+    """The document's codings in text order, with code labels, colours and memos; only
+    those matching ``visible`` when given (blind coding: ``store.blind.visible_clause``)."""
+    query = (
+        select(Coding, Code)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Coding.document_id == document.id)
+        .order_by(Coding.start, Coding.end, Coding.id)
     )
+    if visible is not None:
+        query = query.where(visible)
+    rows = list(session.execute(query))
     ids = [coding.id for coding, _ in rows]
     versions = coding_versions(session, ids)
     memos: dict[int, list[str]] = {}
@@ -193,18 +200,39 @@ class Piece:
         return bool(self.covers) and all(c.automatic for c in self.covers)
 
     @property
+    def stripes(self) -> list[tuple[str, str, bool]]:
+        """One stripe per code covering the piece: (colour, label, dashed), innermost first;
+        dashed when only programs gave that code here."""
+        found: dict[str, tuple[str, str, bool]] = {}
+        for c in self.covers:
+            colour, label, dashed = found.get(c.code, (c.colour, c.label, True))
+            found[c.code] = (colour, label, dashed and c.automatic)
+        return list(found.values())
+
+    @property
     def style(self) -> str:
-        """The first colour underlines; each further one adds a line beneath (box-shadow)."""
-        colours = list(dict.fromkeys(c.colour for c in self.covers))
-        if not colours:
+        """The stripes stacked under the text, one band of STRIPE px per code (background
+        layers: an inline element cannot hold block children, and its text must stay whole
+        for the browser's offsets)."""
+        stripes = self.stripes
+        if not stripes:
             return ""
-        shadows = [f"0 {3 * k}px 0 {colour}" for k, colour in enumerate(colours[1:], start=1)]
-        style = f"--code: {colours[0]}"
-        if shadows:
-            style += "; box-shadow: " + ", ".join(shadows)
+        layers = []
+        for k, (colour, _, dashed) in enumerate(stripes):
+            image = (
+                f"repeating-linear-gradient(90deg, {colour} 0 5px, transparent 5px 8px)"
+                if dashed
+                else f"linear-gradient({colour}, {colour})"
+            )
+            layers.append(f"{image} 0 calc(100% - {STRIPE * k}px) / 100% {STRIPE}px no-repeat")
+        style = f"background: {', '.join(layers)}; padding-bottom: {STRIPE * len(stripes)}px"
         if self.focus:
             style += "; outline: 2px solid #0b5fa5"
         return style
+
+    @property
+    def colours(self) -> str:
+        return " ".join(colour for colour, _, _ in self.stripes)
 
     @property
     def title(self) -> str:
