@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lowpolitics.framework.codebook import load_codebook
 from lowpolitics.store.accounts import add_user, issue_token
+from lowpolitics.store.corpus import add_coding, framework_codes, get_document
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.models import AuditEntry
 from lowpolitics.web.coding_views import CodingView, split_pieces
@@ -174,6 +176,21 @@ def test_editors_and_admins_see_everything_and_reopen(web):
     assert _code(web, doc_id, b, "Исфара").status_code == 201
 
 
+def test_a_programs_codings_show_once_the_coder_is_done(web):
+    doc_id = _document(web)
+    b = _coder_b(web)
+    _blind(web)
+    with session_scope(web.engine) as session:
+        document = get_document(session, doc_id)
+        code = framework_codes(session, load_codebook())["institutional"]
+        start = TEXT.index(A_SPAN)
+        add_coding(session, document, code, start, start + len(A_SPAN), "auto:test", confidence=0.9)
+    _code(web, doc_id, b, B_SPAN)
+    assert _seen(web, doc_id, b)["document"] == {B_SPAN}
+    web.client().post(f"/api/v1/documents/{doc_id}/codings/done", headers=b)
+    assert _seen(web, doc_id, b)["document"] == {A_SPAN, B_SPAN}  # a program has no "done"
+
+
 def test_the_forms_mark_done_and_switch_blind_coding(web):
     doc_id = _document(web)
     editor = web.client("editor")
@@ -221,7 +238,7 @@ def _view(coding_id, code, colour, start, end, automatic=False) -> CodingView:
     )
 
 
-def test_overlapping_codes_stack_one_stripe_each():
+def test_overlapping_codes_stack_one_stripe_each_at_a_lane_kept_along_the_text():
     text = "abcdefghij"
     views = [
         _view(1, "societal", "#E69F00", 0, 6),
@@ -231,13 +248,21 @@ def test_overlapping_codes_stack_one_stripe_each():
     pieces = split_pieces(text, views)
     assert "".join(p.text for p in pieces) == text
     overlap = next(p for p in pieces if p.start == 3)
-    assert [colour for colour, _, _ in overlap.stripes] == ["#E69F00", "#0072B2"]
+    assert overlap.stripes == [
+        ("#E69F00", "societal", False, 0),
+        ("#0072B2", "institutional", False, 1),
+    ]
     assert overlap.colours == "#E69F00 #0072B2"
     assert overlap.style.count("linear-gradient") == 2
     assert "0 calc(100% - 0px) / 100% 3px" in overlap.style
     assert "0 calc(100% - 3px) / 100% 3px" in overlap.style
     assert "padding-bottom: 6px" in overlap.style
     inner = next(p for p in pieces if p.start == 4)
-    assert len(inner.stripes) == 2 and not any(dashed for _, _, dashed in inner.stripes)
+    assert [stripe[3] for stripe in inner.stripes] == [0, 1]
+    assert not any(stripe[2] for stripe in inner.stripes)  # a person gave that code too
+    # past the first coding, the second keeps its lane (a gap below, not a jump)
+    tail = pieces[-1]
+    assert tail.stripes == [("#0072B2", "institutional", False, 1)]
+    assert "padding-bottom: 6px" in tail.style
     machine = split_pieces(text, [_view(4, "frames", "#F0E442", 0, 2, automatic=True)])[0]
     assert machine.stripes[0][2] is True and "repeating-linear-gradient" in machine.style
