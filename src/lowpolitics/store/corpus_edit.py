@@ -29,6 +29,7 @@ from lowpolitics.framework.errors import (
 from lowpolitics.ingest.documents import check_metadata
 from lowpolitics.store.accounts import allows
 from lowpolitics.store.audit import record_change
+from lowpolitics.store.blind import check_open
 from lowpolitics.store.corpus import (
     DocumentMeta,
     add_coding,
@@ -420,6 +421,7 @@ def code_span(
 ) -> Coding:
     """``who`` codes [start, end) of ``document`` (code points) with an existing code (or a
     codebook code, created on first use when ``codebook`` is given)."""
+    check_open(session, document.id, who)
     code = usable_code(session, code_name, codebook)
     duplicate = _twin(session, document.id, code.id, start, end, who)
     if duplicate is not None:
@@ -447,6 +449,8 @@ def recode(
     """Give a coding another code (same span, same coder)."""
     coding = get_coding(session, coding_id)
     check_owner(coding.coder, who, role, f"coding {coding_id}")
+    if coding.coder == who:
+        check_open(session, coding.document_id, who)
     if version is not None:
         check_version(coding_versions(session, [coding.id])[coding.id], version, "the coding")
     code = usable_code(session, code_name, codebook)
@@ -470,6 +474,8 @@ def uncode(
 ) -> None:
     coding = get_coding(session, coding_id)
     check_owner(coding.coder, who, role, f"coding {coding_id}")
+    if coding.coder == who:
+        check_open(session, coding.document_id, who)
     if version is not None:
         check_version(coding_versions(session, [coding.id])[coding.id], version, "the coding")
     record_change(

@@ -515,5 +515,7 @@ class AuditHead(Base):
     entries: Mapped[int] = mapped_column(Integer)
 
 
-# the discourse tables live in their own module; importing it here puts them in Base.metadata
+# the discourse and blind-coding tables live in their own modules; importing them here puts
+# them in Base.metadata
+from lowpolitics.store import blind_models as _blind_models  # noqa: E402, F401
 from lowpolitics.store import discourse_models as _discourse_models  # noqa: E402, F401

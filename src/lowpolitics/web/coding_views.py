@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.analysis.options import SMALL_N
@@ -30,6 +30,7 @@ FRAMEWORK_SECTIONS = ("mechanisms", "context_kinds", "frames")
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#666666")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 SHOWN_DISAGREEMENTS = 50
+STRIPE = 3  # px, the height of one code's stripe under the text
 
 
 def code_colour(name: str, colour: str | None) -> str:
@@ -119,17 +120,23 @@ class CodingView:
 
 
 def coding_views(
-    session: Session, codebook: Codebook, document: Document, lang: str
+    session: Session,
+    codebook: Codebook,
+    document: Document,
+    lang: str,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[CodingView]:
-    """The document's codings in text order, with code labels, colours and memos."""
-    rows = list(
-        session.execute(
-            select(Coding, Code)
-            .join(Code, Code.id == Coding.code_id)
-            .where(Coding.document_id == document.id)
-            .order_by(Coding.start, Coding.end, Coding.id)
-        )
+    """The document's codings in text order, with code labels, colours and memos; only
+    those matching ``visible`` when given (blind coding: ``store.blind.visible_clause``)."""
+    query = (
+        select(Coding, Code)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Coding.document_id == document.id)
+        .order_by(Coding.start, Coding.end, Coding.id)
     )
+    if visible is not None:
+        query = query.where(visible)
+    rows = list(session.execute(query))
     ids = [coding.id for coding, _ in rows]
     versions = coding_versions(session, ids)
     memos: dict[int, list[str]] = {}
@@ -187,28 +194,68 @@ class Piece:
     covers: tuple[CodingView, ...]
     focus: bool = False
     focus_first: bool = False
+    lanes: tuple[int, ...] = ()  # each covering coding's stripe lane, 0 lowest
 
     @property
     def automatic(self) -> bool:
         return bool(self.covers) and all(c.automatic for c in self.covers)
 
     @property
+    def stripes(self) -> list[tuple[str, str, bool, int]]:
+        """One stripe per code covering the piece: (colour, label, dashed, lane), from the
+        lowest lane up; dashed when only programs gave that code here. A coding keeps its lane
+        along the text (``split_pieces``), so a stripe does not jump between pieces."""
+        found: dict[str, tuple[str, str, bool, int]] = {}
+        lanes = self.lanes or tuple(range(len(self.covers)))
+        for c, lane in zip(self.covers, lanes, strict=True):
+            colour, label, dashed, low = found.get(c.code, (c.colour, c.label, True, lane))
+            found[c.code] = (colour, label, dashed and c.automatic, min(low, lane))
+        return sorted(found.values(), key=lambda stripe: stripe[3])
+
+    @property
     def style(self) -> str:
-        """The first colour underlines; each further one adds a line beneath (box-shadow)."""
-        colours = list(dict.fromkeys(c.colour for c in self.covers))
-        if not colours:
+        """The stripes stacked under the text, a band of STRIPE px per lane (background
+        layers: an inline element cannot hold block children, and its text must stay whole
+        for the browser's offsets)."""
+        stripes = self.stripes
+        if not stripes:
             return ""
-        shadows = [f"0 {3 * k}px 0 {colour}" for k, colour in enumerate(colours[1:], start=1)]
-        style = f"--code: {colours[0]}"
-        if shadows:
-            style += "; box-shadow: " + ", ".join(shadows)
+        layers = []
+        for colour, _, dashed, lane in stripes:
+            image = (
+                f"repeating-linear-gradient(90deg, {colour} 0 5px, transparent 5px 8px)"
+                if dashed
+                else f"linear-gradient({colour}, {colour})"
+            )
+            layers.append(f"{image} 0 calc(100% - {STRIPE * lane}px) / 100% {STRIPE}px no-repeat")
+        depth = STRIPE * (stripes[-1][3] + 1)
+        style = f"background: {', '.join(layers)}; padding-bottom: {depth}px"
         if self.focus:
             style += "; outline: 2px solid #0b5fa5"
         return style
 
     @property
+    def colours(self) -> str:
+        return " ".join(stripe[0] for stripe in self.stripes)
+
+    @property
     def title(self) -> str:
         return "; ".join(f"{c.label} ({c.coder})" for c in self.covers)
+
+
+def _lanes(codings: list[CodingView]) -> dict[int, int]:
+    """coding id → the lowest stripe lane free where it starts (longest first at a start):
+    overlapping codings get different lanes, and each keeps its lane from start to end."""
+    ends: list[int] = []  # where each lane is free again
+    found: dict[int, int] = {}
+    for c in sorted(codings, key=lambda c: (c.start, -c.end, c.id)):
+        lane = next((k for k, end in enumerate(ends) if end <= c.start), len(ends))
+        if lane == len(ends):
+            ends.append(c.end)
+        else:
+            ends[lane] = c.end
+        found[c.id] = lane
+    return found
 
 
 def split_pieces(
@@ -232,6 +279,7 @@ def split_pieces(
         points.update(focus)
     bounds = sorted(points)
     order = sorted(spans, key=lambda c: (c.start, c.end, c.id))
+    lane_of = _lanes(spans)
     pieces: list[Piece] = []
     active: list[CodingView] = []
     i = 0
@@ -243,7 +291,9 @@ def split_pieces(
         active = [c for c in active if c.end > a]
         covers = tuple(sorted(active, key=lambda c: (c.end - c.start, c.start, c.id)))
         in_focus = bool(focus) and focus[0] <= a and b <= focus[1] and focus[0] < focus[1]
-        pieces.append(Piece(a, b, text[a:b], covers, in_focus, in_focus and not seen_focus))
+        lanes = tuple(lane_of[c.id] for c in covers)
+        first = in_focus and not seen_focus
+        pieces.append(Piece(a, b, text[a:b], covers, in_focus, first, lanes))
         seen_focus = seen_focus or in_focus
     return pieces
 

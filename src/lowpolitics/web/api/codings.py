@@ -11,10 +11,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from lowpolitics.framework.errors import ForbiddenError, NotFoundError
+from lowpolitics.store.blind import blind_coding, visible_clause
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import coding_versions, find_code, get_coding, recode, uncode
 from lowpolitics.store.models import Coding
-from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
+from lowpolitics.web.auth import CODER, EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import agreement, coding_json
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import deleted
@@ -24,6 +26,9 @@ from lowpolitics.web.versions import DeleteVersion, tagged
 
 codings_router = APIRouter(prefix="/api/v1/codings", tags=["codings"])
 reliability_router = APIRouter(prefix="/api/v1/reliability", tags=["codings"])
+BLIND_AGREEMENT = (
+    "blind coding is on: agreement between coders is shown to editors and admins only"
+)
 
 
 class CodingOut(BaseModel):
@@ -100,6 +105,9 @@ def list_(
             query = query.where(Coding.coder == coder)
         if code:
             query = query.where(Coding.code_id == find_code(session, code).id)
+        visible = visible_clause(session, who.name, who.can(EDITOR))
+        if visible is not None:  # blind coding: the caller's own, and where they are done
+            query = query.where(visible)
         chunk = paginate(list(session.scalars(query)), page, per_page)
         versions = coding_versions(session, [c.id for c in chunk.items])
         return page_out(chunk, [coding_json(session, c, versions[c.id]) for c in chunk.items])
@@ -110,7 +118,13 @@ def get(
     request: Request, coding_id: int, response: Response, who: Principal = requires(VIEWER)
 ) -> dict:
     with web_context(request).session() as session:
-        return tagged(response, coding_json(session, get_coding(session, coding_id)))
+        coding = get_coding(session, coding_id)
+        visible = visible_clause(session, who.name, who.can(EDITOR))
+        if visible is not None and not session.scalar(
+            select(Coding.id).where(Coding.id == coding_id, visible)
+        ):
+            raise NotFoundError(f"no coding {coding_id}")  # blind coding: not yet to be seen
+        return tagged(response, coding_json(session, coding))
 
 
 @codings_router.put("/{coding_id}", response_model=CodingOut)
@@ -171,6 +185,8 @@ def reliability_(
     """Percent agreement, Cohen's kappa and Krippendorff's alpha, overall and per code, over
     the documents both coders coded (as ``lowpolitics reliability``)."""
     with web_context(request).session() as session:
+        if blind_coding(session) and not who.can(EDITOR):
+            raise ForbiddenError(BLIND_AGREEMENT)
         return agreement(session, coder_a, coder_b, unit)
 
 

@@ -10,8 +10,10 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from lowpolitics.framework.errors import CellError, InputError
+from lowpolitics.store.blind import visible_clause
 from lowpolitics.store.corpus import codings, get_document
 from lowpolitics.store.corpus_edit import (
     DocumentFilter,
@@ -23,6 +25,7 @@ from lowpolitics.store.corpus_edit import (
     list_documents,
     update_document,
 )
+from lowpolitics.store.models import Coding
 from lowpolitics.store.search import search
 from lowpolitics.web.api.codings import CodingOut
 from lowpolitics.web.auth import CODER, EDITOR, VIEWER, Principal, requires
@@ -239,6 +242,11 @@ def codings_of(
     with web_context(request).session() as session:
         document = get_document(session, ref)
         rows = codings(session, document, coder=coder or None)
+        visible = visible_clause(session, who.name, who.can(EDITOR))
+        if visible is not None:  # blind coding
+            query = select(Coding.id).where(Coding.document_id == document.id, visible)
+            shown = set(session.scalars(query))
+            rows = [c for c in rows if c.id in shown]
         machine = _bool(automatic, "automatic")
         if machine is not None:
             rows = [c for c in rows if bool(c.automatic) == machine]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from lowpolitics.framework.errors import NotFoundError
+from lowpolitics.store.blind import memos_visible
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import (
     find_code,
@@ -22,7 +24,7 @@ from lowpolitics.store.memos_edit import (
     write_memo,
 )
 from lowpolitics.store.models import Memo
-from lowpolitics.web.auth import CODER, VIEWER, Principal, requires
+from lowpolitics.web.auth import CODER, EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import created, deleted
 from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
@@ -94,6 +96,7 @@ def list_(
             code_id=find_code(session, code).id if code else None,
             author=author or None,
         )
+        rows = memos_visible(session, rows, who.name, who.can(EDITOR))
         chunk = paginate(rows, page, per_page)
         return page_out(chunk, [memo_json(m) for m in chunk.items])
 
@@ -103,7 +106,10 @@ def get(
     request: Request, memo_id: int, response: Response, who: Principal = requires(VIEWER)
 ) -> dict:
     with web_context(request).session() as session:
-        return tagged(response, memo_json(get_memo(session, memo_id)))
+        memo = get_memo(session, memo_id)
+        if not memos_visible(session, [memo], who.name, who.can(EDITOR)):
+            raise NotFoundError(f"no memo {memo_id}")  # blind coding: not yet to be seen
+        return tagged(response, memo_json(memo))
 
 
 @router.post("", response_model=MemoOut, status_code=201)

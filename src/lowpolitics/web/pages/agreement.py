@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from lowpolitics.analysis.reliability import UNITS
 from lowpolitics.framework.errors import ConfigError, NotFoundError
+from lowpolitics.store.blind import blind_coding
 from lowpolitics.store.corpus_edit import coders
 from lowpolitics.store.models import Document
-from lowpolitics.web.auth import VIEWER, Principal, requires
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import SHOWN_DISAGREEMENTS, agreement, code_section
 from lowpolitics.web.context import web_context
 from lowpolitics.web.i18n import request_language
@@ -38,7 +39,8 @@ def agreement_page(
     result, problem, ids, labels = None, None, {}, {}
     with ctx.session() as session:
         names = coders(session)
-        if coder_a and coder_b:
+        blinded = blind_coding(session) and not who.can(EDITOR)  # the figures would tell
+        if coder_a and coder_b and not blinded:
             try:
                 result = agreement(session, coder_a, coder_b, unit)
             except (ConfigError, NotFoundError) as exc:
@@ -62,6 +64,7 @@ def agreement_page(
             "document_ids": ids,
             "code_labels": labels,
             "shown": SHOWN_DISAGREEMENTS,
+            "blinded": blinded,
         },
         status_code=400 if problem else 200,
     )

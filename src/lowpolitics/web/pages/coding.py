@@ -15,6 +15,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import CellError, ConflictError, InputError, NotFoundError
+from lowpolitics.store.blind import (
+    blind_coding,
+    done_coders,
+    hides_from,
+    is_done,
+    mark_done,
+    memos_visible,
+    reopen,
+    set_blind_coding,
+    visible_clause,
+)
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import (
     code_span,
@@ -54,23 +65,39 @@ def _panel(
     focus: tuple[int, int] | None = None,
     chosen: str | None = None,
 ) -> dict:
-    """Everything the panel shows: pieces of text, the two lists of codings, memos, codes."""
+    """Everything the panel shows: pieces of text, the two lists of codings, memos, codes.
+
+    With blind coding on, a coder who has not marked the document done sees only their own
+    codings and memos, then those of the others who marked it done (``store.blind``);
+    editors and admins see everything."""
     ctx = web_context(request)
     lang = request_language(request)
-    views = coding_views(session, ctx.codebook, document, lang)
+    sees_all = who.can(EDITOR)
+    visible = visible_clause(session, who.name, sees_all)
+    views = coding_views(session, ctx.codebook, document, lang, visible)
     shown = views if show_auto else [v for v in views if not v.automatic]
-    can_code = who.can(CODER)
+    blind = blind_coding(session)
+    done = is_done(session, document.id, who.name)
+    hidden = hides_from(session, document.id, who.name, sees_all)
+    memos = memos_visible(session, list_memos(session, document_id=document.id), who.name, sees_all)
+    can_code = who.can(CODER) and not (blind and done)
     return {
         "doc": document,
         "pieces": split_pieces(document.text, shown, focus),
         "people": [v for v in views if not v.automatic],
         "machine": [v for v in views if v.automatic],
         "choices": code_choices(session, ctx.codebook, lang),
-        "memos": list_memos(session, document_id=document.id),
+        "memos": memos,
         "show_auto": show_auto,
         "can_code": can_code,
-        "editable": {v.id for v in views if can_code and (v.coder == who.name or who.can(EDITOR))},
+        "editable": {v.id for v in views if can_code and (v.coder == who.name or sees_all)},
         "chosen": chosen,
+        "blind": blind,
+        "hidden": hidden,
+        "done": done,
+        "done_by": done_coders(session, document.id),
+        "is_coder": who.can(CODER),
+        "oversees": sees_all,
     }
 
 
@@ -204,3 +231,43 @@ async def add_memo(request: Request, ref: str, who: Principal = requires(CODER))
     except InputError as exc:
         return _respond(request, ref, who, show_auto=show_auto, error=exc)
     return _respond(request, ref, who, show_auto=show_auto, notice="memo")
+
+
+# --- blind coding -----------------------------------------------------------------------------
+
+
+@router.post("/documents/{ref}/code/done")
+async def done(request: Request, ref: str, who: Principal = requires(CODER)) -> Response:
+    """The coder finished this document: with blind coding on, the comparison opens."""
+    values = await form_values(request, ("auto",))
+    with web_context(request).session() as session:
+        mark_done(session, get_document(session, ref), who.name)
+    return _respond(request, ref, who, show_auto=values.get("auto") != "0", notice="done")
+
+
+@router.post("/documents/{ref}/reopen")
+async def reopen_for(request: Request, ref: str, who: Principal = requires(EDITOR)) -> Response:
+    """Take back a coder's done mark, so that they can change their codings again."""
+    values = await form_values(request, ("coder", "auto"))
+    with web_context(request).session() as session:
+        document = get_document(session, ref)
+        if not reopen(session, document, values.get("coder", ""), who.name):
+            raise NotFoundError(f"'{values.get('coder', '')}' has not marked this document done")
+    return _respond(request, ref, who, show_auto=values.get("auto") != "0", notice="reopened")
+
+
+@router.post("/coding/blind")
+async def blind_switch(request: Request, who: Principal = requires(EDITOR)) -> Response:
+    """Turn blind coding on or off for the whole team, then back to where the switch was."""
+    values = await form_values(request, ("blind", "back"))
+    if values.get("blind") not in ("on", "off"):
+        raise InputError(
+            [CellError("form", None, "blind", values.get("blind", ""), "on or off")],
+            "blind coding is turned on or off",
+        )
+    with web_context(request).session() as session:
+        set_blind_coding(session, values["blind"] == "on", who.name)
+    back = values.get("back", "")
+    if not back.startswith("/documents/") or "//" in back:
+        back = "/documents"
+    return RedirectResponse(back, status_code=303)

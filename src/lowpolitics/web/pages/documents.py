@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from lowpolitics.framework.errors import ConfigError, InputError
 from lowpolitics.ingest.documents import LANGUAGES as DOCUMENT_LANGUAGES
 from lowpolitics.ingest.documents import SUPPORTED_SUFFIXES
+from lowpolitics.store.blind import memos_visible
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import (
     DocumentFilter,
@@ -230,6 +231,7 @@ def detail(request: Request, ref: str, who: Principal = requires(VIEWER)) -> Res
         counts = coding_counts(session, [document.id])[document.id]
         data = document_json(document, counts, with_text=True)
         memos = list_memos(session, document_id=document.id)
+        memos = memos_visible(session, memos, who.name, who.can(EDITOR))  # blind coding
     return render(
         request,
         "documents/detail.html.j2",

@@ -68,17 +68,89 @@
     }
   }
 
-  function update() {
-    var root = document.getElementById(TEXT_ID);
-    if (root) {
-      fill(selectedSpan(root));
+  var TOOLBAR_ID = "quick-codes";
+
+  function toolbar(show) {
+    var bar = document.getElementById(TOOLBAR_ID);
+    if (bar) {
+      bar.hidden = !show;
     }
   }
+
+  /* A click in the toolbar or the form must not count as a new (empty) selection. */
+  function inControls(target) {
+    return Boolean(target && target.closest && target.closest("#" + TOOLBAR_ID + ", #code-form"));
+  }
+
+  function update(event) {
+    if (event && inControls(event.target)) {
+      return;
+    }
+    var root = document.getElementById(TEXT_ID);
+    if (root) {
+      var span = selectedSpan(root);
+      fill(span);
+      toolbar(Boolean(span));
+    }
+  }
+
+  /* Quick code: the button's code goes into the form, which is then submitted as if the
+   * reader had picked the code and pressed "Code selection" (htmx posts it, CSRF included). */
+  function quickCode(button) {
+    var form = document.getElementById("code-form");
+    if (!form || !form.elements.start.value || !form.elements.end.value) {
+      return;
+    }
+    form.elements.code.value = button.getAttribute("data-code");
+    toolbar(false);
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var button = target && target.closest && target.closest("#" + TOOLBAR_ID + " button.quick");
+    if (button) {
+      event.preventDefault();
+      quickCode(button);
+    }
+  });
+
+  /* Keys 1–9 press the numbered quick-code buttons while the toolbar shows (never while
+   * typing in a field); Escape hides it. */
+  document.addEventListener("keydown", function (event) {
+    var bar = document.getElementById(TOOLBAR_ID);
+    if (!bar || bar.hidden || event.ctrlKey || event.altKey || event.metaKey) {
+      return;
+    }
+    var target = event.target;
+    if (target && target.closest && target.closest("input, textarea, select, [contenteditable]")) {
+      return;
+    }
+    if (event.key === "Escape") {
+      toolbar(false);
+      return;
+    }
+    if (/^[1-9]$/.test(event.key)) {
+      var button = bar.querySelector('button.quick[data-key="' + event.key + '"]');
+      if (button) {
+        event.preventDefault();
+        quickCode(button);
+      }
+    }
+  });
 
   /* A selection ends with a mouse button, a key (Shift+arrows) or a touch; clicking the
    * form afterwards may clear the selection, so only a new selection replaces the values. */
   document.addEventListener("mouseup", update);
-  document.addEventListener("keyup", update);
+  document.addEventListener("keyup", function (event) {
+    if (!/^[1-9]$/.test(event.key)) {
+      update(event);
+    }
+  });
   document.addEventListener("touchend", update);
 
   /* Keep the text's scroll position when htmx swaps the panel after a save. */
