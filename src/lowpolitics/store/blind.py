@@ -11,6 +11,7 @@ feed back into the coding it measures — until an editor reopens it for them.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import ConflictError
@@ -58,8 +59,11 @@ def mark_done(session: Session, document: Document, coder: str) -> bool:
     """``coder`` finished ``document``; False when they had marked it already."""
     if is_done(session, document.id, coder):
         return False
-    session.add(CodingDone(document_id=document.id, coder=coder))
-    session.flush()
+    try:  # two requests marking the same document at once: the second finds it marked
+        with session.begin_nested():
+            session.add(CodingDone(document_id=document.id, coder=coder))
+    except IntegrityError:
+        return False
     after = {"document": document.key, "coder": coder}
     record_change(session, coder, "create", "coding_done", f"{document.key}:{coder}", None, after)
     return True

@@ -26,9 +26,7 @@ from lowpolitics.web.versions import DeleteVersion, tagged
 
 codings_router = APIRouter(prefix="/api/v1/codings", tags=["codings"])
 reliability_router = APIRouter(prefix="/api/v1/reliability", tags=["codings"])
-BLIND_AGREEMENT = (
-    "blind coding is on: agreement between coders is shown to editors and admins only"
-)
+BLIND_AGREEMENT = "blind coding is on: agreement between coders is shown to editors and admins only"
 
 
 class CodingOut(BaseModel):
