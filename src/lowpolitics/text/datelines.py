@@ -35,6 +35,9 @@ _DATELINE = regex.compile(
 )
 
 
+_SHORT_DATE = regex.compile(r"(?<!\d)(\d\d?)\.(\d\d)\.(\d\d)(?!\d)")
+
+
 @dataclass(frozen=True)
 class Dateline:
     start: int
@@ -56,6 +59,13 @@ def find_dateline(
     from lowpolitics.text.dates import extract_dates
 
     mentions = extract_dates(m["when"], lang, reference)
+    short = _SHORT_DATE.search(m["when"])
+    if not mentions and short:  # "Бишкек, 16.07.19 —": a dateline writes the year in two figures
+        try:
+            when = date(2000 + int(short[3]), int(short[2]), int(short[1]))
+        except ValueError:
+            return None
+        return Dateline(m.start(), m.end(), m["place"], m.start("place"), m.end("place"), when)
     day = None
     if mentions and mentions[0].date.precision == "day":
         day = mentions[0].date.start

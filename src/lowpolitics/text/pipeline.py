@@ -99,6 +99,7 @@ class Classifier:
     def classify_many(self, items: list[TextInput]) -> list[dict]:
         from lowpolitics.text.datelines import dateline_mention, find_dateline
         from lowpolitics.text.dates import event_mention
+        from lowpolitics.text.place_context import read_places
         from lowpolitics.text.places import extract_places
         from lowpolitics.text.statuses import NO_STATUS, read_status
 
@@ -148,7 +149,9 @@ class Classifier:
                 when = dateline_mention(item.text, line)
             places = [
                 p
-                for p in extract_places(item.text, self.gazetteer, lang)
+                for p in read_places(
+                    item.text, extract_places(item.text, self.gazetteer, lang), self.gazetteer
+                )
                 if line is None or not (line.place_start <= p.start < line.place_end)
             ]
             evidence = [
