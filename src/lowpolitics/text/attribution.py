@@ -1,6 +1,8 @@
-"""Dates that belong to the report, not to the event: "Kabar reported on November 14, 2022",
+"""Dates that are not the event's: those of the report ("Kabar reported on November 14, 2022",
 "told a briefing in February 2021", «28 января 2022 года пограничники сообщили…», «сообщила 25
-июня пресс-служба», «15 феврали соли 2021 … дар брифинг гуфт, ки…», «… 26-июлда маалымдады».
+июня пресс-служба», «15 феврали соли 2021 … дар брифинг гуфт, ки…», «… 26-июлда маалымдады»),
+bounds ("until 25 September"), the start of a duration ("since 2002"), the baseline of a
+comparison and the year of a census (:func:`is_bound`, :func:`is_background`).
 
 Such a date says when somebody spoke or wrote. It dates the *document* — like a dateline, it is
 the reference for a year-less "May 15" or «вечером 27 января» — but what was reported happened
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import regex
 
-__all__ = ["PUBLISHED", "SAID", "report_kind"]
+__all__ = ["PUBLISHED", "SAID", "is_background", "is_bound", "report_kind"]
 
 SAID = "said"  # somebody spoke: the statement may be the news, so its date is a fallback
 PUBLISHED = "published"  # an outlet reported: the day of the report, never the event's
@@ -120,3 +122,41 @@ def report_kind(text: str, start: int, end: int, lang: str | None) -> str | None
                 continue
             return _kind(verb.group())
     return None
+
+
+# "until 25 September", «до 25 сентября», «то 25 сентябр», «25-сентябрга чейин», "by 2030": a
+# deadline or a bound, not the day something happened
+_UNTIL_BEFORE = regex.compile(r"(?<![\p{L}])(?:until|till|by|до|к|то)\s+$", regex.IGNORECASE)
+_UNTIL_AFTER = regex.compile(r"\s+чейин(?![\p{L}])", regex.IGNORECASE)
+# "since 2002", «2016-жылдан бери», «аз соли 2016 инҷониб»: where a duration began, not an event
+_SINCE_BEFORE = regex.compile(r"(?<![\p{L}])since(?:\s+the)?\s+$", regex.IGNORECASE)
+_SINCE_AFTER = regex.compile(r"\s+(?:бери|инҷониб|буён)(?![\p{L}])", regex.IGNORECASE)
+
+
+# "compared with 2024", «по сравнению с 2024 годом», «нисбат ба ҳамин давраи соли 2024»,
+# «2024-жылга салыштырмалуу»: the baseline of a comparison; "the 2010 census", «по переписи
+# 2010 года»: the date of a source of figures
+_COMPARED_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?:compared\s+(?:with|to)|по\s+сравнению\s+с(?:о)?|нисбат\s+ба"
+    r"|census|перепис[\p{L}]*|саршумории\s+аҳолии)(?:\s+[\p{L}]+){0,3}\s+$",
+    regex.IGNORECASE,
+)
+_COMPARED_AFTER = regex.compile(r"\s+салыштырмалуу(?![\p{L}])", regex.IGNORECASE)
+
+
+def is_background(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is where a duration began, a comparison's
+    baseline or a census's year: never the event's."""
+    return bool(
+        _SINCE_BEFORE.search(text, max(0, start - 12), start)
+        or _SINCE_AFTER.match(text, end)
+        or _COMPARED_BEFORE.search(text, max(0, start - 60), start)
+        or _COMPARED_AFTER.match(text, end)
+    )
+
+
+def is_bound(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is a deadline or a bound ("until", «до»)."""
+    return bool(
+        _UNTIL_BEFORE.search(text, max(0, start - 8), start) or _UNTIL_AFTER.match(text, end)
+    )

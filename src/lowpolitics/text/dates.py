@@ -424,42 +424,6 @@ _RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}
 _NAME_YEAR = regex.compile(r"(?<=[\p{L}»\"”])\s?[\-–—]\s?(?P<year>(?:19|20)\d\d)(?![\p{N}])")
 
 
-# "until 25 September", «до 25 сентября», «то 25 сентябр», «25-сентябрга чейин», "by 2030": a
-# deadline or a bound, not the day something happened
-_UNTIL_BEFORE = regex.compile(r"(?<![\p{L}])(?:until|till|by|до|к|то)\s+$", regex.IGNORECASE)
-_UNTIL_AFTER = regex.compile(r"\s+чейин(?![\p{L}])", regex.IGNORECASE)
-# "since 2002", «2016-жылдан бери», «аз соли 2016 инҷониб»: where a duration began, not an event
-_SINCE_BEFORE = regex.compile(r"(?<![\p{L}])since(?:\s+the)?\s+$", regex.IGNORECASE)
-_SINCE_AFTER = regex.compile(r"\s+(?:бери|инҷониб|буён)(?![\p{L}])", regex.IGNORECASE)
-
-
-# "compared with 2024", «по сравнению с 2024 годом», «нисбат ба ҳамин давраи соли 2024»,
-# «2024-жылга салыштырмалуу»: the baseline of a comparison; "the 2010 census", «по переписи
-# 2010 года»: the date of a source of figures
-_COMPARED_BEFORE = regex.compile(
-    r"(?<![\p{L}])(?:compared\s+(?:with|to)|по\s+сравнению\s+с(?:о)?|нисбат\s+ба"
-    r"|census|перепис[\p{L}]*|саршумории\s+аҳолии)(?:\s+[\p{L}]+){0,3}\s+$",
-    regex.IGNORECASE,
-)
-_COMPARED_AFTER = regex.compile(r"\s+салыштырмалуу(?![\p{L}])", regex.IGNORECASE)
-
-
-def _since(text: str, m: DateMention) -> bool:
-    """A date where a duration began or a comparison's baseline: never the event's."""
-    return bool(
-        _SINCE_BEFORE.search(text, max(0, m.start - 12), m.start)
-        or _SINCE_AFTER.match(text, m.end)
-        or _COMPARED_BEFORE.search(text, max(0, m.start - 60), m.start)
-        or _COMPARED_AFTER.match(text, m.end)
-    )
-
-
-def _bound(text: str, m: DateMention) -> bool:
-    return m.end_date is None and bool(
-        _UNTIL_BEFORE.search(text, max(0, m.start - 8), m.start) or _UNTIL_AFTER.match(text, m.end)
-    )
-
-
 def _year_from(text: str, mentions: list[DateMention], reported: dict[int, str]) -> date | None:
     """The day a text without a document date lends its year from: the time of its report (the
     latest date somebody spoke or wrote on), else the latest date written with a year, else a
@@ -495,7 +459,13 @@ def event_mention(
     else a year in an event's name ("26-мартта" beside "2025-жылдын 13-мартында" is 26 March
     2025). ``None`` when the text names no date.
     """
-    from lowpolitics.text.attribution import PUBLISHED, SAID, report_kind
+    from lowpolitics.text.attribution import (
+        PUBLISHED,
+        SAID,
+        is_background,
+        is_bound,
+        report_kind,
+    )
 
     def kinds(found: list[DateMention]) -> dict[int, str]:
         out = {m.start: report_kind(text, m.start, m.end, lang) for m in found}
@@ -522,11 +492,11 @@ def event_mention(
         if m.start >= skip_before
         and reported.get(m.start) != PUBLISHED
         and not m.period
-        and not _since(text, m)
+        and not is_background(text, m.start, m.end)
     ]
     if not mentions:
         return None
-    bounds = {m.start for m in mentions if _bound(text, m)}
+    bounds = {m.start for m in mentions if m.end_date is None and is_bound(text, m.start, m.end)}
     plain = [m for m in mentions if m.start not in reported and m.start not in bounds]
     # what somebody announced for later is the event, not the day it was announced
     mentions = [
