@@ -75,6 +75,8 @@ def test_scores_on_real_news_do_not_drop(benchmark, fast):
     assert report.language["accuracy"] >= 0.97
     neutral = report.tasks["frame"]["all"]["per_class"]["neutral"]["recall"]
     assert neutral >= (0.9 if fast else 0.75), neutral
-    assert report.dates["all"].precision >= 0.74 and report.dates["all"].recall >= 0.71
-    assert report.places["all"].precision >= 0.74 and report.places["all"].recall >= 0.8
+    # measured Dec 2026 after the second edition's date and place rules: dates 0.87 / 0.92,
+    # places 0.92 / 0.91 (0.78 / 0.75 and 0.78 / 0.85 before)
+    assert report.dates["all"].precision >= 0.85 and report.dates["all"].recall >= 0.9
+    assert report.places["all"].precision >= 0.9 and report.places["all"].recall >= 0.89
     assert report.macro_f1("mechanism", "tg") >= 0.5

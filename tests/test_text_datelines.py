@@ -80,3 +80,13 @@ def test_a_year_less_day_and_a_weekday_take_the_document_date(fast):
 def test_places_that_are_names_or_false_friends(text, lang, expected):
     names = list(dict.fromkeys(m.name_en for m in extract_places(text, load_gazetteer(), lang)))
     assert names == expected, names
+
+
+def test_a_report_with_no_other_date_is_dated_by_its_dateline(fast):
+    text = "ОШ, 4 июня 2024 — На границе открыли новый пункт пропуска."
+    (r,) = fast.classify_many([TextInput("1", text)])
+    assert r["event_date"] == "2024-06-04"
+    ev = r["event_date_evidence"]
+    assert text[ev["start"] : ev["end"]] == ev["term"] == "ОШ, 4 июня 2024"
+    (r,) = fast.classify_many([TextInput("2", "ОШ, 4 июня 2024 — Переговоры прошли 2 июня.")])
+    assert r["event_date"] == "2024-06-02"  # another date in the body wins

@@ -215,3 +215,64 @@ def test_spans_slice_the_original_text(parts):
     for mention in extract_dates(text, reference=REF):
         assert text[mention.start : mention.end] == mention.text
         assert mention.text
+
+
+# --- dates of the report, bounds, periods, years lent by the text (own example sentences) ---
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        # an outlet's publication day is no event date; a statement is one only when alone
+        ("en", "Two schools opened in Leilek, the agency Kabar reported on April 3, 2023.", None),
+        ("en", "The minister said on April 3, 2023 that the road was repaired.", "2023-04-03"),
+        # the day of speaking loses to the day of what was reported
+        (
+            "ru",
+            "5 мая 2023 года пограничники сообщили о перестрелке, которая случилась вечером "
+            "3 мая у села Арка.",
+            "2023-05-03",
+        ),
+        ("ru", "Школа открылась в Оше, сообщила 6 мая пресс-служба мэрии.", None),
+        (
+            "tg",
+            "Вазир 4 апрели соли 2023 дар нишасти матбуотӣ гуфт, ки вохӯрӣ аз 20 то 22 апрел "
+            "баргузор мешавад.",
+            "2023-04-20",
+        ),
+        (
+            "ky",
+            "Министрлик бул тууралуу 2023-жылдын 4-апрелинде маалымдады. Жолугушуу "
+            "20-апрелде өтөт.",
+            "2023-04-20",
+        ),
+        # a participle between the date and the speech verb: the date is the reported event's
+        ("ky", "Министр 2023-жылдын 4-апрелинде мектеп ачылганын билдирди.", "2023-04-04"),
+        # a bound, a duration's start, a baseline, a census: not the event
+        ("en", "Talks have gone on since 2009, the envoy noted.", None),
+        ("ru", "Товарооборот вырос на 10 процентов по сравнению с 2021 годом.", None),
+        ("ky", "Чек ара 2019-жылдан бери жабык.", None),
+        ("en", "The census of 2009 counted 1,200 people in the village.", None),
+        # a span of months from January is a statistics period; another span is an event
+        ("en", "Trade for January–March 2023 reached $3 million.", None),
+        ("ru", "Столкновения в апреле–мае 2021 года закрыли рынок.", "2021-04"),
+        # ranges written with "to" and the Kyrgyz ablative–dative
+        ("en", "The fair runs from May 10 to 12, 2024 in Osh.", "2024-05-10"),
+        ("ky", "Фестиваль 2024-жылдын 10-майдан 12-майга чейин өтөт.", "2024-05-10"),
+        # a year-less day takes its year from the text
+        (
+            "ky",
+            "Президент 14-апрелде 2024-жылдын 2-апрелинде кол коюлган келишимди бекитти.",
+            "2024-04-14",
+        ),
+        ("ru", "Учения «Щит-2024» начнутся 9 октября.", "2024-10-09"),
+    ],
+)
+def test_the_event_date_is_not_the_report_date(lang, text, expected):
+    got = event_date(text, lang)
+    assert (str(got) if got else None) == expected
+
+
+def test_the_report_day_is_the_reference_for_relative_words():
+    text = "13 марта 2024 года аэропорт сообщил, что вчерашний рейс отменён."
+    assert str(event_date(text, "ru")) == "2024-03-12"
+    text = "Фурудгоҳ 13 марти соли 2024 хабар дод, ки парвози рӯзи гузашта бекор шуд."
+    assert str(event_date(text, "tg")) == "2024-03-12"

@@ -42,3 +42,23 @@ def test_known_answer():
     assert (places.predicted, places.gold, places.correct_predicted) == (3, 3, 2)
     assert report.places["tg"].precision == 0.0 and report.places["tg"].recall is None
     assert report.as_dict()["dates"]["all"]["precision"] == round(1 / 3, 4)
+
+
+def test_places_are_also_scored_at_region_level_beside_the_strict_figure():
+    texts = [
+        _gold("a", "ru", "societal", None, ("Batken Region",)),
+        _gold("b", "ru", "societal", None, ("Kara-Bak",)),
+        _gold("c", "ru", "societal", None, ("Khujand",)),
+    ]
+    results = [
+        {"lang": "ru", "mechanism": "societal", "places": ["Batken"]},  # the town for its region
+        {"lang": "ru", "mechanism": "societal", "places": ["Batken District"]},
+        {"lang": "ru", "mechanism": "societal", "places": ["Osh"]},  # another region: wrong
+    ]
+    for r in results:
+        r.update(frame="neutral", status="n/a", event_date=None)
+    report = evaluate(texts, results)
+    assert report.places["all"].correct_predicted == 0  # strict: no name agrees
+    region = report.places_region["all"]
+    assert (region.predicted, region.gold, region.correct_predicted) == (3, 3, 2)
+    assert report.as_dict()["places_region"]["all"]["precision"] == round(2 / 3, 4)

@@ -151,3 +151,48 @@ def test_everyday_words_that_are_also_village_names(gazetteer):
     assert [p.name_en for p in extract_places(text, gazetteer, "ky")] == ["Batken"]
     village = extract_places("Достук айылында жолугушуу болду.", gazetteer, "ky")
     assert {p.name_en for p in village} == {"Dostuk"}
+
+
+# --- a found name read in its words (own example sentences) ---
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        # an administrative noun makes a town its region or district
+        ("tg", "Ҳайат ба вилояти Боткен сафар кард.", ["Batken Region"]),
+        ("tg", "Вакилони вилоятҳои Ош ва Боткен вохӯрданд.", ["Osh Region", "Batken Region"]),
+        (
+            "ru",
+            "Учения прошли в Лейлекском и Баткенском районах.",
+            ["Leilek District", "Batken District"],
+        ),
+        (
+            "ky",
+            "Лейлек жана Баткен райондорунда суу жетпейт.",
+            ["Leilek District", "Batken District"],
+        ),
+        (
+            "en",
+            "Schools reopened in Batken and Leilek districts.",
+            ["Batken District", "Leilek District"],
+        ),
+        ("ky", "Жергетал районунда кыргыздар жашайт.", ["Lakhsh District"]),
+        # a checkpoint word makes a shared name the crossing, else it is the settlement
+        ("en", "Traders queued at the Guliston checkpoint.", ["Guliston checkpoint"]),
+        ("en", "A school was built in Guliston.", ["Guliston"]),
+        ("ky", "Карамык бекети кайра ачылды.", ["Karamyk checkpoint"]),
+        # «Борбордук» before a word is "central"
+        ("ky", "Борбордук Азия өлкөлөрүнүн жыйыны өттү.", []),
+        # a capital for its government, a surname, a name given to a thing
+        ("en", "Bishkek's position on the water deal has not changed.", []),
+        ("ru", "Бишкек считает, что вопрос решён.", []),
+        ("ru", "Документ подписал министр Айбек Раззаков.", []),
+        ("ky", "«Достук» деп аталган жаңы журнал чыкты.", []),
+    ],
+)
+def test_a_name_is_read_in_its_words(lang, text, expected):
+    from lowpolitics.text.place_context import read_places
+
+    gazetteer = load_gazetteer()
+    found = read_places(text, extract_places(text, gazetteer, lang), gazetteer)
+    names = [m.name_en for m in found if gazetteer.by_id[m.place_id].kind != "country"]
+    assert names == expected

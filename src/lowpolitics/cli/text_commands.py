@@ -237,7 +237,11 @@ def evaluate_command(
     for task, scores in report.tasks.items():
         for measure in ("macro_f1", "accuracy", "n"):
             rows.append([task, measure, *((scores.get(c) or {}).get(measure, "") for c in columns)])
-    for name, table in (("dates", report.dates), ("places", report.places)):
+    for name, table in (
+        ("dates", report.dates),
+        ("places", report.places),
+        ("places (region level)", report.places_region),
+    ):
         for measure in ("precision", "recall"):
             rows.append(
                 [

@@ -75,10 +75,17 @@ _CYR_RANGE = (
     rf"{_DAY}{_CYR_ORD}{_TO_MONTH}{_CYR_MONTH}"
 )
 # 14–16 September · 29 April – 1 May · September 14–16 · April 29 – May 1
+# "from June 7 to 14" joins its days with "to" (or "through", "till", "until") as "7–14" does
+_EN_TO = rf"(?:{_DASH}|\s+(?:to|through|till|until)\s+)"
 _EN_RANGE_DMY = (
-    rf"{_DAY1}{_EN_ORD}(?:\s+{_EN_MONTH1})?{_DASH}{_DAY}{_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}"
+    rf"{_DAY1}{_EN_ORD}(?:\s+{_EN_MONTH1})?{_EN_TO}{_DAY}{_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}"
 )
-_EN_RANGE_MDY = rf"{_EN_MONTH1}\s+{_DAY1}{_EN_ORD}{_DASH}(?:{_EN_MONTH}\s+)?{_DAY}{_EN_ORD}"
+_EN_RANGE_MDY = rf"{_EN_MONTH1}\s+{_DAY1}{_EN_ORD}{_EN_TO}(?:{_EN_MONTH}\s+)?{_DAY}{_EN_ORD}"
+# Kyrgyz says "from the 10th of October to the 21st of October": 10-октябрдан 21-октябрга чейин
+_KY_ABL = r"(?:дан|тан|нан|ден|тен|нен|дон|тон|дөн|төн)"
+_KY_MONTH1 = "(?P<month1>(?:" + "|".join(_CYR_MONTHS[:4] + ("май",) + _CYR_MONTHS[5:]) + ")"
+_KY_MONTH1 += rf"{_L}{{0,5}}?{_KY_ABL})"
+_KY_RANGE = rf"{_DAY1}\s*-\s*{_KY_MONTH1}\s+{_DAY}\s*-\s*{_CYR_MONTH}\s+чейин"
 
 Kind = str  # "dmy" | "my" | "y" | "range" | "rangedm" | a relative rule name
 
@@ -104,6 +111,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     # 2023-жылдын 17-21-май күндөрү · 2015-жылдын 8–13-июлунда
     _p("ky", "range", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_RANGE}(?:\s+күндөрү{_L}*)?"),
+    # 2022-жылдын 10-октябрынан 21-октябрына чейин
+    _p("ky", "range", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_KY_RANGE}"),
     # 14–16 September 2022 · September 14–16, 2022 · Sept. 14-16, 2022
     _p("en", "range", rf"{_EN_RANGE_DMY},?\s+{_YEAR}"),
     _p("en", "range", rf"{_EN_RANGE_MDY},?\s+{_YEAR}"),
@@ -139,6 +148,17 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p("ru tg ky", "rangedm", _CYR_RANGE),
     _p("en", "rangedm", _EN_RANGE_DMY),
     _p("en", "rangedm", _EN_RANGE_MDY),
+    _p("ky", "rangedm", _KY_RANGE),
+    # a span of months: "April–May 2021" gives its first month, as a day range its first day;
+    # one from January is a year-to-date period of statistics ("trade for January–April
+    # 2025", «январ–апрели соли 2025»), no event
+    _p(
+        "ru tg",
+        "period",
+        rf"(?:моҳи\s+)?{_CYR_MONTH1}{_DASH}{_CYR_MONTH}\s+(?:соли\s+)?{_YEAR}{_RU_YEAR_WORD}?",
+    ),
+    _p("ky", "period", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_MONTH1}{_DASH}{_CYR_MONTH}"),
+    _p("en", "period", rf"{_EN_MONTH1}{_DASH}{_EN_MONTH},?\s+{_YEAR}"),
 )
 
 # Relative expressions: rule name -> phrases per language.
@@ -152,7 +172,7 @@ _RELATIVE: dict[str, dict[str, tuple[str, ...]]] = {
     "d-1": {
         "ru": ("вчера", "вчерашн[\\p{L}]*"),
         "ky": ("кечээ", "кеча"),
-        "tg": ("дирӯз", "дируз"),
+        "tg": ("дирӯз", "дируз", "рӯзи гузаштаи?"),
         "en": ("yesterday",),
     },
     "d0": {
@@ -249,6 +269,7 @@ class DateMention:
     text: str
     relative: bool = False
     end_date: PartialDate | None = None
+    period: bool = False  # months from January ("January–April 2025"): statistics, no event
 
 
 def _month_number(token: str) -> int:
@@ -303,18 +324,23 @@ def _day_month(day: int, month: int, ref: date) -> PartialDate | None:
     return None
 
 
-def _build(kind: Kind, m: regex.Match[str], ref: date | None) -> PartialDate | None:
+def _build(
+    kind: Kind, m: regex.Match[str], ref: date | None, year_from: date | None = None
+) -> PartialDate | None:
     try:
         if kind in _REL_RULES:
             return _resolve(kind, ref) if ref else None
         month = _month_number(m["month"]) if kind != "y" else None
         if kind == "dm":
+            ref = ref or year_from
             return _day_month(int(m["day"]), month, ref) if ref and month else None
         year = int(m["year"])
         if kind == "y":
             return PartialDate(year)
         if kind == "my":
             return PartialDate(year, month)
+        if kind == "period":
+            return PartialDate(year, _month_number(m["month1"]))
         return PartialDate(year, month, int(m["day"]))
     except ValueError:  # 31 февраля, 2022-13-01: not a date
         return None
@@ -325,9 +351,10 @@ _DIGIT = regex.compile(r"\d")
 
 
 def _build_range(
-    kind: Kind, m: regex.Match[str], ref: date | None
+    kind: Kind, m: regex.Match[str], ref: date | None, year_from: date | None = None
 ) -> tuple[PartialDate, PartialDate] | None:
     """First and last day of a range; ``None`` when either is no date or they are out of order."""
+    ref = ref or year_from
     try:
         last_month = _month_number(m["month"] or m["month1"])
         first_month = _month_number(m["month1"] or m["month"])
@@ -344,13 +371,18 @@ def _build_range(
 
 
 def extract_dates(
-    text: str, lang: str | None = None, reference: date | None = None
+    text: str,
+    lang: str | None = None,
+    reference: date | None = None,
+    year_from: date | None = None,
 ) -> list[DateMention]:
     """All dates in ``text``, in reading order, without overlaps.
 
     Every pattern of ``lang`` (all four languages when ``None``) is tried; where matches
     overlap, the longest wins, so "17 сентября 2022 года" is one day, not a day plus a month
-    plus a year. Relative mentions need ``reference`` and are skipped without it.
+    plus a year. Relative mentions need ``reference`` and are skipped without it;
+    ``year_from`` (a date the text itself gives) lends its year to a day and month written
+    without one when there is no ``reference`` — never to "вчера" or "last week".
     """
     found: list[tuple[int, int, Kind, regex.Match[str]]] = []
     # every absolute pattern has a day or a year in figures, and relative mentions cannot be
@@ -370,18 +402,40 @@ def extract_dates(
         taken.append((start, end))  # even if void: "31 февраля 2022" is not February 2022
         last = None
         if kind in ("range", "rangedm"):
-            built = _build_range(kind, m, reference)
+            built = _build_range(kind, m, reference, year_from)
             value, last = built if built else (None, None)
         else:
-            value = _build(kind, m, reference)
+            value = _build(kind, m, reference, year_from)
         if value is None:
             continue
         relative = kind in _REL_RULES or kind in ("dm", "rangedm")
-        mentions.append(DateMention(value, start, end, text[start:end], relative, last))
+        period = kind == "period"
+        mentions.append(
+            DateMention(
+                value, start, end, text[start:end], relative, last, period and value.month == 1
+            )
+        )
     return sorted(mentions, key=lambda d: d.start)
 
 
 _RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}
+# "«Рубеж-2022»", "CAFA-2025", "«Нерушимое братство — 2022»": a year joined to a name by a dash
+# is the year of that exercise, festival or championship
+_NAME_YEAR = regex.compile(r"(?<=[\p{L}»\"”])\s?[\-–—]\s?(?P<year>(?:19|20)\d\d)(?![\p{N}])")
+
+
+def _year_from(text: str, mentions: list[DateMention], reported: dict[int, str]) -> date | None:
+    """The day a text without a document date lends its year from: the time of its report (the
+    latest date somebody spoke or wrote on), else the latest date written with a year, else a
+    year joined to an event's name. ``None`` when the text gives no year."""
+    said = [m.date.end for m in mentions if m.start in reported]
+    if said:
+        return max(said)
+    full = [m.date.end for m in mentions if not m.relative]
+    if full:
+        return max(full)
+    years = [int(m["year"]) for m in _NAME_YEAR.finditer(text)]
+    return date(max(years), 12, 31) if years else None
 
 
 def event_mention(
@@ -392,13 +446,66 @@ def event_mention(
 
     Precision decides before position because a news lead often frames an event ("в 2022 году
     стороны договорились…") and only then gives its day; among equally precise mentions the
-    first wins, since leads put the event's own date before background dates. ``None`` when
-    the text names no date.
+    first wins, since leads put the event's own date before background dates.
+
+    The date a report was published ("Kabar reported on November 14") is never a candidate, and
+    the date somebody spoke on ("said on", «заявил 17 февраля», «… гуфт, ки») loses a tie to
+    any other date as precise, and to any later one (what was announced for May is the news,
+    not the February day it was announced) — a statement is the news only when nothing else is
+    dated (see
+    :mod:`lowpolitics.text.attribution`); so does a bound ("until 25 September", «до 2030 года»,
+    «25-сентябрга чейин»). Without a ``reference`` a day and month written
+    without a year take it from the text: from the report's date, else its latest full date,
+    else a year in an event's name ("26-мартта" beside "2025-жылдын 13-мартында" is 26 March
+    2025). ``None`` when the text names no date.
     """
-    mentions = [m for m in extract_dates(text, lang, reference) if m.start >= skip_before]
+    from lowpolitics.text.attribution import (
+        PUBLISHED,
+        SAID,
+        is_background,
+        is_bound,
+        report_kind,
+    )
+
+    def kinds(found: list[DateMention]) -> dict[int, str]:
+        out = {m.start: report_kind(text, m.start, m.end, lang) for m in found}
+        for m in found:  # an outlet publishes on a day; "reported in 2021" is when people spoke
+            if out[m.start] == PUBLISHED and m.date.precision != "day":
+                out[m.start] = SAID
+        return {start: kind for start, kind in out.items() if kind}
+
+    mentions = extract_dates(text, lang, reference)
+    reported = kinds(mentions)
+    if reference is None:
+        said_on = [m.date for m in mentions if m.start in reported and m.date.precision == "day"]
+        if said_on:  # the day of the report dates the document: «рӯзи гузашта» is the day before
+            mentions = extract_dates(text, lang, max(said_on).start)
+            reported = kinds(mentions)
+        else:
+            lent = _year_from(text, mentions, reported)
+            if lent is not None:
+                mentions = extract_dates(text, lang, None, year_from=lent)
+                reported = kinds(mentions)
+    mentions = [
+        m
+        for m in mentions
+        if m.start >= skip_before
+        and reported.get(m.start) != PUBLISHED
+        and not m.period
+        and not is_background(text, m.start, m.end)
+    ]
     if not mentions:
         return None
-    return min(mentions, key=lambda d: (_RANK[d.date.precision], d.start))
+    bounds = {m.start for m in mentions if m.end_date is None and is_bound(text, m.start, m.end)}
+    plain = [m for m in mentions if m.start not in reported and m.start not in bounds]
+    # what somebody announced for later is the event, not the day it was announced
+    mentions = [
+        m
+        for m in mentions
+        if m.start not in reported or not any(p.date.start > m.date.end for p in plain)
+    ]
+    weak = bounds | set(reported)
+    return min(mentions, key=lambda d: (_RANK[d.date.precision], d.start in weak, d.start))
 
 
 def event_date(

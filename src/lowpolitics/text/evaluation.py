@@ -11,6 +11,12 @@ country — the event's region, district, town, village or crossing. Country nam
 both sides: every text here is about Kyrgyzstan and Tajikistan, annotators differ on whether a
 country named as an actor is a place, and counting them would hide how well the extraction
 finds where something happened.
+
+Places are also scored at **region level** (``places_region``, a second figure beside the strict
+one, never instead of it): every name on both sides becomes the region it lies in (Batken,
+Batken District and Kara-Bak all become Batken Region), so a town given where the gold names its
+region, or a district where it names a village in it, counts as right. It tells a wrong region
+from a labelling convention about the level of detail.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ class Evaluation:
     language: dict | None = None
     dates: dict[str, Extraction] = field(default_factory=dict)
     places: dict[str, Extraction] = field(default_factory=dict)
+    places_region: dict[str, Extraction] = field(default_factory=dict)
 
     def macro_f1(self, task: str, lang: str = "all") -> float | None:
         return (self.tasks.get(task, {}).get(lang) or {}).get("macro_f1")
@@ -66,6 +73,7 @@ class Evaluation:
             "language": self.language,
             "dates": {k: v.as_dict() for k, v in self.dates.items()},
             "places": {k: v.as_dict() for k, v in self.places.items()},
+            "places_region": {k: v.as_dict() for k, v in self.places_region.items()},
         }
 
 
@@ -86,11 +94,19 @@ def _dates(pairs: list[tuple[GoldText, dict]]) -> Extraction:
     )
 
 
-def _places(pairs: list[tuple[GoldText, dict]], countries: frozenset[str]) -> Extraction:
+def _places(
+    pairs: list[tuple[GoldText, dict]],
+    countries: frozenset[str],
+    level: dict[str, frozenset[str]] | None = None,
+) -> Extraction:
+    def names(values: list[str]) -> set[str]:
+        kept = set(values) - countries
+        if level is None:
+            return kept
+        return {r for name in kept for r in level.get(name, frozenset({name}))}
+
     labelled = [
-        (set(t.places) - countries, set(r.get("places") or []) - countries)
-        for t, r in pairs
-        if t.places is not None
+        (names(t.places), names(r.get("places") or [])) for t, r in pairs if t.places is not None
     ]
     hits = sum(len(g & p) for g, p in labelled)
     return Extraction(
@@ -99,6 +115,21 @@ def _places(pairs: list[tuple[GoldText, dict]], countries: frozenset[str]) -> Ex
         correct_predicted=hits,
         correct_gold=hits,
     )
+
+
+def _regions() -> dict[str, frozenset[str]]:
+    """Each gazetteer name -> the regions the places of that name lie in (a region: itself)."""
+    from lowpolitics.framework.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    out: dict[str, set[str]] = {}
+    for place in gazetteer.places:
+        node = place
+        while node is not None and node.kind not in ("region", "country"):
+            node = gazetteer.by_id.get(node.parent or "")
+        if node is not None and node.kind == "region":
+            out.setdefault(place.name, set()).add(node.name)
+    return {name: frozenset(regions) for name, regions in out.items()}
 
 
 def evaluate(
@@ -110,6 +141,7 @@ def evaluate(
         from lowpolitics.framework.gazetteer import load_gazetteer
 
         countries = frozenset(p.name for p in load_gazetteer().places if p.kind == "country")
+    regions = _regions()
     pairs = list(zip(texts, results, strict=True))
     by_lang: dict[str, list[tuple[GoldText, dict]]] = {"all": pairs}
     for t, r in pairs:
@@ -128,4 +160,5 @@ def evaluate(
     for lang, group in by_lang.items():
         report.dates[lang] = _dates(group)
         report.places[lang] = _places(group, countries)
+        report.places_region[lang] = _places(group, countries, regions)
     return report

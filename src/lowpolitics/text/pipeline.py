@@ -97,8 +97,9 @@ class Classifier:
         return {name: task.probabilities(features) for name, task in self.model.tasks.items()}
 
     def classify_many(self, items: list[TextInput]) -> list[dict]:
-        from lowpolitics.text.datelines import find_dateline
+        from lowpolitics.text.datelines import dateline_mention, find_dateline
         from lowpolitics.text.dates import event_mention
+        from lowpolitics.text.place_context import read_places
         from lowpolitics.text.places import extract_places
         from lowpolitics.text.statuses import NO_STATUS, read_status
 
@@ -144,9 +145,13 @@ class Classifier:
                 reference = line.date  # the dateline dates the document, not the event
             skip = line.end if line is not None else 0
             when = event_mention(item.text, lang, reference, skip_before=skip)
+            if when is None:  # a dated report with no other date: the dateline dates its event
+                when = dateline_mention(item.text, line)
             places = [
                 p
-                for p in extract_places(item.text, self.gazetteer, lang)
+                for p in read_places(
+                    item.text, extract_places(item.text, self.gazetteer, lang), self.gazetteer
+                )
                 if line is None or not (line.place_start <= p.start < line.place_end)
             ]
             evidence = [
