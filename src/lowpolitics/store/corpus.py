@@ -77,6 +77,13 @@ def add_document(
     existing = session.scalars(select(Document).where(Document.content_hash == digest)).first()
     if existing is not None:
         return existing, False
+    # everything slow is computed before the first write: on SQLite that write takes the
+    # database's lock, and a long text must not keep logins and edits waiting while it is read
+    reading = _reading(text, meta.language)
+    spans = {
+        "paragraph": paragraphs(text),
+        "sentence": sentences(text, meta.language),
+    }
     document = Document(
         key=meta.key or f"doc-{digest[:12]}",
         title=meta.title or meta.filename or digest[:12],
@@ -92,13 +99,11 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    _store_reading(session, document)
-    for kind, spans in (
-        ("paragraph", paragraphs(text)),
-        ("sentence", sentences(text, meta.language)),
-    ):
+    reading.document_id = document.id
+    session.add(reading)
+    for kind, found in spans.items():
         session.add_all(
-            Segment(document_id=document.id, kind=kind, start=s.start, end=s.end) for s in spans
+            Segment(document_id=document.id, kind=kind, start=s.start, end=s.end) for s in found
         )
     session.add(
         AuditEntry(
@@ -276,22 +281,20 @@ def add_memo(
     return memo
 
 
-def _store_reading(session: Session, document: Document) -> None:
-    """The discourse reading of a new document, made once (its text never changes)."""
+def _reading(text: str, language: str | None):
+    """The discourse reading of a new document, made once (its text never changes); the
+    caller stores it with the document's id."""
     from lowpolitics.store.discourse_models import DocumentReading
     from lowpolitics.text.discourse_reading import read_document, reader_version
     from lowpolitics.text.langid import identify
     from lowpolitics.text.lexicon import default_coder
 
-    lang = document.language or identify(document.text[:2000]).lang
-    reading = read_document(document.text, lang, default_coder())
-    session.add(
-        DocumentReading(
-            document_id=document.id,
-            reader=reader_version(),
-            language=reading.language,
-            frame=reading.frame,
-            mentions=[list(m) for m in reading.mentions],
-            stems=reading.stems,
-        )
+    lang = language or identify(text[:2000]).lang
+    reading = read_document(text, lang, default_coder())
+    return DocumentReading(
+        reader=reader_version(),
+        language=reading.language,
+        frame=reading.frame,
+        mentions=[list(m) for m in reading.mentions],
+        stems=reading.stems,
     )

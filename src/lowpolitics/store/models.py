@@ -517,3 +517,4 @@ class AuditHead(Base):
 
 # the discourse tables live in their own module; importing it here puts them in Base.metadata
 from lowpolitics.store import discourse_models as _discourse_models  # noqa: E402, F401
+from lowpolitics.store import job_models as _job_models  # noqa: E402, F401

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer, Place
 from lowpolitics.store.db import session_scope
+from lowpolitics.store.jobs import JobSettings
 
 # Set by the app's middleware for each request: True for POST, PUT, PATCH and DELETE, whose
 # transactions write after reading (version checks) and so begin by taking the write lock.
@@ -40,6 +41,7 @@ class WebContext:
     secure_cookies: bool = False
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
     as_of: date | None = None  # the day taken as today (tests); None: the real today
+    jobs: JobSettings = field(default_factory=JobSettings.from_environment)
 
     def today(self) -> date:
         return self.as_of or date.today()
