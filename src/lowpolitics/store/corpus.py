@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.codebook import Codebook
@@ -101,10 +101,13 @@ def add_document(
     session.flush()
     reading.document_id = document.id
     session.add(reading)
-    for kind, found in spans.items():
-        session.add_all(
-            Segment(document_id=document.id, kind=kind, start=s.start, end=s.end) for s in found
-        )
+    rows = [
+        {"document_id": document.id, "kind": kind, "start": s.start, "end": s.end}
+        for kind, found in spans.items()
+        for s in found
+    ]
+    if rows:  # one executemany, not an ORM object per segment: the write lock is held briefly
+        session.execute(insert(Segment), rows)
     session.add(
         AuditEntry(
             actor=who,

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from lowpolitics.framework.gazetteer import Gazetteer, load_gazetteer
-from lowpolitics.text.lexicon import NEUTRAL, LexiconCoder
+from lowpolitics.text.lexicon import NEUTRAL, CodingResult, LexiconCoder
 from lowpolitics.text.segment import sentences
 from lowpolitics.text.stemming import stem, tokens
 
@@ -111,9 +111,12 @@ def _vocabulary_mentions(text: str, lang: str) -> list[tuple[int, int, str, str,
     return found
 
 
-def _sentence_frames(text: str, lang: str, coder: LexiconCoder) -> list[tuple[int, int, str]]:
+def _sentence_frames(
+    text: str, lang: str, coder: LexiconCoder, coding: CodingResult | None = None
+) -> list[tuple[int, int, str]]:
     """Each sentence's span and frame, from the lexicon's frame evidence inside it."""
-    evidence = [e for e in coder.code(text, lang).evidence if e.code in (INTEGRATIVE, SECURITIZING)]
+    coding = coding or coder.code(text, lang)
+    evidence = [e for e in coding.evidence if e.code in (INTEGRATIVE, SECURITIZING)]
     found = sentences(text, lang)
     # evidence counted per sentence in one pass (a sentence scan per sentence was quadratic)
     starts = [span.start for span in found]
@@ -140,11 +143,13 @@ def find_mentions(
     speaker: str | None,
     coder: LexiconCoder,
     gazetteer: Gazetteer | None = None,
+    coding: CodingResult | None = None,
 ) -> list[Mention]:
     """Every mention in ``text`` of the country other than ``speaker`` (the outlet's country).
 
     A third-country outlet (``speaker`` outside the pair) speaks about both: mentions of either
-    country are returned, each tagged with the country it names.
+    country are returned, each tagged with the country it names. ``coding``: the coder's
+    result for ``text`` when the caller has it already (coding a long text is not cheap).
     """
     from lowpolitics.text.places import extract_places
 
@@ -172,7 +177,7 @@ def find_mentions(
             raw.append((start, end, side, kind, name))
     if not raw:
         return []
-    frames = _sentence_frames(text, lang, coder)
+    frames = _sentence_frames(text, lang, coder, coding)
     frame_starts = [s for s, _, _ in frames]
     mentions = []
     for start, end, side, kind, name in sorted(raw):

@@ -246,7 +246,14 @@ def extract_places(text: str, gazetteer: Gazetteer, lang: str | None = None) -> 
     ``lang`` ("ru", "ky", "tg", "en") limits which suffixes and Russian case forms are
     accepted; ``None`` accepts those of all four languages.
     """
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    keys: dict[str, str] = {}  # words repeat: each distinct one is folded once
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = fold(word)
+        tokens.append((m.start(), m.end(), key))
     tokens = [t for t in tokens if t[2]]
     if not tokens:
         return []
