@@ -132,6 +132,18 @@ def test_an_upload_over_the_threshold_becomes_a_job(web, tmp_path, codebook):
     with session_scope(web.engine) as session:
         assert session.scalars(select(Document.filename)).all() == ["long.txt"]
 
+    other = write_text(tmp_path / "other.txt", 3000)
+    scripted = client.post(
+        "/documents/upload",
+        data={"csrf_token": client.csrf},
+        files=[("files", ("other.txt", other.read_bytes(), "text/plain"))],
+        headers={"Accept": "application/json"},
+        follow_redirects=False,
+    )
+    assert scripted.status_code == 202
+    location = scripted.headers["location"]
+    assert client.get(location).json()["state"] == "queued"
+
 
 def test_jobs_cli(cli, tmp_path):
     db = f"sqlite:///{tmp_path / 'jobs.db'}"
@@ -157,12 +169,11 @@ def test_jobs_cli(cli, tmp_path):
 
 
 @pytest.fixture
-def sqlite_web(tmp_path, codebook, gazetteer, monkeypatch):
+def sqlite_web(tmp_path, codebook, gazetteer):
     from lowpolitics.framework.gazetteer import load_gazetteer  # noqa: F401
     from lowpolitics.store.db import make_engine, upgrade
     from lowpolitics.store.reference import seed_reference
 
-    monkeypatch.setenv("LOWPOLITICS_MAX_DOCUMENT_CHARS", str(30_000_000))
     engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
     upgrade(engine)
     with session_scope(engine) as session:

@@ -36,7 +36,7 @@ class DocumentMeta:
     key: str | None = None
 
 
-DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000  # a long book; a 60 MB paste is not a document
+DEFAULT_MAX_DOCUMENT_CHARS = 25_000_000  # a 20 MB upload; a 60 MB paste is not a document
 
 
 def max_document_chars() -> int:
@@ -74,16 +74,18 @@ def add_document(
         )
     text = clean_text(text)
     digest = text_hash(text)
-    existing = session.scalars(select(Document).where(Document.content_hash == digest)).first()
-    if existing is not None:
-        return existing, False
-    # everything slow is computed before the first write: on SQLite that write takes the
-    # database's lock, and a long text must not keep logins and edits waiting while it is read
+    # everything slow is computed before the transaction's first statement: on SQLite a
+    # transaction that read before another writer committed cannot then write ("database is
+    # locked"), and its write must not keep logins and edits waiting while a long text is read.
+    # Callers that may hold a duplicate check first (see store.documents).
     reading = _reading(text, meta.language)
     spans = {
         "paragraph": paragraphs(text),
         "sentence": sentences(text, meta.language),
     }
+    existing = session.scalars(select(Document).where(Document.content_hash == digest)).first()
+    if existing is not None:
+        return existing, False
     document = Document(
         key=meta.key or f"doc-{digest[:12]}",
         title=meta.title or meta.filename or digest[:12],
