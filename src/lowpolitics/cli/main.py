@@ -18,6 +18,7 @@ from lowpolitics.cli import (
     documents_command,
     explore_commands,
     iati_command,
+    jobs_command,
     queries_command,
     recommend_command,
     refi_command,
@@ -100,6 +101,7 @@ data_commands.import_app.command("documents")(documents_command.import_documents
 app.command("demo")(demo.demo)
 app.command("serve")(serve_command.serve_command)
 app.add_typer(users_command.users_app, name="users")
+app.add_typer(jobs_command.jobs_app, name="jobs")
 app.add_typer(audit_command.audit_app, name="audit")
 app.command("backup")(backup_command.backup_command)
 app.command("restore")(backup_command.restore_command)

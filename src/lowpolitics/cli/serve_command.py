@@ -37,6 +37,7 @@ def serve_app(
     secure_cookies: bool = False,
     forwarded_allow_ips: str | None = None,
     workers: int = 1,
+    run_jobs: bool = True,
 ) -> None:
     """Serve until Ctrl+C or SIGTERM (uvicorn stops cleanly on either, exit code 0).
 
@@ -47,7 +48,7 @@ def serve_app(
 
     check_port_free(host, port)
     if workers > 1:
-        app = _prepare_workers(state, work_dir, secure_cookies)
+        app = _prepare_workers(state, work_dir, secure_cookies, run_jobs)
     else:
         from lowpolitics.web import create_app
 
@@ -57,6 +58,7 @@ def serve_app(
             state.gazetteer,
             work_dir=work_dir,
             secure_cookies=secure_cookies,
+            run_jobs=run_jobs,
         )
     with session_scope(state.engine) as session:
         nobody = not list_users(session)
@@ -87,7 +89,9 @@ def serve_app(
     )
 
 
-def _prepare_workers(state: State, work_dir: Path | None, secure_cookies: bool) -> str:
+def _prepare_workers(
+    state: State, work_dir: Path | None, secure_cookies: bool, run_jobs: bool = True
+) -> str:
     """Check the database once here, create what the app creates at start (so that the
     workers do not race to insert it), and pass the options on through the environment.
     Every worker must share one work folder: an upload previewed by one is imported by
@@ -107,6 +111,7 @@ def _prepare_workers(state: State, work_dir: Path | None, secure_cookies: bool) 
     os.environ[web_app.ENV_DB] = state.url
     os.environ[web_app.ENV_WORK_DIR] = str(folder.resolve())
     os.environ[web_app.ENV_SECURE_COOKIES] = "1" if secure_cookies else ""
+    os.environ[web_app.ENV_RUN_JOBS] = "1" if run_jobs else "0"
     if state.codebook_file:
         os.environ[web_app.ENV_CODEBOOK] = str(Path(state.codebook_file).resolve())
     else:
@@ -136,6 +141,12 @@ def serve_command(
         envvar="LOWPOLITICS_WEB_WORKERS",
         help="server processes (uvicorn workers); each keeps its own analysis cache",
     ),
+    run_jobs: bool = typer.Option(
+        True,
+        "--jobs/--no-jobs",
+        help="do queued jobs (big uploads, briefs) in the server; with --no-jobs run "
+        "'lowpolitics jobs run' beside it",
+    ),
 ) -> None:
     """Serve the dashboard, pages and API (create users first: lowpolitics users add)."""
     serve_app(
@@ -146,4 +157,5 @@ def serve_command(
         secure_cookies=secure_cookies,
         forwarded_allow_ips=forwarded_allow_ips,
         workers=workers,
+        run_jobs=run_jobs,
     )

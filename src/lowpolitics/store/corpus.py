@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.codebook import Codebook
@@ -36,7 +36,7 @@ class DocumentMeta:
     key: str | None = None
 
 
-DEFAULT_MAX_DOCUMENT_CHARS = 5_000_000  # a long book; a 60 MB paste is not a document
+DEFAULT_MAX_DOCUMENT_CHARS = 25_000_000  # a 20 MB upload; a 60 MB paste is not a document
 
 
 def max_document_chars() -> int:
@@ -74,6 +74,15 @@ def add_document(
         )
     text = clean_text(text)
     digest = text_hash(text)
+    # everything slow is computed before the transaction's first statement: on SQLite a
+    # transaction that read before another writer committed cannot then write ("database is
+    # locked"), and its write must not keep logins and edits waiting while a long text is read.
+    # Callers that may hold a duplicate check first (see store.documents).
+    reading = _reading(text, meta.language)
+    spans = {
+        "paragraph": paragraphs(text),
+        "sentence": sentences(text, meta.language),
+    }
     existing = session.scalars(select(Document).where(Document.content_hash == digest)).first()
     if existing is not None:
         return existing, False
@@ -92,14 +101,15 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    _store_reading(session, document)
-    for kind, spans in (
-        ("paragraph", paragraphs(text)),
-        ("sentence", sentences(text, meta.language)),
-    ):
-        session.add_all(
-            Segment(document_id=document.id, kind=kind, start=s.start, end=s.end) for s in spans
-        )
+    reading.document_id = document.id
+    session.add(reading)
+    rows = [
+        {"document_id": document.id, "kind": kind, "start": s.start, "end": s.end}
+        for kind, found in spans.items()
+        for s in found
+    ]
+    if rows:  # one executemany, not an ORM object per segment: the write lock is held briefly
+        session.execute(insert(Segment), rows)
     session.add(
         AuditEntry(
             actor=who,
@@ -276,22 +286,20 @@ def add_memo(
     return memo
 
 
-def _store_reading(session: Session, document: Document) -> None:
-    """The discourse reading of a new document, made once (its text never changes)."""
+def _reading(text: str, language: str | None):
+    """The discourse reading of a new document, made once (its text never changes); the
+    caller stores it with the document's id."""
     from lowpolitics.store.discourse_models import DocumentReading
     from lowpolitics.text.discourse_reading import read_document, reader_version
     from lowpolitics.text.langid import identify
     from lowpolitics.text.lexicon import default_coder
 
-    lang = document.language or identify(document.text[:2000]).lang
-    reading = read_document(document.text, lang, default_coder())
-    session.add(
-        DocumentReading(
-            document_id=document.id,
-            reader=reader_version(),
-            language=reading.language,
-            frame=reading.frame,
-            mentions=[list(m) for m in reading.mentions],
-            stems=reading.stems,
-        )
+    lang = language or identify(text[:2000]).lang
+    reading = read_document(text, lang, default_coder())
+    return DocumentReading(
+        reader=reader_version(),
+        language=reading.language,
+        frame=reading.frame,
+        mentions=[list(m) for m in reading.mentions],
+        stems=reading.stems,
     )

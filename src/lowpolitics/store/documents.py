@@ -27,7 +27,7 @@ from lowpolitics.ingest.documents import (
     read_document,
     read_metadata_csv,
 )
-from lowpolitics.store.corpus import DocumentMeta, add_document, text_hash
+from lowpolitics.store.corpus import DocumentMeta, add_document, clean_text, text_hash
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.models import Document
 from lowpolitics.text.langid import identify
@@ -156,6 +156,13 @@ def _store_one(
 ) -> None:
     document = read_document(path)
     meta, source = _meta(path, document, side)
+    with session_scope(engine) as session:  # a text stored already is not read again
+        known = session.scalars(
+            select(Document).where(Document.content_hash == text_hash(clean_text(document.text)))
+        ).first()
+        if known is not None:
+            report.duplicates.append(DuplicateDocument(path, known.id, known.key))
+            return
     try:
         with session_scope(engine) as session:
             stored, created = add_document(session, document.text, meta, who=who)

@@ -519,3 +519,4 @@ class AuditHead(Base):
 # them in Base.metadata
 from lowpolitics.store import blind_models as _blind_models  # noqa: E402, F401
 from lowpolitics.store import discourse_models as _discourse_models  # noqa: E402, F401
+from lowpolitics.store import job_models as _job_models  # noqa: E402, F401

@@ -55,10 +55,11 @@ def stem_counts(text: str, lang: str) -> dict[str, int]:
 def read_document(text: str, lang: str, coder: LexiconCoder) -> Reading:
     from lowpolitics.text.other_side import find_mentions
 
-    mentions = find_mentions(text, lang, "third", coder)  # both countries; the side filters
+    coding = coder.code(text, lang)  # once: the frame and the mentions' frames both use it
+    mentions = find_mentions(text, lang, "third", coder, coding=coding)  # both sides
     return Reading(
         language=lang,
-        frame=coder.code(text, lang).frame,
+        frame=coding.frame,
         mentions=tuple((m.side, m.kind, m.name, m.frame) for m in mentions),
         stems=stem_counts(text, lang),
     )

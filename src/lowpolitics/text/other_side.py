@@ -12,6 +12,7 @@ outweighs the other there, neutral otherwise.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 
 from lowpolitics.framework.gazetteer import Gazetteer, load_gazetteer
-from lowpolitics.text.lexicon import NEUTRAL, LexiconCoder
+from lowpolitics.text.lexicon import NEUTRAL, CodingResult, LexiconCoder
 from lowpolitics.text.segment import sentences
 from lowpolitics.text.stemming import stem, tokens
 
@@ -110,13 +111,22 @@ def _vocabulary_mentions(text: str, lang: str) -> list[tuple[int, int, str, str,
     return found
 
 
-def _sentence_frames(text: str, lang: str, coder: LexiconCoder) -> list[tuple[int, int, str]]:
+def _sentence_frames(
+    text: str, lang: str, coder: LexiconCoder, coding: CodingResult | None = None
+) -> list[tuple[int, int, str]]:
     """Each sentence's span and frame, from the lexicon's frame evidence inside it."""
-    evidence = [e for e in coder.code(text, lang).evidence if e.code in (INTEGRATIVE, SECURITIZING)]
+    coding = coding or coder.code(text, lang)
+    evidence = [e for e in coding.evidence if e.code in (INTEGRATIVE, SECURITIZING)]
+    found = sentences(text, lang)
+    # evidence counted per sentence in one pass (a sentence scan per sentence was quadratic)
+    starts = [span.start for span in found]
+    counts = [[0, 0] for _ in found]
+    for e in evidence:
+        n = bisect_right(starts, e.start) - 1
+        if n >= 0 and e.start < found[n].end:
+            counts[n][e.code == SECURITIZING] += 1
     spans = []
-    for span in sentences(text, lang):
-        inside = [e.code for e in evidence if span.start <= e.start < span.end]
-        integrative, securitizing = inside.count(INTEGRATIVE), inside.count(SECURITIZING)
+    for span, (integrative, securitizing) in zip(found, counts, strict=True):
         if integrative > securitizing:
             frame = INTEGRATIVE
         elif securitizing > integrative:
@@ -133,11 +143,13 @@ def find_mentions(
     speaker: str | None,
     coder: LexiconCoder,
     gazetteer: Gazetteer | None = None,
+    coding: CodingResult | None = None,
 ) -> list[Mention]:
     """Every mention in ``text`` of the country other than ``speaker`` (the outlet's country).
 
     A third-country outlet (``speaker`` outside the pair) speaks about both: mentions of either
-    country are returned, each tagged with the country it names.
+    country are returned, each tagged with the country it names. ``coding``: the coder's
+    result for ``text`` when the caller has it already (coding a long text is not cheap).
     """
     from lowpolitics.text.places import extract_places
 
@@ -145,23 +157,31 @@ def find_mentions(
     wanted = {other} if other else set(the_pair())
     places = gazetteer or load_gazetteer()
     raw: list[tuple[int, int, str, str, str]] = []
+    seen: set[tuple[int, int]] = set()
     for hit in extract_places(text, places, lang):
         place = places.by_id.get(hit.place_id)
         if place is None or place.country not in wanted:
             continue
         kind = "country" if place.kind == "country" else "place"
-        if any(s == hit.start and e == hit.end for s, e, *_ in raw):
+        if (hit.start, hit.end) in seen:
             continue  # one span naming a city and its region is one mention
+        seen.add((hit.start, hit.end))
         raw.append((hit.start, hit.end, place.country, kind, hit.name_en))
-    taken = [(s, e) for s, e, *_ in raw]
+    # the place spans do not overlap one another, so sorted by start their ends are sorted
+    # too, and the one starting last before a candidate's end is the only one to check
+    taken = sorted(seen)
+    taken_starts = [s for s, _ in taken]
     for start, end, side, kind, name in _vocabulary_mentions(text, lang):
-        if side in wanted and not any(s < end and start < e for s, e in taken):
+        n = bisect_left(taken_starts, end) - 1
+        if side in wanted and not (n >= 0 and start < taken[n][1]):
             raw.append((start, end, side, kind, name))
     if not raw:
         return []
-    frames = _sentence_frames(text, lang, coder)
+    frames = _sentence_frames(text, lang, coder, coding)
+    frame_starts = [s for s, _, _ in frames]
     mentions = []
     for start, end, side, kind, name in sorted(raw):
-        frame = next((f for s, e, f in frames if s <= start < e), NEUTRAL)
+        n = bisect_right(frame_starts, start) - 1
+        frame = frames[n][2] if n >= 0 and start < frames[n][1] else NEUTRAL
         mentions.append(Mention(side, kind, name, start, end, frame))
     return mentions

@@ -35,6 +35,7 @@ broadest kind first — so the first mention at a span is what ``Gazetteer.best`
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -245,7 +246,14 @@ def extract_places(text: str, gazetteer: Gazetteer, lang: str | None = None) -> 
     ``lang`` ("ru", "ky", "tg", "en") limits which suffixes and Russian case forms are
     accepted; ``None`` accepts those of all four languages.
     """
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    keys: dict[str, str] = {}  # words repeat: each distinct one is folded once
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = fold(word)
+        tokens.append((m.start(), m.end(), key))
     tokens = [t for t in tokens if t[2]]
     if not tokens:
         return []
@@ -280,18 +288,24 @@ def extract_places(text: str, gazetteer: Gazetteer, lang: str | None = None) -> 
             if _tail_ok(entry, tail, lang) and (entry.lower_ok or not lowercase):
                 spans[(start, end)].append(entry.place_id)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group().split()) <= 5]
+    quoted_starts = [a for a, _ in quoted]  # matches do not overlap: one candidate each
     for start, end in list(spans):
-        inside = next(((a, b) for a, b in quoted if a < start and end < b), None)
+        n = bisect_left(quoted_starts, start) - 1
+        inside = quoted[n] if n >= 0 and end < quoted[n][1] else None
         if inside and _TOKEN.search(text[inside[0] : start] + " " + text[end : inside[1]]):
             del spans[(start, end)]  # a place word inside a quoted name with other words
             continue
         head = _OF_NAME.search(text, max(0, start - 40), start)
         if head and head["head"] not in _OF_PLACE_HEADS:
             del spans[(start, end)]
+    # longest spans first; the spans kept never overlap, so kept in start order the one
+    # starting last before a candidate's end is the only one it can overlap (linear, not
+    # a scan of every kept span per candidate)
     taken: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-        if not any(start < t_end and t_start < end for t_start, t_end in taken):
-            taken.append((start, end))
+        n = bisect_left(taken, (end, -1)) - 1
+        if not (n >= 0 and start < taken[n][1]):
+            insort(taken, (start, end))
     mentions: list[PlaceMention] = []
     for start, end in sorted(taken):
         places = _ordered(gazetteer, spans[(start, end)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -140,10 +141,29 @@ def create_app(
     work_dir: Path | None = None,
     secure_cookies: bool = False,
     as_of: date | None = None,
+    run_jobs: bool = False,
 ) -> FastAPI:
     """The web app over ``engine``; the schema must be current (``lowpolitics init``).
-    ``as_of``: the day taken as today by the checks that compare with it (tests)."""
+    ``as_of``: the day taken as today by the checks that compare with it (tests).
+    ``run_jobs``: a worker thread does queued jobs while the app runs (``serve`` turns it on;
+    without it ``lowpolitics jobs run`` must work the queue)."""
     require_schema(engine)
+    holder: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if run_jobs:
+            from lowpolitics.web.job_worker import JobWorker
+
+            ctx = _app.state.ctx
+            holder["worker"] = JobWorker(ctx.engine, ctx.codebook, ctx.work_dir, ctx.jobs)
+            holder["worker"].start()
+        try:
+            yield
+        finally:
+            if "worker" in holder:
+                holder.pop("worker").stop()
+
     app = FastAPI(
         title="lowpolitics",
         version=__version__,
@@ -152,6 +172,7 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     with session_scope(engine) as session:
         # the codebook's codes exist before the first request, so that two coders opening
@@ -188,6 +209,7 @@ ENV_DB = "LOWPOLITICS_DB"  # the database URL, as everywhere
 ENV_CODEBOOK = "LOWPOLITICS_CODEBOOK"  # a YAML file that extends the bundled codebook
 ENV_WORK_DIR = "LOWPOLITICS_WEB_WORK_DIR"  # uploads awaiting confirmation, built briefs
 ENV_SECURE_COOKIES = "LOWPOLITICS_WEB_SECURE_COOKIES"  # "1": cookies marked Secure
+ENV_RUN_JOBS = "LOWPOLITICS_WEB_RUN_JOBS"  # "0": no job worker in the server processes
 
 
 def factory() -> FastAPI:
@@ -219,4 +241,5 @@ def factory() -> FastAPI:
         load_gazetteer(),
         work_dir=Path(folder) if folder else None,
         secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") in ("1", "true", "yes"),
+        run_jobs=os.environ.get(ENV_RUN_JOBS, "1") in ("1", "true", "yes"),
     )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer, Place
 from lowpolitics.store.db import session_scope
+from lowpolitics.store.jobs import JobSettings
 
 # Set by the app's middleware for each request: True for POST, PUT, PATCH and DELETE, whose
 # transactions write after reading (version checks) and so begin by taking the write lock.
@@ -49,6 +50,7 @@ class WebContext:
     cache: dict = field(default_factory=dict)  # results keyed by the audit generation
     as_of: date | None = None  # the day taken as today (tests); None: the real today
     lookup: LookupOptions = field(default_factory=LookupOptions)
+    jobs: JobSettings = field(default_factory=JobSettings.from_environment)
 
     def today(self) -> date:
         return self.as_of or date.today()

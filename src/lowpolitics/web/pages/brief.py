@@ -4,14 +4,18 @@ database state and language (``web.analysis_cache.brief``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
+from lowpolitics.store.jobs import enqueue
 from lowpolitics.web import analysis_cache as cache
 from lowpolitics.web.auth import VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.i18n import LANGUAGE_NAMES, request_language
+from lowpolitics.web.job_worker import BRIEF
+from lowpolitics.web.pages.jobs import accepted
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -70,3 +74,15 @@ def brief_html(
     return _download(
         made.html, "text/html; charset=utf-8", "inline", f"lowpolitics-brief-{made.lang}.html"
     )
+
+
+@router.post("/brief/build")
+async def brief_job(
+    request: Request, lang: str = Form("en"), who: Principal = requires(VIEWER)
+) -> Response:
+    """Build the brief as a job: the page shows its progress and then the files."""
+    ctx = web_context(request)
+    if lang not in BRIEF_LANGUAGES:
+        lang = "en"
+    job_id = await run_in_threadpool(enqueue, ctx.engine, BRIEF, who.name, None, {"lang": lang})
+    return accepted(job_id)

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -37,6 +37,7 @@ from lowpolitics.store.corpus_edit import (
     update_document,
 )
 from lowpolitics.store.documents import import_documents
+from lowpolitics.store.jobs import enqueue
 from lowpolitics.store.memos_edit import (
     list_memos,
 )
@@ -46,6 +47,8 @@ from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.coding_views import document_json
 from lowpolitics.web.context import web_context
 from lowpolitics.web.forms import field_errors
+from lowpolitics.web.job_worker import DOCUMENTS
+from lowpolitics.web.pages.jobs import accepted
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
 
@@ -208,6 +211,24 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
                     [path.name, values["language"], values["published_on"], values["outlet"]]
                     + [values["country"], values["genre"]]
                 )
+    if saved and sum(p.stat().st_size for p in saved) > ctx.jobs.background_bytes:
+        # big: the worker imports it (web.job_worker); the page follows the job
+        params = {
+            "files": [p.name for p in saved],
+            "meta_csv": meta_csv.relative_to(ctx.work_dir).as_posix() if meta_csv else None,
+            "refused": refused,
+        }
+        folder_ref = folder.relative_to(ctx.work_dir).as_posix()
+        job_id = await run_in_threadpool(
+            enqueue, ctx.engine, DOCUMENTS, who.name, folder_ref, params
+        )
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse(
+                {"job": job_id, "url": f"/jobs/{job_id}"},
+                status_code=202,
+                headers={"Location": f"/api/v1/jobs/{job_id}"},
+            )
+        return accepted(job_id)
     result = await run_in_threadpool(
         import_documents, ctx.engine, saved, meta_csv=meta_csv, who=who.name
     )

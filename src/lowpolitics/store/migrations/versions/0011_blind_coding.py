@@ -1,7 +1,7 @@
 """blind coding: the coding team's settings and who marked which document done
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 06:30:00
 
 With blind coding on, a coder sees only their own codings of a document until they mark it
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
