@@ -73,7 +73,7 @@ class ResourceSpec:
     detail: Callable[[WebContext, Session, Any], dict[str, Any]] | None = None
     read_role: str = VIEWER
     write_role: str = EDITOR
-    tags: Sequence[str] = ()
+    tags: Sequence[str] | None = None  # OpenAPI tags: None for [name]
 
     @property
     def prefix(self) -> str:
@@ -101,7 +101,8 @@ def page_query(
     per_page: int,
 ) -> Page[Any]:
     """One page of ``spec.model``: the filters given in ``values`` as WHERE, ``sort`` (a key
-    of ``spec.sorts``, ``-`` to reverse) as ORDER BY with the key last (a stable order), the
+    of ``spec.sorts``, ``-`` to reverse) as ORDER BY with the key last, ascending either way
+    (a stable order, ties as a stable sort leaves them), the
     total by COUNT — only the page's rows are fetched."""
     page, per_page = bounded(page, per_page)
     conditions = [
@@ -109,8 +110,9 @@ def page_query(
         for name, value in values.items()
         if value is not None and value != ""
     ]
-    columns = [*spec.sorts[sort.lstrip("-")], getattr(spec.model, spec.key_column)]
+    columns = spec.sorts[sort.lstrip("-")]
     order = [c.desc() if sort.startswith("-") else c.asc() for c in columns]
+    order.append(getattr(spec.model, spec.key_column).asc())  # ties in key order, both ways
     query = select(spec.model).where(*conditions)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     found = session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))

@@ -65,9 +65,11 @@ def _list_endpoint(spec: ResourceSpec) -> Callable[..., dict]:
     return list_
 
 
-def resource_router(spec: ResourceSpec) -> APIRouter:
-    """The routes of ``spec``, to include in the app like any module's ``router``."""
-    router = APIRouter(prefix=spec.prefix, tags=list(spec.tags or [spec.name]))
+def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
+    """The routes of ``spec``, to include in the app like any module's ``router``;
+    ``prefix``: where they sit when included in a router of its own prefix (instruments)."""
+    tags = list(spec.tags) if spec.tags is not None else [spec.name]
+    router = APIRouter(prefix=spec.prefix if prefix is None else prefix, tags=tags)
     Key = Annotated[spec.key_type, Path(alias=spec.key_param)]  # noqa: N806 - a type
     Out, In, Update, Patch = (  # noqa: N806 - types
         spec.schema_out,
