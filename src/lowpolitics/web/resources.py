@@ -73,6 +73,7 @@ class ResourceSpec:
     detail: Callable[[WebContext, Session, Any], dict[str, Any]] | None = None
     read_role: str = VIEWER
     write_role: str = EDITOR
+    patch_note: str | None = None  # a line added to PATCH's description in OpenAPI
     tags: Sequence[str] | None = None  # OpenAPI tags: None for [name]
 
     @property

@@ -161,6 +161,7 @@ SPEC = ResourceSpec(
     },
     default_sort="key",
     sort_doc="key, title, signed, status or idle; - to reverse",
+    patch_note="Commitments are patched at their own address.",
     tags=(),  # the enclosing router's
 )
 

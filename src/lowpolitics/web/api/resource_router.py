@@ -29,6 +29,7 @@ from lowpolitics.web.resources import ResourceSpec, page_query
 from lowpolitics.web.versions import DeleteVersion, tagged
 
 SOURCE = "request body"  # what the audit trail records as the change's source
+PATCH_DOC = "Change only the fields given (a JSON merge patch); ``null`` clears an optional one."
 
 
 def _list_endpoint(spec: ResourceSpec) -> Callable[..., dict]:
@@ -110,7 +111,9 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
             obj = _save(request, session, key, data, body.version, who)
             return tagged(response, spec.rows(ctx, session, [obj])[0])
 
-    @router.patch(item, response_model=Out)
+    patch_doc = PATCH_DOC + (f"\n{spec.patch_note}" if spec.patch_note else "")
+
+    @router.patch(item, response_model=Out, description=patch_doc)
     def patch(
         request: Request,
         key: Key,
@@ -119,8 +122,6 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         who: Principal = writer,
         if_match: PatchHeaders = None,
     ) -> dict:
-        """Change only the fields given (a JSON merge patch); ``null`` clears an optional
-        one."""
         ctx = web_context(request)
         with ctx.session() as session:
             current = spec.rows(ctx, session, [spec.load(session, key)])[0]
@@ -128,11 +129,14 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
             obj = _save(request, session, key, patched.data(), patched.version, who)
             return tagged(response, spec.rows(ctx, session, [obj])[0])
 
-    @router.delete(item, status_code=204)
+    delete_doc = (
+        f'Delete the {spec.noun} at the version you read: ``?version=N`` or ``If-Match: "N"``.'
+    )
+
+    @router.delete(item, status_code=204, description=delete_doc)
     def delete(
         request: Request, key: Key, who: Principal = writer, expected: DeleteVersion = None
     ) -> Response:
-        """Delete the record at the version you read: ``?version=N`` or ``If-Match: "N"``."""
         version = expected.required(spec.label(key))
         return deleted(request, lambda s: spec.delete(s, key, who.name, version))
 
