@@ -73,7 +73,7 @@ def activities_where(session: Session, where) -> list[dict[str, Any]]:
     return [_activity(a) for a in session.scalars(query)]
 
 
-def _activity_stats(session: Session, only=None) -> dict[int, tuple[int, str, str]]:
+def activity_stats(session: Session, only=None) -> dict[int, tuple[int, str, str]]:
     """initiative id → (activities, first date, last date), dates at their own precision
     (a year-dated activity is "2022", not "2022-01-01"); ``only``: these initiatives."""
     query = select(Activity.initiative_id, Activity.date_start, Activity.date_precision).where(
@@ -109,31 +109,33 @@ ACTOR_SORTS: dict[str, Callable] = {
 }
 
 
-def _actor_links(session: Session) -> tuple[Counter, dict, dict]:
-    counts = Counter(
-        dict(
-            session.execute(
-                select(ActivityActor.actor_id, func.count()).group_by(ActivityActor.actor_id)
-            ).all()
-        )
-    )
+def actor_links(session: Session, only=None) -> tuple[Counter, dict, dict]:
+    """Activities, instruments and initiatives led, by actor id; ``only``: these actors."""
+    counted = select(ActivityActor.actor_id, func.count()).group_by(ActivityActor.actor_id)
+    if only is not None:
+        counted = counted.where(ActivityActor.actor_id.in_(only))
+    counts = Counter(dict(session.execute(counted).all()))
     parties: dict[int, list[str]] = defaultdict(list)
     query = select(InstrumentParty.actor_id, Instrument.key).join(
         Instrument, Instrument.id == InstrumentParty.instrument_id
     )
+    if only is not None:
+        query = query.where(InstrumentParty.actor_id.in_(only))
     for actor_id, key in session.execute(query.order_by(Instrument.key)):
         parties[actor_id].append(key)
     led: dict[int, list[str]] = defaultdict(list)
     query = select(Initiative.lead_actor_id, Initiative.name).where(
         Initiative.lead_actor_id.is_not(None)
     )
+    if only is not None:
+        query = query.where(Initiative.lead_actor_id.in_(only))
     for actor_id, name in session.execute(query.order_by(Initiative.name)):
         led[actor_id].append(name)
     return counts, parties, led
 
 
 def actor_json(session: Session, codebook: Codebook, actor: Actor, links=None) -> dict[str, Any]:
-    counts, parties, led = links or _actor_links(session)
+    counts, parties, led = links or actor_links(session)
     return {
         **actor_record(actor),
         "group": codebook.actor_group_of(actor.type),
@@ -153,7 +155,7 @@ def find_actors(
     q: str | None = None,
     sort: str = "name",
 ) -> list[dict[str, Any]]:
-    links = _actor_links(session)
+    links = actor_links(session)
     query = select(Actor)
     if country:
         query = query.where(Actor.country_code == country.upper())
@@ -190,7 +192,7 @@ def _preload_links(session: Session) -> None:
 
 
 def initiative_json(session: Session, initiative: Initiative, stats=None) -> dict[str, Any]:
-    stats = _activity_stats(session, [initiative.id]) if stats is None else stats
+    stats = activity_stats(session, [initiative.id]) if stats is None else stats
     n, first, last = stats.get(initiative.id, (0, None, None))
     return {
         **initiative_record(session, initiative),
@@ -214,7 +216,7 @@ def find_initiatives(
     sort: str = "name",
 ) -> list[dict[str, Any]]:
     _preload_links(session)
-    stats = _activity_stats(session)
+    stats = activity_stats(session)
     rows = []
     for initiative in session.scalars(select(Initiative)):
         row = initiative_json(session, initiative, stats)
@@ -349,7 +351,7 @@ def body_json(
     """A body; ``initiative`` is the one the continuity analysis reads its sessions from."""
     record = body_record(session, body)
     linked = session.scalars(select(Initiative.id).where(Initiative.body_id == body.id)).all()
-    stats = _activity_stats(session, linked) if stats is None else stats
+    stats = activity_stats(session, linked) if stats is None else stats
     return {
         **record,
         "initiative": (record["initiatives"] or [None])[0],
@@ -367,7 +369,7 @@ def find_bodies(
     q: str | None = None,
     sort: str = "key",
 ) -> list[dict[str, Any]]:
-    stats = _activity_stats(session)
+    stats = activity_stats(session)
     session.scalars(select(Instrument)).all()
     rows = []
     for body in session.scalars(select(Body)):

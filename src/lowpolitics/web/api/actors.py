@@ -1,19 +1,23 @@
-"""/api/v1/actors — who takes part: list, read, create, change, delete (refused while used)."""
+"""/api/v1/actors — who takes part: list, read, create, change, delete (refused while used).
+
+Declarations only: the routes are the generic ones of ``web.api.resource_router``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from collections.abc import Sequence
 
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lowpolitics.store.models import ActivityActor, Actor
 from lowpolitics.store.registry_entities import delete_actor, get_actor, save_actor
-from lowpolitics.web import crud
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, created, deleted
-from lowpolitics.web.entity_views import ACTOR_SORTS, actor_json, find_actors
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out, paginate
-from lowpolitics.web.versions import DeleteVersion, tagged
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.crud import StrictIn
+from lowpolitics.web.entity_views import actor_json, actor_links
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.resources import Filter, ResourceSpec, text_in
 
 
 class ActorIn(StrictIn):
@@ -45,106 +49,57 @@ class ActorOut(BaseModel):
     initiatives_led: list[str]
 
 
-router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
+def _rows(ctx: WebContext, session: Session, actors: Sequence[Actor]) -> list[dict]:
+    links = actor_links(session, [a.id for a in actors])
+    return [actor_json(session, ctx.codebook, a, links) for a in actors]
 
 
-@router.get("", response_model=PageOut[ActorOut])
-def list_(
-    request: Request,
-    country: str | None = Query(None, description="ISO alpha-2 code or INT"),
-    type: str | None = Query(None, description="a codebook actor type"),
-    q: str | None = Query(None, description="text in the name or notes"),
-    sort: str = Query(
-        "name",
-        description="name, country, type or activities; - to reverse",
-        pattern=crud.sort_pattern(ACTOR_SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        rows = find_actors(session, ctx.codebook, country=country, type=type, q=q, sort=sort)
-        chunk = paginate(rows, page, per_page)
-        return page_out(chunk, chunk.items)
-
-
-@router.get("/{actor_id}", response_model=ActorOut)
-def get(
-    request: Request, actor_id: int, response: Response, who: Principal = requires(VIEWER)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        return tagged(response, actor_json(session, ctx.codebook, get_actor(session, actor_id)))
-
-
-@router.post("", response_model=ActorOut, status_code=201)
-def create(
-    request: Request, body: ActorIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        actor = save_actor(
-            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
-        )
-        return created(
-            response, f"/api/v1/actors/{actor.id}", actor_json(session, ctx.codebook, actor)
-        )
-
-
-def _save(request: Request, session, actor_id: int, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    actor = save_actor(
-        session,
-        ctx.codebook,
-        data,
-        who=who.name,
-        actor_id=actor_id,
-        version=version,
-        source="request body",
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version) -> Actor:
+    return save_actor(
+        session, ctx.codebook, data, who=who, actor_id=key, version=version, source=SOURCE
     )
-    return actor_json(session, ctx.codebook, actor)
 
 
-@router.put("/{actor_id}", response_model=ActorOut)
-def update(
-    request: Request,
-    actor_id: int,
-    body: ActorUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save(request, session, actor_id, data, body.version, who))
+_name = func.lower(Actor.name)
+_activities = (
+    select(func.count())
+    .where(ActivityActor.actor_id == Actor.id)
+    .correlate(Actor)
+    .scalar_subquery()
+)
 
+SPEC = ResourceSpec(
+    name="actors",
+    noun="actor",
+    model=Actor,
+    key_column="id",
+    key_param="actor_id",
+    key_type=int,
+    schema_in=ActorIn,
+    schema_update=ActorUpdate,
+    schema_patch=ActorPatch,
+    schema_out=ActorOut,
+    load=get_actor,
+    save=_save,
+    delete=lambda session, key, who, version: delete_actor(session, key, who=who, version=version),
+    rows=_rows,
+    filters={
+        "country": Filter(
+            lambda v: Actor.country_code == v.upper(), description="ISO alpha-2 code or INT"
+        ),
+        "type": Filter(lambda v: Actor.type == v, description="a codebook actor type"),
+        "q": Filter(
+            lambda v: text_in(v, Actor.name, Actor.notes), description="text in the name or notes"
+        ),
+    },
+    sorts={
+        "name": (_name, Actor.country_code),
+        "country": (Actor.country_code, _name),
+        "type": (func.coalesce(Actor.type, ""), _name),
+        "activities": (_activities, _name),
+    },
+    default_sort="name",
+    sort_doc="name, country, type or activities; - to reverse",
+)
 
-@router.patch("/{actor_id}", response_model=ActorOut)
-def patch(
-    request: Request,
-    actor_id: int,
-    changes: ActorPatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
-    ctx = web_context(request)
-    with ctx.session() as session:
-        current = actor_json(session, ctx.codebook, get_actor(session, actor_id))
-        patched = apply_patch(ActorIn, current, changes, if_match, f"actor {actor_id}")
-        saved = _save(request, session, actor_id, patched.data(), patched.version, who)
-        return tagged(response, saved)
-
-
-@router.delete("/{actor_id}", status_code=204)
-def delete(
-    request: Request,
-    actor_id: int,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the actor at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"actor {actor_id}")
-    return deleted(request, lambda s: delete_actor(s, actor_id, who=who.name, version=version))
+router = resource_router(SPEC)

@@ -1,27 +1,25 @@
 """/api/v1/bodies — joint commissions and working groups, their rhythm and, for one body,
-the continuity analysis's figures (sessions, gaps against the rhythm)."""
+the continuity analysis's figures (sessions, gaps against the rhythm).
+
+Declarations only: the routes are the generic ones of ``web.api.resource_router``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from lowpolitics.store.models import Body, Instrument
 from lowpolitics.store.registry_frameworks import delete_body, get_body, save_body
-from lowpolitics.web import crud
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, created, deleted
-from lowpolitics.web.entity_views import (
-    BODY_SORTS,
-    body_continuity,
-    body_json,
-    find_bodies,
-)
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out, paginate
-from lowpolitics.web.versions import DeleteVersion, tagged
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.crud import StrictIn
+from lowpolitics.web.entity_views import body_continuity, body_json
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.resources import Filter, ResourceSpec, text_in
 
 
 class BodyIn(StrictIn):
@@ -61,102 +59,56 @@ class BodyOut(BaseModel):
     )
 
 
-router = APIRouter(prefix="/api/v1/bodies", tags=["bodies"])
+def _rows(ctx: WebContext, session: Session, bodies: Sequence[Body]) -> list[dict]:
+    return [body_json(session, body) for body in bodies]
 
 
-@router.get("", response_model=PageOut[BodyOut])
-def list_(
-    request: Request,
-    kind: str | None = Query(None, description="commission, working_group …"),
-    instrument: str | None = Query(None, description="an instrument's key"),
-    q: str | None = Query(None, description="text in the key, name or notes"),
-    sort: str = Query(
-        "key",
-        description="key, name, kind or rhythm; - to reverse",
-        pattern=crud.sort_pattern(BODY_SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    with web_context(request).session() as session:
-        rows = find_bodies(session, kind=kind, instrument=instrument, q=q, sort=sort)
-        chunk = paginate(rows, page, per_page)
-        return page_out(chunk, chunk.items)
+def _detail(ctx: WebContext, session: Session, body: Body) -> dict:
+    """One body with the continuity analysis's figures for it."""
+    analysis = body_continuity(ctx.cache, session, ctx.codebook, body.key)
+    return body_json(session, body, analysis=analysis)
 
 
-@router.get("/{key}", response_model=BodyOut)
-def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        body = get_body(session, key)
-        analysis = body_continuity(ctx.cache, session, ctx.codebook, key)
-        return tagged(response, body_json(session, body, analysis=analysis))
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version) -> Body:
+    return save_body(session, ctx.codebook, data, who=who, key=key, version=version, source=SOURCE)
 
 
-@router.post("", response_model=BodyOut, status_code=201)
-def create(
-    request: Request, body: BodyIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        saved = save_body(
-            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
-        )
-        return created(response, f"/api/v1/bodies/{saved.key}", body_json(session, saved))
+def _instrument(key: str):
+    return Body.instrument_id.in_(select(Instrument.id).where(Instrument.key == key))
 
 
-def _save(request: Request, session, key: str, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    saved = save_body(
-        session,
-        ctx.codebook,
-        data,
-        who=who.name,
-        key=key,
-        version=version,
-        source="request body",
-    )
-    return body_json(session, saved)
+SPEC = ResourceSpec(
+    name="bodies",
+    noun="body",
+    model=Body,
+    key_column="key",
+    key_param="key",
+    key_type=str,
+    schema_in=BodyIn,
+    schema_update=BodyUpdate,
+    schema_patch=BodyPatch,
+    schema_out=BodyOut,
+    load=get_body,
+    save=_save,
+    delete=lambda session, key, who, version: delete_body(session, key, who=who, version=version),
+    rows=_rows,
+    detail=_detail,
+    filters={
+        "kind": Filter(lambda v: Body.kind == v, description="commission, working_group …"),
+        "instrument": Filter(_instrument, description="an instrument's key"),
+        "q": Filter(
+            lambda v: text_in(v, Body.key, Body.name, Body.notes),
+            description="text in the key, name or notes",
+        ),
+    },
+    sorts={
+        "key": (Body.key,),
+        "name": (func.lower(Body.name), Body.key),
+        "kind": (Body.kind, Body.key),
+        "rhythm": (func.coalesce(Body.rhythm_months, 0), Body.key),
+    },
+    default_sort="key",
+    sort_doc="key, name, kind or rhythm; - to reverse",
+)
 
-
-@router.put("/{key}", response_model=BodyOut)
-def update(
-    request: Request,
-    key: str,
-    body: BodyUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save(request, session, key, data, body.version, who))
-
-
-@router.patch("/{key}", response_model=BodyOut)
-def patch(
-    request: Request,
-    key: str,
-    changes: BodyPatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
-    with web_context(request).session() as session:
-        current = body_json(session, get_body(session, key))
-        patched = apply_patch(BodyIn, current, changes, if_match, f"body '{key}'")
-        saved = _save(request, session, key, patched.data(), patched.version, who)
-        return tagged(response, saved)
-
-
-@router.delete("/{key}", status_code=204)
-def delete(
-    request: Request,
-    key: str,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the body at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"body '{key}'")
-    return deleted(request, lambda s: delete_body(s, key, who=who.name, version=version))
+router = resource_router(SPEC)

@@ -1,23 +1,23 @@
-"""/api/v1/initiatives — lines of work and their links to instruments, commitments, bodies."""
+"""/api/v1/initiatives — lines of work and their links to instruments, commitments, bodies.
+
+Declarations only: the routes are the generic ones of ``web.api.resource_router``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from collections.abc import Sequence
 
+from pydantic import BaseModel, Field
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from lowpolitics.store.models import Activity, Actor, Body, Initiative, Instrument
 from lowpolitics.store.registry_entities import delete_initiative, get_initiative, save_initiative
-from lowpolitics.web import crud
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import StrictIn, created, deleted
-from lowpolitics.web.entity_views import (
-    INITIATIVE_SORTS,
-    find_initiatives,
-    initiative_json,
-)
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out, paginate
-from lowpolitics.web.versions import DeleteVersion, tagged
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.crud import StrictIn
+from lowpolitics.web.entity_views import activity_stats, initiative_json
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.resources import Filter, ResourceSpec, text_in
 
 
 class InitiativeIn(StrictIn):
@@ -59,116 +59,82 @@ class InitiativeOut(BaseModel):
     last_date: str | None
 
 
-router = APIRouter(prefix="/api/v1/initiatives", tags=["initiatives"])
+def _rows(ctx: WebContext, session: Session, initiatives: Sequence[Initiative]) -> list[dict]:
+    stats = activity_stats(session, [i.id for i in initiatives])
+    return [initiative_json(session, i, stats) for i in initiatives]
 
 
-@router.get("", response_model=PageOut[InitiativeOut])
-def list_(
-    request: Request,
-    mechanism: str | None = None,
-    activity_type: str | None = None,
-    instrument: str | None = Query(None, description="an instrument's key"),
-    body: str | None = Query(None, description="a body's key"),
-    q: str | None = Query(None, description="text in the name or the lead actor"),
-    sort: str = Query(
-        "name",
-        description="name, mechanism, activities, first or last; - to reverse",
-        pattern=crud.sort_pattern(INITIATIVE_SORTS),
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version) -> Initiative:
+    return save_initiative(
+        session, ctx.codebook, data, who=who, initiative_id=key, version=version, source=SOURCE
+    )
+
+
+def _text(q: str):
+    """In the name, or in the lead actor as shown: ``Name [CC]``."""
+    label = Actor.name + " [" + Actor.country_code + "]"
+    leads = select(Actor.id).where(text_in(q, label))
+    return text_in(q, Initiative.name) | Initiative.lead_actor_id.in_(leads)
+
+
+def _of_activities(aggregate):
+    """A correlated aggregate over the initiative's activities (count, first, last date)."""
+    return (
+        select(aggregate)
+        .where(Activity.initiative_id == Initiative.id)
+        .correlate(Initiative)
+        .scalar_subquery()
+    )
+
+
+def _dated(when):
+    """Undated first (as an empty date sorts), then by the date."""
+    return (case((when.is_(None), 0), else_=1), when)
+
+
+_name = func.lower(Initiative.name)
+
+SPEC = ResourceSpec(
+    name="initiatives",
+    noun="initiative",
+    model=Initiative,
+    key_column="id",
+    key_param="initiative_id",
+    key_type=int,
+    schema_in=InitiativeIn,
+    schema_update=InitiativeUpdate,
+    schema_patch=InitiativePatch,
+    schema_out=InitiativeOut,
+    load=get_initiative,
+    save=_save,
+    delete=lambda session, key, who, version: delete_initiative(
+        session, key, who=who, version=version
     ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    with web_context(request).session() as session:
-        rows = find_initiatives(
-            session,
-            mechanism=mechanism,
-            activity_type=activity_type,
-            instrument=instrument,
-            body=body,
-            q=q,
-            sort=sort,
-        )
-        chunk = paginate(rows, page, per_page)
-        return page_out(chunk, chunk.items)
+    rows=_rows,
+    filters={
+        "mechanism": Filter(lambda v: Initiative.mechanism == v),
+        "activity_type": Filter(lambda v: Initiative.activity_type == v),
+        "instrument": Filter(
+            lambda v: Initiative.instrument_id.in_(
+                select(Instrument.id).where(Instrument.key == v)
+            ),
+            description="an instrument's key",
+        ),
+        "body": Filter(
+            lambda v: Initiative.body_id.in_(select(Body.id).where(Body.key == v)),
+            description="a body's key",
+        ),
+        "q": Filter(_text, description="text in the name or the lead actor"),
+    },
+    sorts={
+        "name": (_name,),
+        "mechanism": (func.coalesce(Initiative.mechanism, ""), _name),
+        "activities": (_of_activities(func.count()), _name),
+        "first": (*_dated(_of_activities(func.min(Activity.date_start))), _name),
+        "last": (*_dated(_of_activities(func.max(Activity.date_start))), _name),
+    },
+    default_sort="name",
+    sort_doc="name, mechanism, activities, first or last; - to reverse",
+)
 
-
-@router.get("/{initiative_id}", response_model=InitiativeOut)
-def get(
-    request: Request, initiative_id: int, response: Response, who: Principal = requires(VIEWER)
-) -> dict:
-    with web_context(request).session() as session:
-        return tagged(response, initiative_json(session, get_initiative(session, initiative_id)))
-
-
-@router.post("", response_model=InitiativeOut, status_code=201)
-def create(
-    request: Request, body: InitiativeIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        initiative = save_initiative(
-            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
-        )
-        out = initiative_json(session, initiative)
-        return created(response, f"/api/v1/initiatives/{initiative.id}", out)
-
-
-def _save(request: Request, session, initiative_id: int, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    initiative = save_initiative(
-        session,
-        ctx.codebook,
-        data,
-        who=who.name,
-        initiative_id=initiative_id,
-        version=version,
-        source="request body",
-    )
-    return initiative_json(session, initiative)
-
-
-@router.put("/{initiative_id}", response_model=InitiativeOut)
-def update(
-    request: Request,
-    initiative_id: int,
-    body: InitiativeUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save(request, session, initiative_id, data, body.version, who))
-
-
-@router.patch("/{initiative_id}", response_model=InitiativeOut)
-def patch(
-    request: Request,
-    initiative_id: int,
-    changes: InitiativePatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
-    with web_context(request).session() as session:
-        current = initiative_json(session, get_initiative(session, initiative_id))
-        what = f"initiative {initiative_id}"
-        patched = apply_patch(InitiativeIn, current, changes, if_match, what)
-        saved = _save(request, session, initiative_id, patched.data(), patched.version, who)
-        return tagged(response, saved)
-
-
-@router.delete("/{initiative_id}", status_code=204)
-def delete(
-    request: Request,
-    initiative_id: int,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the initiative at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"initiative {initiative_id}")
-    return deleted(
-        request,
-        lambda s: delete_initiative(s, initiative_id, who=who.name, version=version),
-    )
+router = resource_router(SPEC)

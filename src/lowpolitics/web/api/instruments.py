@@ -3,9 +3,15 @@ commitments (nested in the instrument; each also editable on its own)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from collections.abc import Sequence
 
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from lowpolitics.analysis.continuity import HELD_STATUSES
+from lowpolitics.store.models import Activity, Commitment, Initiative, Instrument
 from lowpolitics.store.registry_frameworks import (
     delete_commitment,
     delete_instrument,
@@ -14,19 +20,13 @@ from lowpolitics.store.registry_frameworks import (
     save_commitment,
     save_instrument,
 )
-from lowpolitics.web import crud
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
 from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
+from lowpolitics.web.context import WebContext, web_context
 from lowpolitics.web.crud import StrictIn, created, deleted
-from lowpolitics.web.entity_views import (
-    INSTRUMENT_SORTS,
-    commitment_json,
-    commitment_links,
-    find_instruments,
-    instrument_json,
-)
+from lowpolitics.web.entity_views import commitment_json, commitment_links, instrument_json
 from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out, paginate
+from lowpolitics.web.resources import Filter, ResourceSpec, text_in
 from lowpolitics.web.versions import DeleteVersion, tagged
 
 
@@ -94,106 +94,81 @@ class InstrumentOut(BaseModel):
     initiatives: list[str]
 
 
-# One router for two entities (commitments live in instruments), so its prefix is /api/v1:
-# the app and the route-walking test both read plain routes off ``router``.
-router = APIRouter(prefix="/api/v1", tags=["instruments"])
+def _rows(ctx: WebContext, session: Session, instruments: Sequence[Instrument]) -> list[dict]:
+    implementation = commitment_links(session)
+    return [instrument_json(session, i, implementation) for i in instruments]
 
 
-@router.get("/instruments", response_model=PageOut[InstrumentOut])
-def list_(
-    request: Request,
-    status: str | None = Query(None, description="a codebook status"),
-    kind: str | None = Query(None, description="agreement, programme …"),
-    q: str | None = Query(None, description="text in the key, title or notes"),
-    sort: str = Query(
-        "key",
-        description="key, title, signed, status or idle; - to reverse",
-        pattern=crud.sort_pattern(INSTRUMENT_SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    with web_context(request).session() as session:
-        rows = find_instruments(session, status=status, kind=kind, q=q, sort=sort)
-        chunk = paginate(rows, page, per_page)
-        return page_out(chunk, chunk.items)
-
-
-@router.get("/instruments/{key}", response_model=InstrumentOut)
-def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
-    with web_context(request).session() as session:
-        return tagged(response, instrument_json(session, get_instrument(session, key)))
-
-
-@router.post("/instruments", response_model=InstrumentOut, status_code=201)
-def create(
-    request: Request, body: InstrumentIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        instrument = save_instrument(
-            session, ctx.codebook, body.model_dump(), who=who.name, source="request body"
-        )
-        out = instrument_json(session, instrument)
-        return created(response, f"/api/v1/instruments/{instrument.key}", out)
-
-
-def _save_instrument(request: Request, session, key: str, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    instrument = save_instrument(
-        session,
-        ctx.codebook,
-        data,
-        who=who.name,
-        key=key,
-        version=version,
-        source="request body",
+def _save_instrument(
+    ctx: WebContext, session: Session, data: dict, who: str, key, version
+) -> Instrument:
+    return save_instrument(
+        session, ctx.codebook, data, who=who, key=key, version=version, source=SOURCE
     )
-    return instrument_json(session, instrument)
 
 
-@router.put("/instruments/{key}", response_model=InstrumentOut)
-def update(
-    request: Request,
-    key: str,
-    body: InstrumentUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save_instrument(request, session, key, data, body.version, who))
+def _idle():
+    """How many of the instrument's commitments no held activity implements."""
+    held = (
+        select(Activity.id)
+        .join(Initiative, Activity.initiative_id == Initiative.id)
+        .where(Initiative.commitment_id == Commitment.id, Activity.status.in_(HELD_STATUSES))
+    )
+    return (
+        select(func.count())
+        .select_from(Commitment)
+        .where(Commitment.instrument_id == Instrument.id, ~held.exists())
+        .correlate(Instrument)
+        .scalar_subquery()
+    )
 
 
-@router.patch("/instruments/{key}", response_model=InstrumentOut)
-def patch(
-    request: Request,
-    key: str,
-    changes: InstrumentPatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one.
-    Commitments are patched at their own address."""
-    with web_context(request).session() as session:
-        current = instrument_json(session, get_instrument(session, key))
-        patched = apply_patch(InstrumentIn, current, changes, if_match, f"instrument '{key}'")
-        saved = _save_instrument(request, session, key, patched.data(), patched.version, who)
-        return tagged(response, saved)
+SPEC = ResourceSpec(
+    name="instruments",
+    noun="instrument",
+    model=Instrument,
+    key_column="key",
+    key_param="key",
+    key_type=str,
+    schema_in=InstrumentIn,
+    schema_update=InstrumentUpdate,
+    schema_patch=InstrumentPatch,
+    schema_out=InstrumentOut,
+    load=get_instrument,
+    save=_save_instrument,
+    delete=lambda session, key, who, version: delete_instrument(
+        session, key, who=who, version=version
+    ),
+    rows=_rows,
+    filters={
+        "status": Filter(lambda v: Instrument.status == v, description="a codebook status"),
+        "kind": Filter(lambda v: Instrument.kind == v, description="agreement, programme …"),
+        "q": Filter(
+            lambda v: text_in(v, Instrument.key, Instrument.title, Instrument.notes),
+            description="text in the key, title or notes",
+        ),
+    },
+    sorts={
+        "key": (Instrument.key,),
+        "title": (func.lower(Instrument.title), Instrument.key),
+        "signed": (
+            case((Instrument.signed_on.is_(None), 0), else_=1),  # unsigned first
+            Instrument.signed_on,
+            Instrument.key,
+        ),
+        "status": (func.coalesce(Instrument.status, ""), Instrument.key),
+        "idle": (_idle(), Instrument.key),
+    },
+    default_sort="key",
+    sort_doc="key, title, signed, status or idle; - to reverse",
+    patch_note="Commitments are patched at their own address.",
+    tags=(),  # the enclosing router's
+)
 
-
-@router.delete("/instruments/{key}", status_code=204)
-def delete(
-    request: Request,
-    key: str,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the instrument at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"instrument '{key}'")
-    return deleted(request, lambda s: delete_instrument(s, key, who=who.name, version=version))
+# One router for two entities (commitments live in instruments), so its prefix is /api/v1:
+# the instruments' routes are the generic ones; a commitment's are written out below.
+router = APIRouter(prefix="/api/v1", tags=["instruments"])
+router.include_router(resource_router(SPEC, prefix="/instruments"))
 
 
 @router.post("/instruments/{key}/commitments", response_model=CommitmentOut, status_code=201)
