@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
 from lowpolitics.store.jobs import enqueue
 from lowpolitics.web import analysis_cache as cache
-from lowpolitics.web.auth import VIEWER, Principal, requires
+from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.i18n import LANGUAGE_NAMES, request_language
 from lowpolitics.web.job_worker import BRIEF
@@ -78,9 +78,10 @@ def brief_html(
 
 @router.post("/brief/build")
 async def brief_job(
-    request: Request, lang: str = Form("en"), who: Principal = requires(VIEWER)
+    request: Request, lang: str = Form("en"), who: Principal = requires(EDITOR)
 ) -> Response:
-    """Build the brief as a job: the page shows its progress and then the files."""
+    """Build the brief as a job: the page shows its progress and then the files. Starting a
+    job is a write (editors); anyone may download the brief directly."""
     ctx = web_context(request)
     if lang not in BRIEF_LANGUAGES:
         lang = "en"

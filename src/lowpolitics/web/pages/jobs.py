@@ -1,6 +1,6 @@
 """Job pages: ``/jobs`` (the newest jobs), ``/jobs/{id}`` (state and progress, refreshed by
 htmx until the job ends; the report or error when it has), the files a job made (a brief),
-and ``/api/v1/jobs/{id}`` for scripts that got ``202 Accepted`` with its Location.
+and (in ``web.api.jobs``) ``/api/v1/jobs/{id}`` for scripts that got ``202 Accepted``.
 
 A big upload answers at once with a redirect here instead of keeping the request (and, as
 it used to, the database's write lock) for minutes; see ``web.job_worker``."""
@@ -72,9 +72,3 @@ def job_file(
         raise NotFoundError(f"job {job_id} made no file '{name}'")
     media = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
     return FileResponse(job_folder(ctx.work_dir, job_id) / name, media_type=media, filename=name)
-
-
-@router.get("/api/v1/jobs/{job_id}", include_in_schema=True, tags=["jobs"])
-def job_api(request: Request, job_id: int, who: Principal = requires(VIEWER)) -> dict:
-    """A job's state, progress (0–1), and when it has ended its result or error."""
-    return job_json(jobs.get_job(web_context(request).engine, job_id))
