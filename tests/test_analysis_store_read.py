@@ -180,3 +180,30 @@ def test_span_index_finds_every_overlap_in_order():
         expected = [i for i, (s, e) in enumerate(spans) if s <= period.end and e >= period.start]
         assert index.overlapping(period.start, period.end) == expected
     assert SpanIndex([]).overlapping(date(2020, 1, 1), date(2020, 2, 1)) == []
+
+
+def test_plain_conversion_is_asdict(demo_db, codebook):
+    from dataclasses import asdict
+
+    from lowpolitics.analysis.held_broken import held_broken
+    from lowpolitics.analysis.restart import restart_lags
+    from lowpolitics.analysis.sensitivity import sensitivity
+    from lowpolitics.framework.plain import as_plain
+
+    engine = make_engine(f"sqlite:///{demo_db}")
+    with session_scope(engine) as session:
+        dataset = load_dataset(session)
+    engine.dispose()
+    options = AnalysisOptions(as_of=date(2026, 11, 28))
+    for result in (
+        held_broken(dataset, codebook, options),
+        sensitivity(dataset, codebook, options),
+        restart_lags(dataset, codebook, options),
+    ):
+        plain, reference = as_plain(result), asdict(result)
+        assert plain == reference
+        assert json.dumps(plain, ensure_ascii=False) == json.dumps(reference, ensure_ascii=False)
+        # notes (str subclasses carrying a message id) stay notes
+        assert [type(w) for w in plain.get("warnings", [])] == [
+            type(w) for w in reference.get("warnings", [])
+        ]

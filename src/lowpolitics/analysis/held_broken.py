@@ -11,7 +11,7 @@ next to them: they are the discourse and the cause, not cooperation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, SpanIndex, interval_exposure
@@ -20,6 +20,7 @@ from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.units import DISRUPTED, HELD, UNKNOWN, counting_base, unit_ids
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import N_, note
+from lowpolitics.framework.plain import as_plain
 
 
 @dataclass
@@ -65,7 +66,7 @@ class HeldBrokenResult:
     warnings: list[str]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_plain(self)
 
 
 def _named(a: ActivityView, outcome: str) -> NamedActivity:
