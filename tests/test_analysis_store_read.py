@@ -207,3 +207,44 @@ def test_plain_conversion_is_asdict(demo_db, codebook):
         assert [type(w) for w in plain.get("warnings", [])] == [
             type(w) for w in reference.get("warnings", [])
         ]
+
+
+def _merge_pairwise(periods):
+    """The earlier merge, joining each touching period into the last one."""
+    merged = []
+    for p in sorted(periods, key=lambda p: (p.start, p.end, p.events)):
+        if merged and p.start <= merged[-1].end + timedelta(days=1):
+            last = merged[-1]
+            origins = {last.origin, p.origin}
+            merged[-1] = TensionPeriod(
+                start=last.start,
+                end=max(last.end, p.end),
+                origin=last.origin if len(origins) == 1 else "declared+derived",
+                events=tuple(dict.fromkeys(last.events + p.events)),
+                sources=tuple(dict.fromkeys(last.sources + p.sources)),
+                summary=last.summary or p.summary,
+            )
+        else:
+            merged.append(p)
+    return merged
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merge_by_runs_equals_pairwise_merge(seed):
+    from lowpolitics.analysis.periods import merge
+
+    rng = random.Random(seed)
+    periods = []
+    for i in range(rng.choice([0, 1, 5, 80])):
+        start = date(2015, 1, 1) + timedelta(days=rng.randint(0, 900))
+        periods.append(
+            TensionPeriod(
+                start,
+                start + timedelta(days=rng.randint(0, 60)),
+                rng.choice(["declared", "derived"]),
+                events=tuple(rng.sample(["a", "b", "c", f"e{i}"], rng.randint(0, 3))),
+                sources=tuple(rng.sample(["u1", "u2", f"u{i}"], rng.randint(0, 2))),
+                summary=rng.choice([None, "", f"summary {i}"]),
+            )
+        )
+    assert merge(periods) == _merge_pairwise(periods)
