@@ -47,6 +47,7 @@ from lowpolitics.framework.codebook import load_codebook  # noqa: E402
 from lowpolitics.store.db import make_engine, session_scope  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
+REPEATS = 2  # analyse all runs; the fastest is reported
 NETWORK_UP_TO = 20_000  # above: the network section is left out (see library())
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 
@@ -202,9 +203,12 @@ def library(engine, with_network: bool) -> dict[str, float]:
     if not with_network:
         run_all.network_metrics = lambda *args, **kwargs: {}
     try:
-        start = time.perf_counter()
-        analyse_database(engine, codebook, options)
-        total = time.perf_counter() - start
+        totals = []
+        for _ in range(REPEATS):  # the first run also pays the libraries' imports
+            start = time.perf_counter()
+            analyse_database(engine, codebook, options)
+            totals.append(time.perf_counter() - start)
+        total = min(totals)
     finally:
         run_all.network_metrics = whole
     return {"total": total, "read": read, "network": network}
