@@ -6,25 +6,30 @@ known-answer tests can build them by hand and results can always name the ids be
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.store.models import (
     Activity,
     ActivityActor,
+    ActivityMechanism,
     ActivitySource,
     Actor,
     ContextEvent,
     ContextSource,
+    Initiative,
+    Place,
     Region,
+    Source,
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivityView:
     key: str
     date: PartialDate
@@ -52,7 +57,7 @@ class ActivityView:
     members: tuple[str, ...] = ()  # when several reports were merged: every id behind this one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventView:
     key: str
     date: PartialDate
@@ -106,75 +111,165 @@ def _partial(start: date | None, precision: str | None) -> PartialDate | None:
     return PartialDate.from_parts(start, precision)
 
 
-def load_dataset(session: Session) -> Dataset:
-    """Read every activity and context event into analysis records."""
+def _grouped(rows) -> dict[int, tuple]:
+    """``(owner id, value)`` rows, already in order, as one tuple of values per owner."""
+    grouped: dict[int, list] = defaultdict(list)
+    for owner, value in rows:
+        grouped[owner].append(value)
+    return {owner: tuple(values) for owner, values in grouped.items()}
+
+
+def _activities(db: Connection) -> list[ActivityView]:
+    """Activities from a handful of column selects: the ORM would build five objects per row
+    (activity, place, initiative, links) only to copy a few attributes out of them."""
     border_regions = {
-        code for code, border in session.execute(select(Region.code, Region.border)) if border
+        code for code, border in db.execute(select(Region.code, Region.border)) if border
     }
-    query = select(Activity).options(
-        selectinload(Activity.secondary),
-        selectinload(Activity.initiative),
-        selectinload(Activity.place),
-        selectinload(Activity.actor_links).selectinload(ActivityActor.actor),
-        selectinload(Activity.source_links).selectinload(ActivitySource.source),
+    secondary = _grouped(
+        db.execute(
+            select(ActivityMechanism.activity_id, ActivityMechanism.mechanism).order_by(
+                ActivityMechanism.activity_id, ActivityMechanism.mechanism
+            )
+        )
+    )
+    actor_rows = db.execute(
+        select(ActivityActor.activity_id, Actor.name, Actor.country_code, ActivityActor.role)
+        .join(Actor, Actor.id == ActivityActor.actor_id)
+        .order_by(ActivityActor.activity_id, ActivityActor.position, ActivityActor.actor_id)
+    )
+    actors = _grouped(
+        (activity_id, (name, country, role)) for activity_id, name, country, role in actor_rows
+    )
+    sources = _grouped(
+        db.execute(
+            select(ActivitySource.activity_id, Source.url)
+            .join(Source, Source.id == ActivitySource.source_id)
+            .order_by(ActivitySource.activity_id, ActivitySource.position, ActivitySource.source_id)
+        )
+    )
+    query = (
+        select(
+            Activity.id,
+            Activity.key,
+            Activity.date_start,
+            Activity.date_precision,
+            Activity.end_start,
+            Activity.end_precision,
+            Activity.mechanism,
+            Activity.status,
+            Activity.title,
+            Activity.activity_type,
+            Initiative.name,
+            Activity.host_country,
+            Activity.partner_country,
+            Activity.region_code,
+            Activity.place_id,
+            Place.border_area,
+            Activity.participants_total,
+            Activity.participants_women,
+            Activity.participants_youth,
+            Activity.record_kind,
+            Activity.same_as,
+            Activity.frame,
+            Activity.status_reason,
+        )
+        .outerjoin(Initiative, Initiative.id == Activity.initiative_id)
+        .outerjoin(Place, Place.id == Activity.place_id)
+        .order_by(Activity.date_start, Activity.key)
     )
     activities = []
-    for a in session.scalars(query.order_by(Activity.date_start, Activity.key)):
-        if a.place is not None:
-            border = a.place.border_area
-        elif a.region_code is not None:
-            border = a.region_code in border_regions
+    dates: dict[tuple[date, str], PartialDate] = {}  # one record per distinct date
+    for row in db.execute(query):
+        (id_, key, start, precision, end_start, end_precision, mechanism, status, title) = row[:9]
+        (activity_type, initiative, host, partner, region, place_id, place_border) = row[9:16]
+        if place_id is not None:
+            border = place_border
+        elif region is not None:
+            border = region in border_regions
         else:
             border = None
+        when = dates.get((start, precision))
+        if when is None:
+            when = dates[(start, precision)] = PartialDate.from_parts(start, precision)
+        links = actors.get(id_, ())
         activities.append(
             ActivityView(
-                key=a.key,
-                date=PartialDate.from_parts(a.date_start, a.date_precision),
-                end_date=_partial(a.end_start, a.end_precision),
-                mechanism=a.mechanism,
-                status=a.status,
-                title=a.title,
-                secondary=tuple(m.mechanism for m in a.secondary),
-                activity_type=a.activity_type,
-                initiative=a.initiative.name if a.initiative else None,
-                host_country=a.host_country,
-                partner_country=a.partner_country,
-                region=a.region_code,
+                key=key,
+                date=when,
+                end_date=_partial(end_start, end_precision),
+                mechanism=mechanism,
+                status=status,
+                title=title,
+                secondary=secondary.get(id_, ()),
+                activity_type=activity_type,
+                initiative=initiative,
+                host_country=host,
+                partner_country=partner,
+                region=region,
                 border_area=border,
-                participants_total=a.participants_total,
-                participants_women=a.participants_women,
-                participants_youth=a.participants_youth,
-                actors=tuple((link.actor.name, link.actor.country_code) for link in a.actor_links),
-                actor_roles=tuple(link.role for link in a.actor_links),
-                record_kind=a.record_kind or "activity",
-                same_as=a.same_as,
-                frame=a.frame,
-                status_reason=a.status_reason,
-                sources=tuple(link.source.url for link in a.source_links),
+                participants_total=row[16],
+                participants_women=row[17],
+                participants_youth=row[18],
+                actors=tuple((name, country) for name, country, _ in links),
+                actor_roles=tuple(role for _, _, role in links),
+                record_kind=row[19] or "activity",
+                same_as=row[20],
+                frame=row[21],
+                status_reason=row[22],
+                sources=sources.get(id_, ()),
             )
         )
-    events = []
-    event_query = select(ContextEvent).options(
-        selectinload(ContextEvent.source_links).selectinload(ContextSource.source)
+    return activities
+
+
+def _events(db: Connection) -> list[EventView]:
+    sources = _grouped(
+        db.execute(
+            select(ContextSource.event_id, Source.url)
+            .join(Source, Source.id == ContextSource.source_id)
+            .order_by(ContextSource.event_id, ContextSource.position, ContextSource.source_id)
+        )
     )
-    for e in session.scalars(event_query.order_by(ContextEvent.date_start, ContextEvent.key)):
-        events.append(
-            EventView(
-                key=e.key,
-                date=PartialDate.from_parts(e.date_start, e.date_precision),
-                end_date=_partial(e.end_start, e.end_precision),
-                kind=e.kind,
-                severity=e.severity,
-                fatalities_low=e.fatalities_low,
-                fatalities_high=e.fatalities_high,
-                region=e.region_code,
-                place=e.place_text,
-                summary=e.summary,
-                sources=tuple(link.source.url for link in e.source_links),
-                event_type=e.event_type,
-                period_set=e.period_set,
-            )
+    query = select(
+        ContextEvent.id,
+        ContextEvent.key,
+        ContextEvent.date_start,
+        ContextEvent.date_precision,
+        ContextEvent.end_start,
+        ContextEvent.end_precision,
+        ContextEvent.kind,
+        ContextEvent.severity,
+        ContextEvent.fatalities_low,
+        ContextEvent.fatalities_high,
+        ContextEvent.region_code,
+        ContextEvent.place_text,
+        ContextEvent.summary,
+        ContextEvent.event_type,
+        ContextEvent.period_set,
+    ).order_by(ContextEvent.date_start, ContextEvent.key)
+    return [
+        EventView(
+            key=e.key,
+            date=PartialDate.from_parts(e.date_start, e.date_precision),
+            end_date=_partial(e.end_start, e.end_precision),
+            kind=e.kind,
+            severity=e.severity,
+            fatalities_low=e.fatalities_low,
+            fatalities_high=e.fatalities_high,
+            region=e.region_code,
+            place=e.place_text,
+            summary=e.summary,
+            sources=sources.get(e.id, ()),
+            event_type=e.event_type,
+            period_set=e.period_set,
         )
+        for e in db.execute(query)
+    ]
+
+
+def load_dataset(session: Session) -> Dataset:
+    """Read every activity and context event into analysis records (only the columns the
+    analyses read, as plain rows: no ORM objects)."""
     actor_types = {
         (name, country): kind
         for name, country, kind in session.execute(
@@ -182,4 +277,5 @@ def load_dataset(session: Session) -> Dataset:
         )
         if kind
     }
-    return Dataset(activities, events, actor_types)
+    db = session.connection()  # Core rows: the ORM's result layer is not needed here
+    return Dataset(_activities(db), _events(db), actor_types)

@@ -8,7 +8,10 @@ a month or a year counts as in tension only when its whole interval lies inside 
 
 from __future__ import annotations
 
-from datetime import date
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from datetime import date, timedelta
+from itertools import accumulate
 
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.framework.dates import PartialDate
@@ -32,3 +35,54 @@ def exposure(when: PartialDate, periods: list[TensionPeriod]) -> str:
 
 def in_tension_on(day: date, periods: list[TensionPeriod]) -> TensionPeriod | None:
     return next((p for p in periods if p.contains(day)), None)
+
+
+class PeriodIndex:
+    """:func:`exposure` for many dates against one set of periods in O(log P) each.
+
+    Periods are sorted by start, with the running maximum of their ends: among the periods
+    that begin by a day, one reaches a given day if and only if that maximum does. "Inside one
+    period" asks it of the periods that begin by the interval's start; "touches a period" of
+    those that begin by its end. Overlapping declared periods need no merging."""
+
+    __slots__ = ("_starts", "_reach")
+
+    def __init__(self, periods: Sequence[TensionPeriod]) -> None:
+        ordered = sorted(periods, key=lambda p: p.start)
+        self._starts = [p.start for p in ordered]
+        self._reach = list(accumulate((p.end for p in ordered), max))
+
+    def _reaches(self, began_by: date, day: date) -> bool:
+        count = bisect_right(self._starts, began_by)
+        return count > 0 and self._reach[count - 1] >= day
+
+    def interval(self, start: date, end: date) -> str:
+        if self._reaches(start, end):
+            return IN
+        return UNDETERMINED if self._reaches(end, start) else OUT
+
+    def exposure(self, when: PartialDate) -> str:
+        return self.interval(when.start, when.end)
+
+
+class SpanIndex:
+    """Which of many date intervals overlap a window, in their original order, without
+    scanning them all: intervals sorted by start, and none longer than the longest."""
+
+    __slots__ = ("_order", "_starts", "_ends", "_longest")
+
+    def __init__(self, spans: Sequence[tuple[date, date]]) -> None:
+        self._order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+        self._starts = [spans[i][0] for i in self._order]
+        self._ends = [spans[i][1] for i in self._order]
+        self._longest = max((end - start for start, end in spans), default=timedelta(0))
+
+    def overlapping(self, first: date, last: date) -> list[int]:
+        """Positions (in the sequence given) of the intervals that share a day with
+        [first, last], ascending."""
+        try:
+            low = bisect_left(self._starts, first - self._longest)
+        except OverflowError:  # ``first`` within the longest span of date.min
+            low = 0
+        high = bisect_right(self._starts, last)
+        return sorted(self._order[k] for k in range(low, high) if self._ends[k] >= first)

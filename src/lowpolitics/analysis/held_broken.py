@@ -10,15 +10,17 @@ next to them: they are the discourse and the cause, not cooperation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
-from lowpolitics.analysis.exposure import IN, UNDETERMINED, interval_exposure
+from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, SpanIndex, interval_exposure
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.analysis.units import DISRUPTED, HELD, UNKNOWN, counting_base, unit_ids
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import N_, note
+from lowpolitics.framework.plain import as_plain
 
 
 @dataclass
@@ -64,7 +66,7 @@ class HeldBrokenResult:
     warnings: list[str]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_plain(self)
 
 
 def _named(a: ActivityView, outcome: str) -> NamedActivity:
@@ -87,6 +89,13 @@ def _where(a: ActivityView, period: TensionPeriod) -> str:
     return interval_exposure(a.date.start, a.date.end, [period])
 
 
+def _touching(rows: list[ActivityView]) -> Callable[[TensionPeriod], list[ActivityView]]:
+    """The rows whose date interval shares a day with a period, in their order: a lookup in
+    a sorted index instead of a pass over every row for every period."""
+    index = SpanIndex([(a.date.start, a.date.end) for a in rows])
+    return lambda p: [rows[i] for i in index.overlapping(p.start, p.end)]
+
+
 def held_broken(
     dataset: Dataset, codebook: Codebook, options: AnalysisOptions | None = None
 ) -> HeldBrokenResult:
@@ -96,9 +105,14 @@ def held_broken(
     base = counting_base(window.activities, codebook, options.today(), options.grace_days)
     result = []
     warnings = []
+    units, statements_in, restrictions_in = (
+        _touching(base.units),
+        _touching(base.statements),
+        _touching(base.restrictions),
+    )
     for p in periods:
         table = {m: MechanismInPeriod(m) for m in codebook.mechanism_codes}
-        for unit in base.units:
+        for unit in units(p):
             where = _where(unit, p)
             if where not in (IN, UNDETERMINED) or unit.mechanism not in table:
                 continue
@@ -113,10 +127,8 @@ def held_broken(
                 entry.disrupted.append(named)
             elif outcome == UNKNOWN:
                 entry.unknown.append(named)
-        statements = [_named(s, "statement") for s in base.statements if _where(s, p) == IN]
-        restrictions = [
-            _named(r, "restriction") for r in base.restrictions if _where(r, p) != "outside"
-        ]
+        statements = [_named(s, "statement") for s in statements_in(p) if _where(s, p) == IN]
+        restrictions = [_named(r, "restriction") for r in restrictions_in(p) if _where(r, p) != OUT]
         label = f"periods.{p.start}"
         if not any(e.held or e.disrupted for e in table.values()):
             warnings.append(

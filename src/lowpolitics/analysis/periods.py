@@ -138,23 +138,37 @@ def derive_periods(
 
 
 def merge(periods: list[TensionPeriod]) -> list[TensionPeriod]:
-    """Merge periods that overlap or touch; the result lists every event behind each."""
-    merged: list[TensionPeriod] = []
+    """Merge periods that overlap or touch; the result lists every event behind each.
+
+    Each run of touching periods is gathered first and built once: joining the event lists
+    pairwise made a run of k windows cost k² (thousands of security events in one run)."""
+    runs: list[list[TensionPeriod]] = []
+    end = None
     for p in sorted(periods, key=lambda p: (p.start, p.end, p.events)):
-        if merged and p.start <= merged[-1].end + timedelta(days=1):
-            last = merged[-1]
-            origins = {last.origin, p.origin}
-            merged[-1] = TensionPeriod(
-                start=last.start,
-                end=max(last.end, p.end),
-                origin=last.origin if len(origins) == 1 else "declared+derived",
-                events=tuple(dict.fromkeys(last.events + p.events)),
-                sources=tuple(dict.fromkeys(last.sources + p.sources)),
-                summary=last.summary or p.summary,
-            )
+        if runs and p.start <= end + timedelta(days=1):
+            runs[-1].append(p)
+            end = max(end, p.end)
         else:
-            merged.append(p)
-    return merged
+            runs.append([p])
+            end = p.end
+    return [_joined(run) for run in runs]
+
+
+def _joined(run: list[TensionPeriod]) -> TensionPeriod:
+    first = run[0]
+    if len(run) == 1:
+        return first
+    summary = first.summary
+    for p in run[1:]:
+        summary = summary or p.summary
+    return TensionPeriod(
+        start=first.start,
+        end=max(p.end for p in run),
+        origin=first.origin if all(p.origin == first.origin for p in run) else "declared+derived",
+        events=tuple(dict.fromkeys(e for p in run for e in p.events)),
+        sources=tuple(dict.fromkeys(u for p in run for u in p.sources)),
+        summary=summary,
+    )
 
 
 def tension_periods(

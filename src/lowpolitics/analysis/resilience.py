@@ -17,7 +17,7 @@ tension ÷ outside) carries a Katz interval. Samples under the threshold get a p
 from __future__ import annotations
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
-from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, exposure
+from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, PeriodIndex
 from lowpolitics.analysis.intervals import RATE_METHOD, RATIO_METHOD, risk_ratio, wilson
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
@@ -169,10 +169,11 @@ def classify(
     """Split activities by exposure at day resolution; planned ones are left out (used by
     at-risk, which asks about plans separately)."""
     groups: dict[str, list[ActivityView]] = {IN: [], OUT: [], UNDETERMINED: []}
+    where = PeriodIndex(periods).exposure
     for activity in activities:
         if activity.status == "planned":
             continue
-        groups[exposure(activity.date, periods)].append(activity)
+        groups[where(activity.date)].append(activity)
     return groups
 
 
@@ -189,13 +190,14 @@ def year_exposure(unit: ActivityView, years: set[int]) -> str:
 def _split(base: CountingBase, periods: list[TensionPeriod]) -> dict:
     """Counted units (held or disrupted) and unknown ones, by exposure at both resolutions."""
     years = tension_years(periods)
+    exposure = PeriodIndex(periods).exposure
     split: dict[str, dict[str, list[ActivityView]]] = {}
     for unit in base.units:
         outcome = base.outcomes[unit.key]
         if outcome not in (HELD, DISRUPTED, UNKNOWN):
             continue
         slot = "unknown" if outcome == UNKNOWN else "counted"
-        for where in (exposure(unit.date, periods), year_exposure(unit, years)):
+        for where in (exposure(unit.date), year_exposure(unit, years)):
             split.setdefault(where, {"counted": [], "unknown": []})[slot].append(unit)
     for where in (IN, OUT, UNDETERMINED, TENSION_YEARS, CALM_YEARS):
         split.setdefault(where, {"counted": [], "unknown": []})

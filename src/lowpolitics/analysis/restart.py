@@ -10,13 +10,14 @@ began. This is the framework's "alignment with confidence-building measures" in 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from lowpolitics.analysis.dataset import Dataset, EventView
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.units import HELD, counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import N_, note
+from lowpolitics.framework.plain import as_plain
 
 
 @dataclass
@@ -54,7 +55,7 @@ class RestartResult:
     warnings: list[str]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_plain(self)
 
 
 def _step(e: EventView) -> Step:

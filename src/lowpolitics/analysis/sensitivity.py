@@ -24,7 +24,7 @@ none gives a clear one, **the data cannot tell**; otherwise it **depends on the 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from lowpolitics.analysis.dataset import Dataset, EventView
@@ -39,6 +39,7 @@ from lowpolitics.analysis.resilience import resilience_table
 from lowpolitics.analysis.units import counting_base
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import N_, ident, note
+from lowpolitics.framework.plain import as_plain
 
 HOLDS, DEPENDS, CANNOT_TELL = (
     "holds under every definition",
@@ -95,7 +96,7 @@ class SensitivityResult:
     warnings: list[str]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_plain(self)
 
 
 def _day_before(day):
@@ -107,15 +108,12 @@ def _ended_by(
 ) -> tuple[tuple[TensionPeriod, ...], tuple[str, ...]]:
     """Each declared period ending the day before the first event of ``types`` inside it."""
     periods, exceptions = [], []
+    # the steps sorted once, not once per period
+    steps = sorted(
+        (e for e in events if e.event_type in types), key=lambda e: (e.date.start, e.key)
+    )
     for p in declared:
-        step = next(
-            (
-                e
-                for e in sorted(events, key=lambda e: (e.date.start, e.key))
-                if e.event_type in types and p.start < e.date.start <= p.end
-            ),
-            None,
-        )
+        step = next((e for e in steps if p.start < e.date.start <= p.end), None)
         if step is None:
             exceptions.append(
                 note(

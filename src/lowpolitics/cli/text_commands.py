@@ -12,12 +12,12 @@ from lowpolitics.cli.output import out, print_json, print_table, progress_factor
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import ClusterError, ConfigError
 from lowpolitics.text.gold import GoldText, read_jsonl
-from lowpolitics.text.model import fingerprint, load_model
 
 BATCH = 64
 
 
 def _classify(texts: list, fast: bool, model_file: Path | None, codebook) -> list[dict]:
+    from lowpolitics.text.model import load_model
     from lowpolitics.text.pipeline import Classifier  # loads stemmers and models: only here
 
     classifier = Classifier(None if fast else load_model(model_file), fast=fast, codebook=codebook)
@@ -63,6 +63,7 @@ def classify_command(
     with --cluster, the workers of a Dask cluster do. Either way the output is the same, in
     the same order."""
     from lowpolitics.text.gold import iter_inputs
+    from lowpolitics.text.model import load_model
     from lowpolitics.text.options import TextOptions
     from lowpolitics.text.pipeline import TextInput
     from lowpolitics.text.results import result_writer
@@ -153,6 +154,7 @@ def train_command(
 
     With --from-db the sentences people coded with a mechanism, context kind or frame in the
     app train it too (a machine's codings never do); the model file's card says how many."""
+    from lowpolitics.text.model import fingerprint
     from lowpolitics.text.training import FOLDS, train
 
     texts = _gold(ctx, gold, require=True)

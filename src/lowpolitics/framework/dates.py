@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
@@ -21,7 +22,10 @@ _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A calendar date known to a day, a month or a year."""
+    """A calendar date known to a day, a month or a year.
+
+    ``start`` and ``end`` are computed once per object (analyses ask for them millions of
+    times at real sizes); being derived, they take no part in equality, order or hashing."""
 
     year: int
     month: int | None = None
@@ -65,12 +69,12 @@ class PartialDate:
             return "month"
         return "year"
 
-    @property
+    @cached_property
     def start(self) -> date:
         """First day of the interval the date covers."""
         return date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """Last day of the interval the date covers (inclusive)."""
         if self.day is not None:

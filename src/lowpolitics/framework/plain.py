@@ -1,0 +1,33 @@
+"""``dataclasses.asdict`` without its cost on large results.
+
+``asdict`` deep-copies every leaf, strings and numbers included; a held-or-broken table at
+100,000 activities holds hundreds of thousands of them. Immutable scalars need no copy, so
+they are passed through; everything else is converted exactly as ``asdict`` converts it
+(dataclasses to dicts, named tuples, lists, tuples and dicts rebuilt, other objects
+deep-copied), and the result is equal, key for key and in the same order.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import fields
+from typing import Any
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def as_plain(obj: Any) -> Any:
+    """What ``dataclasses.asdict`` returns for a dataclass instance (and for anything else,
+    what it would make of it as a field value)."""
+    kind = type(obj)
+    if kind in _SCALARS:
+        return obj
+    if hasattr(kind, "__dataclass_fields__"):
+        return {f.name: as_plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return kind(*[as_plain(v) for v in obj])
+    if isinstance(obj, list | tuple):
+        return kind(as_plain(v) for v in obj)
+    if isinstance(obj, dict):
+        return kind((as_plain(k), as_plain(v)) for k, v in obj.items())
+    return copy.deepcopy(obj)
