@@ -12,7 +12,7 @@ from pathlib import Path
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.gazetteer import Gazetteer
-from lowpolitics.ingest.checks import RowChecker, check_header, content_hash
+from lowpolitics.ingest.checks import RowChecker, Vocabulary, check_header, content_hash
 from lowpolitics.ingest.event_dates import check_date_format
 from lowpolitics.ingest.registry import resolve_place, resolve_region
 from lowpolitics.ingest.results import Parsed, Rejected, Streamed
@@ -184,6 +184,7 @@ def context_records(
     the count of repeated rows to ``into``."""
     name = table.name
     seen: dict[str, int] = {}
+    codebook = Vocabulary(codebook)  # type: ignore[assignment]
     for line, cells in table.rows:
         check = RowChecker(name, line, cells, date_format=date_format)
         record = check_context_row(check, codebook, gazetteer, into.warnings, table.unit, seen)

@@ -15,7 +15,13 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError
 from lowpolitics.framework.gazetteer import Gazetteer
-from lowpolitics.ingest.checks import RowChecker, check_header, content_hash, is_subdivision
+from lowpolitics.ingest.checks import (
+    RowChecker,
+    Vocabulary,
+    check_header,
+    content_hash,
+    is_subdivision,
+)
 from lowpolitics.ingest.results import Parsed, Rejected, Streamed
 from lowpolitics.ingest.table_stream import row_count, stream_table
 from lowpolitics.ingest.tables import Table, read_table
@@ -244,6 +250,7 @@ def registry_records(
     """The good rows of ``table`` as records, in file order; each bad row goes to ``reject``."""
     name = table.path.name
     seen_keys: dict[str, int] = {}
+    codebook = Vocabulary(codebook)  # type: ignore[assignment]
     for line, cells in table.rows:
         check = RowChecker(name, line, cells)
         record = check_registry_row(

@@ -13,6 +13,7 @@ and the sources of the current chunk — and creates the missing ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from itertools import islice
 
 from sqlalchemy import Table, func, select, text
@@ -51,8 +52,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
+    if conn.dialect.name != "postgresql":  # SQLite: the driver's executemany, dates as ISO
+        columns = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+            [tuple(_sqlite(row[c]) for c in columns) for row in rows],
+        )
         return
     columns = list(rows[0])
     names = ", ".join(f'"{c}"' for c in columns)
@@ -60,6 +67,11 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
+
+
+def _sqlite(value):
+    """A value as SQLAlchemy's SQLite types store it (a date as ``YYYY-MM-DD`` text)."""
+    return value.isoformat() if type(value) is date else value
 
 
 def _in_chunks(session: Session, query, column, values: list) -> Iterator:
