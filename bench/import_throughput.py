@@ -7,15 +7,21 @@ peak resident memory it reports (``ru_maxrss``) is that step's alone:
 - ``pandas``   — ``pandas.read_csv`` (every column as text) and ``DataFrame.to_sql``: the
   baseline; no validation, no gazetteer, no links, no audit;
 - ``validate`` — lowpolitics' checks alone (:func:`stream_registry`), nothing written;
+- ``write``    — the bulk writer alone, on rows checked before the clock starts (the
+  checked rows are then all in memory, so its peak is not the import's);
 - ``import``   — ``import_file``: checks, resolution of places and actors, activities, links,
   status history, audit, all in one transaction;
 - ``reimport`` — the same file again into that database: every row unchanged;
 - ``orm``      — the former path (``parse_registry`` then the ORM ``load_activities``), for
-  sizes up to ``--orm-max``.
+  sizes up to ``--orm-max``;
+- ``refused``  — with ``--refused``: the file with three bad cells (start, middle, end), which
+  must write nothing and name all three.
 
-"writing" is import minus validate: what storing costs once the rows are checked.
+Each step's time is the best of ``--repeat`` runs (the machine is shared), its memory the
+largest seen.
 
     python bench/import_throughput.py [N ...] [--backend sqlite|postgresql] [--orm-max N]
+                                      [--repeat R] [--refused]
 """
 
 from __future__ import annotations
@@ -110,10 +116,11 @@ def _prepare(url: str) -> None:
 
 def step(name: str, path: Path, url: str) -> dict:
     """Run one step in this process; seconds and peak memory. Modules are imported before
-    the clock starts, for pandas as for lowpolitics."""
-    import pandas as pd
-    from sqlalchemy import create_engine
-
+    the clock starts, for pandas as for lowpolitics (pandas only in its own step, so that it
+    does not weigh on the others' memory)."""
+    if name == "pandas":
+        import pandas as pd
+        from sqlalchemy import create_engine
     from lowpolitics.framework.codebook import load_codebook
     from lowpolitics.framework.gazetteer import load_gazetteer
     from lowpolitics.ingest.registry import parse_registry, stream_registry
@@ -139,6 +146,28 @@ def step(name: str, path: Path, url: str) -> dict:
         rows = outcome.result.total
         expected = outcome.result.unchanged if name == "reimport" else outcome.result.added
         assert expected == rows, outcome.result
+    elif name == "write":  # storing alone: the rows are checked before the clock restarts
+        from lowpolitics.store.bulk import ImportSettings, bulk_load_activities
+
+        records = list(stream_registry(path, codebook, gazetteer, cap=1000).records)
+        engine = make_engine(url)
+        start = time.perf_counter()
+        with session_scope(engine, write=True) as session:
+            rows = bulk_load_activities(session, records, "bench", ImportSettings()).added
+    elif name == "refused":  # three bad cells: nothing written, all three named
+        from sqlalchemy import func, select
+
+        from lowpolitics.framework.errors import InputError
+        from lowpolitics.store.models import Activity
+
+        engine = make_engine(url)
+        try:
+            import_file(engine, "registry", path, codebook, gazetteer)
+        except InputError as exc:
+            rows = len(exc.errors)
+            assert rows == 3, exc.errors
+        with session_scope(engine) as session:
+            assert session.scalar(select(func.count()).select_from(Activity)) == 0
     elif name == "orm":
         parsed = parse_registry(path, codebook, gazetteer)
         with session_scope(make_engine(url)) as session:
@@ -146,6 +175,18 @@ def step(name: str, path: Path, url: str) -> dict:
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"rows": rows, "seconds": seconds, "peak_mb": peak_mb}
+
+
+def spoil(path: Path, target: Path) -> Path:
+    """``path`` with three bad cells: near the start, the middle and the end."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = len(lines) - 1
+    for index, column, value in ((2, 1, "2019-13-01"), (n // 2, 8, "canceled"), (n, 15, "ten")):
+        cells = next(csv.reader([lines[index]]))
+        cells[column] = value
+        lines[index] = ",".join(f'"{c}"' for c in cells) + "\n"
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
 
 
 def _run(name: str, path: Path, url: str) -> dict:
@@ -158,33 +199,56 @@ def _run(name: str, path: Path, url: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(n: int, backend: str, orm_max: int, folder: Path) -> None:
+def measure(
+    n: int, backend: str, orm_max: int, folder: Path, refused: bool = False
+) -> dict[str, dict]:
     path = folder / f"registry-{n}.csv"
-    generate(path, n)
-    size_mb = path.stat().st_size / 1e6
+    if not path.exists():
+        generate(path, n)
     figures: dict[str, dict] = {}
     created: list[str] = []
     url = ""
-    for name in ("pandas", "validate", "import", "reimport", "orm"):
+    for name in ("pandas", "validate", "write", "import", "reimport", "orm"):
         if name == "orm" and n > orm_max:
             continue
-        if name in ("pandas", "import", "orm"):  # reimport reuses import's database
+        if name in ("pandas", "write", "import", "orm"):  # reimport reuses import's database
             url = _database(backend, folder, f"{name}-{n}")
             created.append(url)
             if name != "pandas":
                 _prepare(url)
         figures[name] = _run(name, path, url if name != "validate" else "none")
+    if refused:
+        url = _database(backend, folder, f"refused-{n}")
+        created.append(url)
+        _prepare(url)
+        bad = spoil(path, folder / f"bad-{n}.csv")
+        figures["refused"] = _run("refused", bad, url)
     for url in created:
         _drop(url)
+    return figures
+
+
+def report(n: int, backend: str, size_mb: float, runs: list[dict[str, dict]]) -> None:
+    """The fastest of the runs for each step (the one least disturbed by other work on the
+    machine) and the largest peak memory seen."""
+    figures = {
+        name: {
+            "seconds": min(run[name]["seconds"] for run in runs),
+            "peak_mb": max(run[name]["peak_mb"] for run in runs),
+        }
+        for name in runs[0]
+    }
     base = figures["pandas"]["seconds"]
-    print(f"\nregistry of {n:,} rows, {size_mb:.1f} MB, {backend}")
+    print(f"\nregistry of {n:,} rows, {size_mb:.1f} MB, {backend}, best of {len(runs)}")
     print(f"{'step':<34}{'seconds':>9}{'rows/s':>10}{'÷ pandas':>10}{'peak MB':>9}")
     for name, label in (
         ("pandas", "pandas read_csv + to_sql"),
         ("validate", "validate only"),
+        ("write", "write only (rows checked before)"),
         ("import", "import (validate + write)"),
         ("reimport", "re-import, all unchanged"),
         ("orm", "former ORM path"),
+        ("refused", "3 bad cells: refused, 0 written"),
     ):
         if name in figures:
             f = figures[name]
@@ -192,9 +256,6 @@ def measure(n: int, backend: str, orm_max: int, folder: Path) -> None:
                 f"{label:<34}{f['seconds']:>9.2f}{n / f['seconds']:>10,.0f}"
                 f"{f['seconds'] / base:>10.2f}{f['peak_mb']:>9.0f}"
             )
-    writing = figures["import"]["seconds"] - figures["validate"]["seconds"]
-    label = "writing (import − validate)"
-    print(f"{label:<34}{writing:>9.2f}{n / writing:>10,.0f}{writing / base:>10.2f}")
 
 
 def main() -> None:
@@ -202,6 +263,8 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--orm-max", type=int, default=10_000)
+    parser.add_argument("--refused", action="store_true", help="also a file with 3 bad cells")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the best is shown")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -211,7 +274,12 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            measure(n, args.backend, args.orm_max, Path(tmp))
+            runs = [
+                measure(n, args.backend, args.orm_max, Path(tmp), args.refused)
+                for _ in range(args.repeat)
+            ]
+            size_mb = (Path(tmp) / f"registry-{n}.csv").stat().st_size / 1e6
+            report(n, args.backend, size_mb, runs)
 
 
 if __name__ == "__main__":

@@ -59,15 +59,16 @@ def split_role(text: str) -> tuple[str, str | None]:
 
 _SEQUENCES = (list, tuple)
 _PLAIN = (str, int, float)
+_NESTED = (dict, list, tuple)
 
 
 def _canonical(value):
     """Lists of plain values in one order: "societal;discursive" and "discursive;societal" are
     the same content, so re-importing an export never marks a row updated for the order."""
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, dict):  # plain values stay as they are, without a call each
+        return {k: _canonical(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
     if isinstance(value, _SEQUENCES):
-        items = [_canonical(v) for v in value]
+        items = [_canonical(v) if isinstance(v, _NESTED) else v for v in value]
         if all(v is None or isinstance(v, _PLAIN) for v in items):
             return sorted(items, key=lambda v: (v is None, str(v)))
         return items
