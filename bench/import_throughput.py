@@ -84,7 +84,7 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
 
 def _database(backend: str, folder: Path, label: str) -> str:
     if backend == "sqlite":
-        return f"sqlite:///{folder / (label + '.db')}"
+        return f"sqlite:///{folder / f'{label}-{uuid.uuid4().hex[:8]}.db'}"
     import psycopg
 
     name = f"lp_bench_{uuid.uuid4().hex[:10]}"
@@ -94,6 +94,9 @@ def _database(backend: str, folder: Path, label: str) -> str:
 
 
 def _drop(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     if url.startswith("postgresql"):
         import psycopg
 
@@ -192,10 +195,11 @@ def spoil(path: Path, target: Path) -> Path:
 def _run(name: str, path: Path, url: str) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--step", name, "--file", str(path), "--url", url],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -13,10 +13,10 @@ and the sources of the current chunk — and creates the missing ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from itertools import islice
+from operator import itemgetter
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Date, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from lowpolitics.store.models import Actor, Country, Initiative, Region, Source
@@ -57,8 +57,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" * len(columns))
         conn.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-            [tuple(_sqlite(row[c]) for c in columns) for row in rows],
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', _sqlite_params(table, rows)
         )
         return
     columns = list(rows[0])
@@ -69,9 +68,21 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
             copy.write_row([row[c] for c in columns])
 
 
-def _sqlite(value):
-    """A value as SQLAlchemy's SQLite types store it (a date as ``YYYY-MM-DD`` text)."""
-    return value.isoformat() if type(value) is date else value
+def _sqlite_params(table: Table, rows: Sequence[dict]) -> list[tuple]:
+    """Rows as tuples, dates as SQLAlchemy's SQLite ``Date`` stores them (``YYYY-MM-DD``)."""
+    columns = list(rows[0])
+    values = itemgetter(*columns)
+    dates = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)]
+    if not dates:
+        return [values(row) for row in rows]
+    params = []
+    for row in rows:
+        cells = list(values(row))
+        for i in dates:
+            if cells[i] is not None:
+                cells[i] = cells[i].isoformat()
+        params.append(tuple(cells))
+    return params
 
 
 def _in_chunks(session: Session, query, column, values: list) -> Iterator:
