@@ -181,14 +181,22 @@ def step(name: str, path: Path, url: str) -> dict:
 
 
 def spoil(path: Path, target: Path) -> Path:
-    """``path`` with three bad cells: near the start, the middle and the end."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    n = len(lines) - 1
-    for index, column, value in ((2, 1, "2019-13-01"), (n // 2, 8, "canceled"), (n, 15, "ten")):
-        cells = next(csv.reader([lines[index]]))
-        cells[column] = value
-        lines[index] = ",".join(f'"{c}"' for c in cells) + "\n"
-    target.write_text("".join(lines), encoding="utf-8")
+    """``path`` with three bad cells: near the start, the middle and the end. Copied line by
+    line: a child's ``ru_maxrss`` starts from this process's size when it was started."""
+    with path.open("rb") as handle:
+        n = sum(1 for _ in handle) - 1
+    bad = {2: (1, "2019-13-01"), n // 2: (8, "canceled"), n: (15, "ten")}
+    with (
+        path.open(encoding="utf-8", newline="") as source,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        for index, line in enumerate(source):
+            if index in bad:
+                column, value = bad[index]
+                cells = next(csv.reader([line]))
+                cells[column] = value
+                line = ",".join(f'"{c}"' for c in cells) + "\r\n"
+            out.write(line)
     return target
 
 
