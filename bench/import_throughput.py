@@ -1,36 +1,56 @@
-"""Import throughput: how many registry rows per second lowpolitics validates and stores.
+"""Import throughput and memory: lowpolitics' registry import against ``pandas.to_sql``.
 
-Prints figures for a generated registry of N rows (default 20,000) on SQLite, next to a
-baseline measured in the same run on the same file: reading it with ``csv.DictReader`` and
-inserting the raw cells with ``sqlite3.executemany`` — no validation, no gazetteer, no audit.
-The ratio says what the checks and the domain model cost.
+For each size N (default 10,000 and 100,000) a registry of N generated rows is written once,
+then each step runs in a fresh Python process of its own on a fresh database, so that the
+peak resident memory it reports (``ru_maxrss``) is that step's alone:
 
-    python bench/import_throughput.py [N]
+- ``pandas``   — ``pandas.read_csv`` (every column as text) and ``DataFrame.to_sql``: the
+  baseline; no validation, no gazetteer, no links, no audit;
+- ``validate`` — lowpolitics' checks alone (:func:`stream_registry`), nothing written;
+- ``write``    — the bulk writer alone, on rows checked before the clock starts (the
+  checked rows are then all in memory, so its peak is not the import's);
+- ``import``   — ``import_file``: checks, resolution of places and actors, activities, links,
+  status history, audit, all in one transaction;
+- ``reimport`` — the same file again into that database: every row unchanged;
+- ``orm``      — the former path (``parse_registry`` then the ORM ``load_activities``), for
+  sizes up to ``--orm-max``;
+- ``refused``  — with ``--refused``: the file with three bad cells (start, middle, end), which
+  must write nothing and name all three.
+
+Each step's time is the best of ``--repeat`` runs (the machine is shared), its memory the
+largest seen.
+
+    python bench/import_throughput.py [N ...] [--backend sqlite|postgresql] [--orm-max N]
+                                      [--repeat R] [--refused]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import json
 import random
-import sqlite3
+import resource
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from lowpolitics.framework.codebook import load_codebook
-from lowpolitics.framework.gazetteer import load_gazetteer
-from lowpolitics.ingest.registry import REGISTRY_COLUMNS, parse_registry
-from lowpolitics.store.db import make_engine, session_scope, upgrade
-from lowpolitics.store.importing import import_file
-from lowpolitics.store.reference import seed_reference
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
+    from lowpolitics.framework.codebook import load_codebook
+    from lowpolitics.framework.gazetteer import load_gazetteer
+    from lowpolitics.ingest.registry import REGISTRY_COLUMNS
+
     rng = random.Random(seed)
     codebook, gazetteer = load_codebook(), load_gazetteer()
     places = [p for p in gazetteer.places if p.kind in ("village", "town", "city")]
     types = {a.code: a.family for a in codebook.activity_types if a.family}
+    families = sorted(set(types.values()))
     actors = [f"Organisation {i} [{rng.choice(['KG', 'TJ', 'INT'])}]" for i in range(300)]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(REGISTRY_COLUMNS))
@@ -39,14 +59,15 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             activity_type = rng.choice(list(types))
             place = rng.choice(places)
             total = rng.randint(5, 400)
+            year = rng.randint(2005, 2024)
             writer.writerow(
                 {
                     "id": f"bench-{i}",
-                    "date": f"{rng.randint(2005, 2025)}-{rng.randint(1, 12):02d}-"
-                    f"{rng.randint(1, 28):02d}",
+                    "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                     "title": f"Generated activity {i}",
                     "initiative": f"Initiative {i % 50}",
                     "mechanism": types[activity_type],
+                    "mechanisms_secondary": rng.choice(families) if i % 3 == 0 else "",
                     "activity_type": activity_type,
                     "status": rng.choice(codebook.status_codes),
                     "host_country": place.country if place.country in ("KG", "TJ") else "KG",
@@ -56,59 +77,221 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
                     "participants_total": total,
                     "participants_women": rng.randint(0, total),
                     "source_url": f"https://example.org/report/{i}",
+                    "status_history": f"{year - 1}|planned" if i % 4 == 0 else "",
                 }
             )
 
 
-def baseline(path: Path, db: Path) -> float:
+def _database(backend: str, folder: Path, label: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'{label}-{uuid.uuid4().hex[:8]}.db'}"
+    import psycopg
+
+    name = f"lp_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def _drop(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _prepare(url: str) -> None:
+    """Schema and gazetteer, outside the timed step."""
+    from lowpolitics.framework.gazetteer import load_gazetteer
+    from lowpolitics.store.db import make_engine, session_scope, upgrade
+    from lowpolitics.store.reference import seed_reference
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_reference(session, load_gazetteer())
+    engine.dispose()
+
+
+def step(name: str, path: Path, url: str) -> dict:
+    """Run one step in this process; seconds and peak memory. Modules are imported before
+    the clock starts, for pandas as for lowpolitics (pandas only in its own step, so that it
+    does not weigh on the others' memory)."""
+    if name == "pandas":
+        import pandas as pd
+        from sqlalchemy import create_engine
+    from lowpolitics.framework.codebook import load_codebook
+    from lowpolitics.framework.gazetteer import load_gazetteer
+    from lowpolitics.ingest.registry import parse_registry, stream_registry
+    from lowpolitics.store.db import make_engine, session_scope
+    from lowpolitics.store.importing import import_file
+    from lowpolitics.store.loader import load_activities
+
+    codebook, gazetteer = load_codebook(), load_gazetteer()
+    rows = 0
     start = time.perf_counter()
-    conn = sqlite3.connect(db)
-    conn.execute(f"CREATE TABLE raw ({', '.join(f'{c} TEXT' for c in REGISTRY_COLUMNS)})")
-    with path.open(encoding="utf-8") as handle:
-        rows = [tuple(r[c] for c in REGISTRY_COLUMNS) for r in csv.DictReader(handle)]
-    conn.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(REGISTRY_COLUMNS))})", rows)
-    conn.commit()
-    conn.close()
-    return time.perf_counter() - start
+    if name == "pandas":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            frame.to_sql("raw_registry", conn, index=False, chunksize=10_000)
+        rows = len(frame)
+    elif name == "validate":
+        stream = stream_registry(path, codebook, gazetteer, cap=1000)
+        rows = sum(1 for _ in stream.records)
+        assert stream.rejected == 0, stream.error_list()[:3]
+    elif name in ("import", "reimport"):
+        outcome = import_file(make_engine(url), "registry", path, codebook, gazetteer)
+        rows = outcome.result.total
+        expected = outcome.result.unchanged if name == "reimport" else outcome.result.added
+        assert expected == rows, outcome.result
+    elif name == "write":  # storing alone: the rows are checked before the clock restarts
+        from lowpolitics.store.bulk import ImportSettings, bulk_load_activities
+
+        records = list(stream_registry(path, codebook, gazetteer, cap=1000).records)
+        engine = make_engine(url)
+        start = time.perf_counter()
+        with session_scope(engine, write=True) as session:
+            rows = bulk_load_activities(session, records, "bench", ImportSettings()).added
+    elif name == "refused":  # three bad cells: nothing written, all three named
+        from sqlalchemy import func, select
+
+        from lowpolitics.framework.errors import InputError
+        from lowpolitics.store.models import Activity
+
+        engine = make_engine(url)
+        try:
+            import_file(engine, "registry", path, codebook, gazetteer)
+        except InputError as exc:
+            rows = len(exc.errors)
+            assert rows == 3, exc.errors
+        with session_scope(engine) as session:
+            assert session.scalar(select(func.count()).select_from(Activity)) == 0
+    elif name == "orm":
+        parsed = parse_registry(path, codebook, gazetteer)
+        with session_scope(make_engine(url)) as session:
+            rows = load_activities(session, parsed.records, "bench").added
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rows": rows, "seconds": seconds, "peak_mb": peak_mb}
+
+
+def spoil(path: Path, target: Path) -> Path:
+    """``path`` with three bad cells: near the start, the middle and the end. Copied line by
+    line: a child's ``ru_maxrss`` starts from this process's size when it was started."""
+    with path.open("rb") as handle:
+        n = sum(1 for _ in handle) - 1
+    bad = {2: (1, "2019-13-01"), n // 2: (8, "canceled"), n: (15, "ten")}
+    with (
+        path.open(encoding="utf-8", newline="") as source,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        for index, line in enumerate(source):
+            if index in bad:
+                column, value = bad[index]
+                cells = next(csv.reader([line]))
+                cells[column] = value
+                line = ",".join(f'"{c}"' for c in cells) + "\r\n"
+            out.write(line)
+    return target
+
+
+def _run(name: str, path: Path, url: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--file", str(path), "--url", url],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(
+    n: int, backend: str, orm_max: int, folder: Path, refused: bool = False
+) -> dict[str, dict]:
+    path = folder / f"registry-{n}.csv"
+    if not path.exists():
+        generate(path, n)
+    figures: dict[str, dict] = {}
+    created: list[str] = []
+    url = ""
+    for name in ("pandas", "validate", "write", "import", "reimport", "orm"):
+        if name == "orm" and n > orm_max:
+            continue
+        if name in ("pandas", "write", "import", "orm"):  # reimport reuses import's database
+            url = _database(backend, folder, f"{name}-{n}")
+            created.append(url)
+            if name != "pandas":
+                _prepare(url)
+        figures[name] = _run(name, path, url if name != "validate" else "none")
+    if refused:
+        url = _database(backend, folder, f"refused-{n}")
+        created.append(url)
+        _prepare(url)
+        bad = spoil(path, folder / f"bad-{n}.csv")
+        figures["refused"] = _run("refused", bad, url)
+    for url in created:
+        _drop(url)
+    return figures
+
+
+def report(n: int, backend: str, size_mb: float, runs: list[dict[str, dict]]) -> None:
+    """The fastest of the runs for each step (the one least disturbed by other work on the
+    machine) and the largest peak memory seen."""
+    figures = {
+        name: {
+            "seconds": min(run[name]["seconds"] for run in runs),
+            "peak_mb": max(run[name]["peak_mb"] for run in runs),
+        }
+        for name in runs[0]
+    }
+    base = figures["pandas"]["seconds"]
+    print(f"\nregistry of {n:,} rows, {size_mb:.1f} MB, {backend}, best of {len(runs)}")
+    print(f"{'step':<34}{'seconds':>9}{'rows/s':>10}{'÷ pandas':>10}{'peak MB':>9}")
+    for name, label in (
+        ("pandas", "pandas read_csv + to_sql"),
+        ("validate", "validate only"),
+        ("write", "write only (rows checked before)"),
+        ("import", "import (validate + write)"),
+        ("reimport", "re-import, all unchanged"),
+        ("orm", "former ORM path"),
+        ("refused", "3 bad cells: refused, 0 written"),
+    ):
+        if name in figures:
+            f = figures[name]
+            print(
+                f"{label:<34}{f['seconds']:>9.2f}{n / f['seconds']:>10,.0f}"
+                f"{f['seconds'] / base:>10.2f}{f['peak_mb']:>9.0f}"
+            )
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--orm-max", type=int, default=10_000)
+    parser.add_argument("--refused", action="store_true", help="also a file with 3 bad cells")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the best is shown")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, Path(args.file), args.url)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        path = folder / "registry.csv"
-        generate(path, n)
-        size_mb = path.stat().st_size / 1e6
-        codebook, gazetteer = load_codebook(), load_gazetteer()
-
-        t_base = baseline(path, folder / "baseline.db")
-
-        start = time.perf_counter()
-        parsed = parse_registry(path, codebook, gazetteer)
-        t_parse = time.perf_counter() - start
-        assert parsed.ok, parsed.all_errors[:3]
-
-        engine = make_engine(f"sqlite:///{folder / 'lp.db'}")
-        upgrade(engine)
-        with session_scope(engine) as session:
-            seed_reference(session, gazetteer)
-        start = time.perf_counter()
-        outcome = import_file(engine, "registry", path, codebook, gazetteer)
-        t_import = time.perf_counter() - start
-        start = time.perf_counter()
-        again = import_file(engine, "registry", path, codebook, gazetteer)
-        t_reimport = time.perf_counter() - start
-        assert outcome.result.added == n and again.result.unchanged == n
-
-    print(f"registry of {n:,} rows, {size_mb:.1f} MB, SQLite")
-    print(f"{'step':<38}{'seconds':>9}{'rows/s':>11}{'× baseline':>12}")
-    for label, seconds in (
-        ("baseline: csv.DictReader + executemany", t_base),
-        ("validate (parse_registry)", t_parse),
-        ("import: validate + store + audit", t_import),
-        ("re-import, all unchanged", t_reimport),
-    ):
-        print(f"{label:<38}{seconds:>9.2f}{n / seconds:>11,.0f}{seconds / t_base:>12.1f}")
+        for n in args.sizes:
+            runs = [
+                measure(n, args.backend, args.orm_max, Path(tmp), args.refused)
+                for _ in range(args.repeat)
+            ]
+            size_mb = (Path(tmp) / f"registry-{n}.csv").stat().st_size / 1e6
+            report(n, args.backend, size_mb, runs)
 
 
 if __name__ == "__main__":

@@ -57,14 +57,19 @@ def split_role(text: str) -> tuple[str, str | None]:
     return match.group("actor").strip(), match.group("role").strip().lower().replace(" ", "_")
 
 
+_SEQUENCES = (list, tuple)
+_PLAIN = (str, int, float)
+_NESTED = (dict, list, tuple)
+
+
 def _canonical(value):
     """Lists of plain values in one order: "societal;discursive" and "discursive;societal" are
     the same content, so re-importing an export never marks a row updated for the order."""
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        items = [_canonical(v) for v in value]
-        if all(isinstance(v, str | int | float) or v is None for v in items):
+    if isinstance(value, dict):  # plain values stay as they are, without a call each
+        return {k: _canonical(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
+    if isinstance(value, _SEQUENCES):
+        items = [_canonical(v) if isinstance(v, _NESTED) else v for v in value]
+        if all(v is None or isinstance(v, _PLAIN) for v in items):
             return sorted(items, key=lambda v: (v is None, str(v)))
         return items
     return value
@@ -96,6 +101,19 @@ def content_hash(values: dict) -> str:
     """A stable fingerprint of a record's parsed content (for identity and change detection)."""
     canonical = json.dumps(_canonical(values), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Vocabulary:
+    """A codebook whose code lists are computed once: the codebook derives them on every
+    access, and a file of a million rows asks for each several times per row."""
+
+    def __init__(self, codebook: object):
+        self._codebook = codebook
+
+    def __getattr__(self, name: str):
+        value = getattr(self._codebook, name)
+        setattr(self, name, value)
+        return value
 
 
 class RowChecker:

@@ -5,17 +5,19 @@ and declared tension periods). The native layouts of ACLED, UCDP GED and GDELT a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.gazetteer import Gazetteer
-from lowpolitics.ingest.checks import RowChecker, check_header, content_hash
+from lowpolitics.ingest.checks import RowChecker, Vocabulary, check_header, content_hash
 from lowpolitics.ingest.event_dates import check_date_format
 from lowpolitics.ingest.registry import resolve_place, resolve_region
-from lowpolitics.ingest.results import Parsed, Rejected
-from lowpolitics.ingest.tables import read_table
+from lowpolitics.ingest.results import Parsed, Rejected, Streamed
+from lowpolitics.ingest.table_stream import row_count, stream_table
+from lowpolitics.ingest.tables import Table, read_table
 
 CONTEXT_COLUMNS = (
     "id",
@@ -137,22 +139,66 @@ def parse_context(
     )
     if parsed.errors:
         return parsed
+    parsed.records = list(
+        context_records(table, codebook, gazetteer, parsed, parsed.rejected.append, date_format)
+    )
+    return parsed
+
+
+def stream_context(
+    path: Path | str,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    *,
+    cap: int,
+    rejects: Path | None = None,
+    ignore_extra: bool = False,
+    date_format: str | None = None,
+) -> Streamed[ContextRecord]:
+    """Like :func:`parse_context`, with the rows checked as ``records`` is iterated."""
+    date_format = check_date_format(date_format) if date_format else None
+    table = stream_table(path, json_key="events")
+    stream: Streamed[ContextRecord] = Streamed(table.path, table.header, table.name, iter(()), cap)
+    stream.rejects_path = rejects
+    stream.size = row_count(table)
+    stream.warnings.extend(table.notes)
+    stream.errors = check_header(
+        table.name, table.header, CONTEXT_COLUMNS, CONTEXT_REQUIRED, ignore_extra=ignore_extra
+    )
+    if not stream.errors:
+        stream.records = context_records(
+            table, codebook, gazetteer, stream, stream.reject, date_format
+        )
+    return stream
+
+
+def context_records(
+    table: Table,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    into: Parsed | Streamed,
+    reject: Callable[[Rejected], None],
+    date_format: str | None = None,
+) -> Iterator[ContextRecord]:
+    """The good rows of ``table`` in file order; bad rows go to ``reject``, warnings and
+    the count of repeated rows to ``into``."""
+    name = table.name
     seen: dict[str, int] = {}
+    codebook = Vocabulary(codebook)  # type: ignore[assignment]
     for line, cells in table.rows:
         check = RowChecker(name, line, cells, date_format=date_format)
-        record = check_context_row(check, codebook, gazetteer, parsed.warnings, table.unit, seen)
+        record = check_context_row(check, codebook, gazetteer, into.warnings, table.unit, seen)
         if record is None:
-            parsed.rejected.append(Rejected(line, cells, check.errors))
+            reject(Rejected(line, cells, check.errors))
             continue
         if record.key in seen:
-            parsed.warnings.append(
+            into.warnings.append(
                 f"{name}, {table.unit} {line}: same content as "
                 f"{table.unit} {seen[record.key]}; counted once"
             )
             continue
         seen[record.key] = line
-        parsed.records.append(record)
-    return parsed
+        yield record
 
 
 def check_context_row(

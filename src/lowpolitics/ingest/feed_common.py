@@ -94,9 +94,10 @@ def canonical_columns(table: Table, aliases: Mapping[str, str]) -> dict[str, str
     mapping = dict(zip(table.header, renamed, strict=True))
     if renamed != table.header:  # a current export is left as it is (GED: 300,000 rows)
         table.header = renamed
-        table.rows = [
-            (line, {mapping.get(k, k): v for k, v in cells.items()}) for line, cells in table.rows
-        ]
+        rows = table.rows  # renamed as they are read: the table may be streamed (ACLED: millions)
+        table.rows = (
+            (line, {mapping.get(k, k): v for k, v in cells.items()}) for line, cells in rows
+        )
     return {new: old for old, new in mapping.items()}
 
 

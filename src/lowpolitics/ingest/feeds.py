@@ -36,7 +36,7 @@ from lowpolitics.ingest.feed_common import (
 )
 from lowpolitics.ingest.gdelt import GDELT_COLUMNS, parse_gdelt
 from lowpolitics.ingest.results import Parsed
-from lowpolitics.ingest.tables import read_table
+from lowpolitics.ingest.table_stream import stream_table
 
 __all__ = [
     "ACLED_REQUIRED",
@@ -87,7 +87,7 @@ def parse_acled(
     """ACLED's export (any release's column names; CSV, XLSX, API JSON with a ``data`` array,
     or a .zip of one of them). ``date_format`` reads dates a spreadsheet re-wrote."""
     date_format = resolve_date_format(date_format)
-    table = read_table(path, json_key="data")
+    table = stream_table(path, json_key="data")
     spelling = canonical_columns(table, ACLED_ALIASES)
     parsed: Parsed[ContextRecord] = Parsed(table.path, table.header, name=table.name)
     parsed.warnings.extend(table.notes)
@@ -149,7 +149,7 @@ def parse_ucdp(
 ) -> Parsed[ContextRecord]:
     """UCDP GED: the CSV download (or its .zip) or the API's JSON (``{"Result": [...]}``)."""
     date_format = resolve_date_format(date_format)
-    table = read_table(path, json_key="Result")
+    table = stream_table(path, json_key="Result")
     spelling = canonical_columns(table, UCDP_ALIASES)
     parsed: Parsed[ContextRecord] = Parsed(table.path, table.header, name=table.name)
     parsed.warnings.extend(table.notes)

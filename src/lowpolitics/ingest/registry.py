@@ -7,6 +7,7 @@ Reads CSV, XLSX or JSON; checks every cell against the codebook and the gazettee
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,9 +15,16 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError
 from lowpolitics.framework.gazetteer import Gazetteer
-from lowpolitics.ingest.checks import RowChecker, check_header, content_hash, is_subdivision
-from lowpolitics.ingest.results import Parsed, Rejected
-from lowpolitics.ingest.tables import read_table
+from lowpolitics.ingest.checks import (
+    RowChecker,
+    Vocabulary,
+    check_header,
+    content_hash,
+    is_subdivision,
+)
+from lowpolitics.ingest.results import Parsed, Rejected, Streamed
+from lowpolitics.ingest.table_stream import row_count, stream_table
+from lowpolitics.ingest.tables import Table, read_table
 
 REGISTRY_COLUMNS = (
     "id",
@@ -197,19 +205,63 @@ def parse_registry(
     )
     if parsed.errors:
         return parsed
+    parsed.records = list(
+        registry_records(table, codebook, gazetteer, parsed.warnings, parsed.rejected.append, as_of)
+    )
+    return parsed
+
+
+def stream_registry(
+    path: Path | str,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    *,
+    cap: int,
+    rejects: Path | None = None,
+    ignore_extra: bool = False,
+    as_of: datetime.date | None = None,
+) -> Streamed[ActivityRecord]:
+    """Like :func:`parse_registry`, but the rows are read and checked as ``records`` is
+    iterated (see :class:`Streamed`): the bulk import validates and writes in one pass."""
+    table = stream_table(path, json_key="activities")
+    name = table.path.name
+    stream: Streamed[ActivityRecord] = Streamed(table.path, table.header, name, iter(()), cap)
+    stream.rejects_path = rejects
+    stream.size = row_count(table)
+    stream.warnings.extend(table.notes)
+    stream.errors = check_header(
+        name, table.header, REGISTRY_COLUMNS, REGISTRY_REQUIRED, ignore_extra=ignore_extra
+    )
+    if not stream.errors:
+        stream.records = registry_records(
+            table, codebook, gazetteer, stream.warnings, stream.reject, as_of
+        )
+    return stream
+
+
+def registry_records(
+    table: Table,
+    codebook: Codebook,
+    gazetteer: Gazetteer,
+    warnings: list[str],
+    reject: Callable[[Rejected], None],
+    as_of: datetime.date | None = None,
+) -> Iterator[ActivityRecord]:
+    """The good rows of ``table`` as records, in file order; each bad row goes to ``reject``."""
+    name = table.path.name
     seen_keys: dict[str, int] = {}
+    codebook = Vocabulary(codebook)  # type: ignore[assignment]
     for line, cells in table.rows:
         check = RowChecker(name, line, cells)
         record = check_registry_row(
-            check, codebook, gazetteer, parsed.warnings, table.unit, seen_keys, as_of=as_of
+            check, codebook, gazetteer, warnings, table.unit, seen_keys, as_of=as_of
         )
         if record is None:
             if check.errors:
-                parsed.rejected.append(Rejected(line, cells, check.errors))
+                reject(Rejected(line, cells, check.errors))
             continue
         seen_keys[record.key] = line
-        parsed.records.append(record)
-    return parsed
+        yield record
 
 
 def check_not_future(

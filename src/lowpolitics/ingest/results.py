@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -64,3 +65,83 @@ class Parsed(Generic[T]):
                 cells = {**row.cells, "line": row.line, "reason": row.reason}
                 writer.writerow(neutralise_row(cells))  # the rejects open in a spreadsheet
         return target
+
+
+class Capped(list):
+    """A list that keeps its first ``cap`` items and counts the rest: a file of a million rows
+    may warn on every row, and the warnings must not outgrow the rows being imported."""
+
+    def __init__(self, cap: int):
+        super().__init__()
+        self.cap = cap
+        self.total = 0
+
+    def append(self, item) -> None:  # type: ignore[override]
+        self.total += 1
+        if len(self) < self.cap:
+            super().append(item)
+
+    def extend(self, items) -> None:  # type: ignore[override]
+        for item in items:
+            self.append(item)
+
+    @property
+    def dropped(self) -> int:
+        return self.total - len(self)
+
+
+@dataclass
+class Streamed(Generic[T]):
+    """A file being validated as it is read: ``records`` yields the good rows lazily; bad rows
+    are counted, their first ``cap`` errors kept, and — when rejects are wanted — written to
+    ``FILE.rejects.csv`` as they come, so memory holds a chunk of rows, not the file."""
+
+    file: Path
+    header: list[str]
+    name: str
+    records: Iterator[T]
+    cap: int
+    errors: list[CellError] = field(default_factory=list)  # file-level (the header)
+    warnings: Capped = field(default_factory=lambda: Capped(0))
+    cell_errors: Capped = field(default_factory=lambda: Capped(0))
+    rejected: int = 0
+    skipped: int = 0
+    merged: int = 0
+    rejects_path: Path | None = None  # where rejects go; None: keep only the errors
+    size: int = 0  # rows the file holds, or about as many (for a progress bar)
+    _handle: object = None
+    _writer: object = None
+
+    def __post_init__(self) -> None:
+        self.warnings = Capped(self.cap)
+        self.cell_errors = Capped(self.cap)
+
+    def reject(self, row: Rejected) -> None:
+        self.rejected += 1
+        self.cell_errors.extend(row.errors)
+        if self.rejects_path is None:
+            return
+        if self._writer is None:
+            columns = [c for c in self.header if c != "reason"] + ["line", "reason"]
+            self._handle = self.rejects_path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.DictWriter(self._handle, fieldnames=columns, extrasaction="ignore")
+            self._writer.writeheader()
+        cells = {**row.cells, "line": row.line, "reason": row.reason}
+        self._writer.writerow(neutralise_row(cells))
+
+    def close(self) -> Path | None:
+        """Close the rejects file; its path when one was written."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+            return self.rejects_path
+        return None
+
+    def warning_list(self) -> list[str]:
+        """The warnings kept, and a last one saying how many more there were."""
+        more = self.warnings.dropped
+        tail = [f"{self.name}: {more} more warnings not kept"] if more else []
+        return list(self.warnings) + tail
+
+    def error_list(self) -> list[CellError]:
+        return self.errors + list(self.cell_errors)

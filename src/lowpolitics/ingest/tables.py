@@ -158,13 +158,18 @@ def _read_csv(path: Path, raw: bytes, name: str, delimiter: str | None = None) -
         delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
-    rows: list[tuple[int, dict[str, str]]] = []
+    rows = list(_csv_rows(reader, header, name))
+    return Table(path, header, rows, notes=notes, encoding=encoding, name=name)
+
+
+def _csv_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The numbered rows of a CSV reader positioned after the header; blank rows skipped."""
     while True:
         line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise _fail(name, f"well-formed CSV ({exc})", reader.line_num) from exc
         if not any(v.strip() for v in values):
@@ -183,11 +188,13 @@ def _read_csv(path: Path, raw: bytes, name: str, delimiter: str | None = None) -
                         )
                     ]
                 )
-        cells = {
-            h: (restore(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header)
-        }
-        rows.append((line, cells))
-    return Table(path, header, rows, notes=notes, encoding=encoding, name=name)
+        yield (
+            line,
+            {
+                h: (restore(values[i].strip()) if i < len(values) else "")
+                for i, h in enumerate(header)
+            },
+        )
 
 
 # Workbooks up to this size are opened whole, so merged cells can be seen and filled down;

@@ -8,7 +8,6 @@ the CLI). With ``skip_invalid`` the valid rows are written and the rejected ones
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -25,26 +24,15 @@ from lowpolitics.ingest.frameworks import parse_frameworks
 from lowpolitics.ingest.registry import parse_registry
 from lowpolitics.ingest.results import Parsed
 from lowpolitics.ingest.tables import declared_encoding
+from lowpolitics.store.bulk import ImportSettings, bulk_load_context
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.discourse_loader import load_coded_texts, load_outlets
 from lowpolitics.store.frameworks import load_frameworks
-from lowpolitics.store.loader import LoadResult, load_activities, load_actors, load_context
-from lowpolitics.store.models import AuditEntry
+from lowpolitics.store.import_stream import ImportOutcome, import_entry, import_streamed
+from lowpolitics.store.loader import load_actors
 
 KINDS = ("registry", "context", "actors", "frameworks", "outlets", "coded-texts")
 CONTEXT_FORMATS = ("own", "acled", "ucdp", "gdelt")
-
-
-@dataclass
-class ImportOutcome:
-    kind: str
-    file: Path
-    result: LoadResult
-    warnings: list[str] = field(default_factory=list)
-    rejected: int = 0
-    skipped: int = 0
-    rejects_file: Path | None = None
-    merged: int = 0  # rows of an event already kept (GDELT: the same article and day)
 
 
 def parse_file(
@@ -100,10 +88,13 @@ def import_file(
     date_format: str | None = None,
     as_of: date | None = None,
     encoding: str | None = None,
+    settings: ImportSettings | None = None,
 ) -> ImportOutcome:
     """Validate then write ``path``. ``progress(total)`` may return a per-row callback.
 
-    ``stems`` (coded texts only) is the JSON-lines file of stem counts beside the index."""
+    ``stems`` (coded texts only) is the JSON-lines file of stem counts beside the index.
+    Registry and context files are read, checked and written a chunk at a time
+    (:mod:`lowpolitics.store.import_stream`); ``settings`` sets the chunk's size."""
     path = Path(path)
     require_schema(engine)
     if kind == "frameworks":  # a nested document: all or nothing, no per-row rejects
@@ -111,9 +102,26 @@ def import_file(
         with session_scope(engine) as session:
             result = load_frameworks(session, spec, f"{who}:{path.name}")
         return ImportOutcome(kind, path, result)
-    countries = _outlet_countries(engine) if kind == "coded-texts" else None
     if date_format and kind != "context":
         raise ConfigError("--date-format applies to context files only")
+    settings = settings or ImportSettings()
+    if kind == "registry" or (kind == "context" and fmt == "own"):
+        with declared_encoding(encoding):  # the user's word over detection, when given
+            return import_streamed(
+                engine,
+                kind,
+                path,
+                codebook,
+                gazetteer,
+                settings=settings,
+                skip_invalid=skip_invalid,
+                ignore_extra=ignore_extra,
+                who=who,
+                progress=progress,
+                date_format=date_format,
+                as_of=as_of,
+            )
+    countries = _outlet_countries(engine) if kind == "coded-texts" else None
     with declared_encoding(encoding):  # the user's word over detection, when given
         parsed = parse_file(
             kind,
@@ -138,30 +146,17 @@ def import_file(
     tick = progress(len(parsed.records)) if progress else None
     origin = f"{who}:{path.name}"
     loaders = {
-        "registry": load_activities,
-        "context": load_context,
+        "context": lambda session, records, origin, tick: bulk_load_context(
+            session, records, origin, settings, tick
+        ),
         "actors": load_actors,
         "outlets": load_outlets,
         "coded-texts": load_coded_texts,
     }
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         result = loaders[kind](session, parsed.records, origin, tick)
         session.add(
-            AuditEntry(
-                actor=origin,
-                action="import",
-                entity=kind,
-                entity_key=path.name,
-                before=None,
-                after={
-                    "added": result.added,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "rejected": len(parsed.rejected),
-                    "merged": parsed.merged,
-                    "format": fmt,
-                },
-            )
+            import_entry(origin, kind, path, result, len(parsed.rejected), parsed.merged, fmt)
         )
     return ImportOutcome(
         kind,

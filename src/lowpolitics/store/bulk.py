@@ -1,0 +1,287 @@
+"""Writing a registry or context file of any size: chunk by chunk, in one transaction.
+
+:mod:`lowpolitics.store.loader` builds an ORM object per row (with its links, status change
+and audit entry) and keeps them all until commit — 25–33 KB a row, so a million rows did not
+fit in 23 GB. Here records arrive as an iterator (checked as they are read), and each chunk
+of ``ImportSettings.chunk_size`` records is written with plain inserts
+(:mod:`lowpolitics.store.bulk_rows`) and then forgotten: memory follows the chunk, not the
+file. The caller's transaction still spans the whole file, so a bad row anywhere — or a
+failure — leaves the database as it was.
+
+What is recorded stays what the ORM loader records: new rows, their links and status
+history (the reported steps, then the status seen at import); a changed row is updated
+through the ORM with its version bumped, its history rebuilt and an audit entry holding its
+values before and after. A new row gets no audit entry of its own: the import's entry
+(written by the caller) names the file and the counts, and the row's ``created_at`` and
+first status change say when and from where it came.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from lowpolitics.ingest.context import ContextRecord
+from lowpolitics.ingest.registry import ActivityRecord
+from lowpolitics.store.bulk_rows import Keys, OrmView, allocate_ids, chunked, insert_rows
+from lowpolitics.store.loader import (
+    ACTIVITY_LOADS,
+    CONTEXT_LOADS,
+    LoadResult,
+    _audit,
+    _fill_activity,
+    _fill_event,
+    _reported,
+    _stored,
+)
+from lowpolitics.store.models import (
+    Activity,
+    ActivityActor,
+    ActivityMechanism,
+    ActivitySource,
+    ContextEvent,
+    ContextSource,
+    StatusChange,
+)
+from lowpolitics.store.rows import activity_row, context_row
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """How a file import uses memory. ``chunk_size`` rows are held and written at a time;
+    ``kept_messages`` bad cells and warnings are kept to show (all are counted)."""
+
+    chunk_size: int = 5000
+    kept_messages: int = 1000
+
+
+def _forget(session: Session) -> None:
+    """Write the chunk and drop its objects. Twice: the audit chain's head learns the id of
+    the chunk's last entry after the first flush and is written by the second."""
+    session.flush()
+    session.flush()
+    session.expunge_all()
+
+
+def bulk_load_activities(
+    session: Session,
+    records: Iterable[ActivityRecord],
+    origin: str,
+    settings: ImportSettings,
+    progress: Callable[[], None] | None = None,
+    writing: Callable[[], bool] = lambda: True,
+) -> LoadResult:
+    """Insert new activities, update changed ones, count the same — chunk by chunk.
+
+    ``writing()`` is asked after each chunk is read: once it says no (a bad row was found
+    and the import will be refused) the rest of the file is still read and checked, so every
+    bad cell is reported, but nothing more is written."""
+    result = LoadResult()
+    keys = Keys(session)
+    for chunk in chunked(records, settings.chunk_size):
+        result.keys.extend(r.key for r in chunk)
+        if not writing():
+            continue
+        keys.prepare(chunk)
+        hashes, existing = _stored(session, Activity, chunk, ACTIVITY_LOADS)
+        fresh = [r for r in chunk if r.key not in hashes]
+        changed = [r for r in chunk if r.key in existing]
+        result.added += len(fresh)
+        result.updated += len(changed)
+        result.unchanged += len(chunk) - len(fresh) - len(changed)
+        if changed:
+            view = OrmView(session, keys, changed)
+            for record in changed:
+                _update_activity(session, existing[record.key], record, view, origin)
+        _insert_activities(session, keys, fresh, origin)
+        _forget(session)
+        if progress is not None:
+            for _ in chunk:
+                progress()
+    return result
+
+
+def _update_activity(
+    session: Session, activity: Activity, record: ActivityRecord, view: OrmView, origin: str
+) -> None:
+    """The ORM loader's update, unchanged: fill, bump the version, rebuild the history."""
+    before = activity_row(activity)
+    old_status = activity.status
+    _fill_activity(activity, record, view)  # type: ignore[arg-type]
+    activity.version += 1
+    activity.history = [c for c in activity.history if not c.reported]
+    activity.history[:0] = _reported(record, origin)
+    if record.status != old_status:
+        activity.history.append(
+            StatusChange(status=record.status, origin=origin, reason=record.status_reason)
+        )
+    _audit(session, origin, "update", "activity", record.key, before, activity_row(activity))
+
+
+def _insert_activities(
+    session: Session, keys: Keys, records: list[ActivityRecord], origin: str
+) -> None:
+    ids = allocate_ids(session, Activity.__table__, len(records))
+    activities, secondary, actors, sources, history = [], [], [], [], []
+    for id_, r in zip(ids, records, strict=True):
+        titles = dict(r.titles)
+        activities.append(
+            {
+                "id": id_,
+                "key": r.key,
+                "date_start": r.date.start,
+                "date_precision": r.date.precision,
+                "end_start": r.end_date.start if r.end_date else None,
+                "end_precision": r.end_date.precision if r.end_date else None,
+                "title": r.title,
+                "initiative_id": keys.initiatives[r.initiative] if r.initiative else None,
+                "mechanism": r.mechanism,
+                "activity_type": r.activity_type,
+                "status": r.status,
+                "status_reason": r.status_reason,
+                "host_country": r.host_country,
+                "partner_country": r.partner_country,
+                "region_code": r.region_code,
+                "place_id": r.place_id,
+                "place_text": r.place_text,
+                "participants_total": r.participants_total,
+                "participants_women": r.participants_women,
+                "participants_youth": r.participants_youth,
+                "notes": r.notes,
+                "content_hash": r.content_hash,
+                "version": 1,
+                "record_kind": r.record_kind,
+                "same_as": r.same_as,
+                "frame": r.frame,
+                "title_ru": titles.get("ru"),
+                "title_ky": titles.get("ky"),
+                "title_tg": titles.get("tg"),
+            }
+        )
+        secondary.extend({"activity_id": id_, "mechanism": m} for m in r.mechanisms_secondary)
+        roles = r.actor_roles or (None,) * len(r.actors)
+        actors.extend(
+            {"activity_id": id_, "actor_id": keys.actors[actor], "position": i, "role": role}
+            for i, (actor, role) in enumerate(zip(r.actors, roles, strict=True))
+        )
+        sources.extend(
+            {"activity_id": id_, "source_id": keys.sources[url], "position": i}
+            for i, url in enumerate(r.source_urls)
+        )
+        history.extend(_history(id_, r, origin))
+    insert_rows(session, Activity.__table__, activities)
+    insert_rows(session, ActivityMechanism.__table__, secondary)
+    insert_rows(session, ActivityActor.__table__, actors)
+    insert_rows(session, ActivitySource.__table__, sources)
+    insert_rows(session, StatusChange.__table__, history)
+
+
+def _history(activity_id: int, record: ActivityRecord, origin: str) -> list[dict]:
+    """The reported steps (oldest first), then the status seen at import — as
+    :func:`lowpolitics.store.loader._reported` and the ORM loader write them."""
+    steps = [
+        {
+            "activity_id": activity_id,
+            "status": step.status,
+            "changed_on": step.day.start,
+            "reason": None if step.day.precision == "day" else f"dated {step.day}",
+            "origin": origin,
+            "reported": True,
+            "source_url": step.source_url,
+        }
+        for step in record.status_history
+    ]
+    steps.append(
+        {
+            "activity_id": activity_id,
+            "status": record.status,
+            "changed_on": None,
+            "reason": record.status_reason,
+            "origin": origin,
+            "reported": False,
+            "source_url": None,
+        }
+    )
+    return steps
+
+
+def bulk_load_context(
+    session: Session,
+    records: Iterable[ContextRecord],
+    origin: str,
+    settings: ImportSettings,
+    progress: Callable[[], None] | None = None,
+    writing: Callable[[], bool] = lambda: True,
+) -> LoadResult:
+    """Context events as :func:`bulk_load_activities` writes activities."""
+    result = LoadResult()
+    keys = Keys(session)
+    for chunk in chunked(records, settings.chunk_size):
+        result.keys.extend(r.key for r in chunk)
+        if not writing():
+            continue
+        keys.prepare(chunk)
+        hashes, existing = _stored(session, ContextEvent, chunk, CONTEXT_LOADS)
+        fresh = [r for r in chunk if r.key not in hashes]
+        changed = [r for r in chunk if r.key in existing]
+        result.added += len(fresh)
+        result.updated += len(changed)
+        result.unchanged += len(chunk) - len(fresh) - len(changed)
+        if changed:
+            view = OrmView(session, keys, changed)
+            for record in changed:
+                event = existing[record.key]
+                before = context_row(event)
+                _fill_event(event, record, view)  # type: ignore[arg-type]
+                _audit(
+                    session,
+                    origin,
+                    "update",
+                    "context_event",
+                    record.key,
+                    before,
+                    context_row(event),
+                )
+        _insert_events(session, keys, fresh)
+        _forget(session)
+        if progress is not None:
+            for _ in chunk:
+                progress()
+    return result
+
+
+def _insert_events(session: Session, keys: Keys, records: list[ContextRecord]) -> None:
+    ids = allocate_ids(session, ContextEvent.__table__, len(records))
+    events, sources = [], []
+    for id_, r in zip(ids, records, strict=True):
+        events.append(
+            {
+                "id": id_,
+                "key": r.key,
+                "date_start": r.date.start,
+                "date_precision": r.date.precision,
+                "end_start": r.end_date.start if r.end_date else None,
+                "end_precision": r.end_date.precision if r.end_date else None,
+                "kind": r.kind,
+                "severity": r.severity,
+                "fatalities_low": r.fatalities_low,
+                "fatalities_high": r.fatalities_high,
+                "region_code": r.region_code,
+                "place_id": r.place_id,
+                "place_text": r.place_text,
+                "summary": r.summary,
+                "event_type": r.event_type,
+                "period_set": r.period_set,
+                "origin_format": r.origin_format,
+                "content_hash": r.content_hash,
+                "version": 1,
+            }
+        )
+        sources.extend(
+            {"event_id": id_, "source_id": keys.sources[url], "position": i}
+            for i, url in enumerate(r.source_urls)
+        )
+    insert_rows(session, ContextEvent.__table__, events)
+    insert_rows(session, ContextSource.__table__, sources)
