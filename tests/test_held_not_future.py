@@ -102,7 +102,7 @@ def test_a_planned_activity_long_past_its_date_is_flagged_outcome_unknown(web):
     page = web.client("viewer").get("/activities").text
     cells = dict(
         re.findall(
-            r'href="/activities/([\w.-]+)">.*?</a></td>.*?<td class="status-\w+">(.*?)</td>',
+            r'href="/activities/([\w.-]+)">.*?</a></td>.*?<td[^>]*\bclass="status-\w+">(.*?)</td>',
             page,
             re.S,
         )

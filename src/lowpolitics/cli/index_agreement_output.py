@@ -16,7 +16,7 @@ SHOWN = 30
 
 
 def show_index_agreement(state: State, source: str, fmt: str) -> None:
-    from lowpolitics.store.frame_check import agreement_with_index
+    from lowpolitics.analysis.index_check import agreement_with_index
 
     require_schema(state.engine)
     if source == BUNDLED:
