@@ -10,6 +10,7 @@ import typer
 
 from lowpolitics.cli.output import err, out, progress_factory
 from lowpolitics.cli.state import State
+from lowpolitics.ingest.tables import ENCODING_HELP
 from lowpolitics.store.db import head_revision, session_scope, upgrade
 from lowpolitics.store.importing import ImportOutcome
 from lowpolitics.store.reference import seed_reference
@@ -103,11 +104,7 @@ SKIP = typer.Option(
 )
 EXTRA = typer.Option(False, "--ignore-extra", help="Ignore columns the format does not define.")
 WARNINGS = typer.Option(False, "--all-warnings", help="List every warning, not only the first.")
-ENCODING = typer.Option(
-    None,
-    "--encoding",
-    help="Read a CSV in this encoding instead of detecting it (utf-8, cp1251, koi8-r, utf-16)",
-)
+ENCODING = typer.Option(None, "--encoding", help=ENCODING_HELP)
 
 
 @import_app.command("registry")

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from lowpolitics.cli.output import err, out, progress_factory
 from lowpolitics.cli.state import State
+from lowpolitics.ingest.tables import ENCODING_HELP
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,7 +33,7 @@ def import_documents_command(
     encoding: str | None = typer.Option(
         None,
         "--encoding",
-        help="Read text files and the metadata CSV in this encoding instead of detecting it",
+        help=ENCODING_HELP + " (text files and the metadata CSV)",
     ),
 ) -> None:
     """Import documents into the corpus; identical texts are stored once."""

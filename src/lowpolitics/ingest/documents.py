@@ -79,11 +79,16 @@ def _decode(path: Path, raw: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16, or — what editors in the region save — Windows-1251
     or KOI8-R, as the table reader decides (``tables.decode_text``)."""
     from lowpolitics.framework.errors import InputError
-    from lowpolitics.ingest.tables import decode_text
+    from lowpolitics.ingest.tables import _DECLARED, decode_text
 
     try:
         text, _ = decode_text(raw, path)
     except InputError as exc:
+        declared = _DECLARED.get()
+        if declared:  # the user named an encoding the file is not in
+            raise _fail(
+                path, f"not text in {declared}, the encoding chosen for it", f"{declared} text"
+            ) from exc
         raise _fail(
             path,
             "not text in UTF-8, UTF-16, Windows-1251 or KOI8-R; save it as UTF-8",

@@ -22,6 +22,8 @@ from lowpolitics.ingest.tables import (
     Table,
     _csv_rows,
     _fail,
+    note_encoding,
+    read_note,
     read_table,
     require_file,
 )
@@ -42,12 +44,8 @@ def stream_table(path: Path | str, *, json_key: str | None = None) -> Table:
         return read_table(path, json_key=json_key)
     codec, shown = found
     name = path.name
-    notes = []
-    if shown != "utf-8":
-        notes.append(
-            f"{name}: read as {shown} (not UTF-8); if letters look wrong, save the file "
-            "as 'CSV UTF-8'"
-        )
+    note_encoding(shown)
+    notes = read_note(name, codec, shown)
     if not _has_text(path, codec):
         raise _fail(name, "a header row and at least one data row")
     with path.open(encoding=codec, newline="") as handle:

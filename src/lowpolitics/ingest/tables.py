@@ -71,22 +71,76 @@ def _fail(name: str, expected: str, line: int | None = None) -> InputError:
 _CANDIDATES = ["utf_16", "cp1251", "koi8_r"]
 
 
+# The encodings a user can pick by name instead of detection — the command line's
+# ``--encoding`` help and the web import's choice both list these (any other encoding Python
+# knows is accepted too): the name as ``codecs.lookup`` gives it back, and how it is shown.
+OFFERED_ENCODINGS: dict[str, str] = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16",
+    "cp1251": "Windows-1251",
+    "koi8-r": "KOI8-R",
+    "cp866": "CP866 (DOS)",
+    "iso8859-1": "Latin-1 (ISO 8859-1)",
+}
+ENCODING_HELP = (
+    "Read the file in this encoding instead of detecting it: "
+    + ", ".join(OFFERED_ENCODINGS)
+    + " or any encoding Python knows"
+)
+
 # The encoding a user named (``--encoding``), for the files read while it is set: detection
 # guesses, and a user who knows better must be able to say so. A context variable, so that the
 # web app's concurrent requests and the CLI need not thread it through every parser.
 _DECLARED: ContextVar[str | None] = ContextVar("lowpolitics_declared_encoding", default=None)
+# Where the encodings files were read in are written down while ``encodings_read`` is open
+# (the web preview says which one was used, whether declared or detected).
+_READ: ContextVar[list[str] | None] = ContextVar("lowpolitics_encodings_read", default=None)
 
 
 def check_encoding(name: str) -> str:
-    """``name`` as Python knows it (cp1251, koi8-r, utf-16 …), or a ConfigError naming it."""
+    """``name`` as Python knows it (cp1251, koi8-r, utf-16 …), or a ConfigError naming it.
+    Codecs that are not text encodings (base64, rot13 …) are refused as well."""
     import codecs
 
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
         raise ConfigError(
-            f"--encoding '{name}': not an encoding Python knows (try utf-8, cp1251, koi8-r, utf-16)"
-        ) from None
+            f"--encoding '{name}': not an encoding Python knows (try "
+            + ", ".join(OFFERED_ENCODINGS)
+            + ")"
+        )
+    return info.name
+
+
+@contextmanager
+def encodings_read() -> Iterator[list[str]]:
+    """The encodings (as shown to the user) of the text files read inside this block."""
+    seen: list[str] = []
+    token = _READ.set(seen)
+    try:
+        yield seen
+    finally:
+        _READ.reset(token)
+
+
+def note_encoding(shown: str) -> None:
+    """Write down that a file was read in ``shown`` (for ``encodings_read``)."""
+    seen = _READ.get()
+    if seen is not None:
+        seen.append(shown)
+
+
+def read_note(name: str, codec: str, shown: str) -> list[str]:
+    """The warning that says a file was not read as plain UTF-8 (none when it was)."""
+    if codec in ("utf-8", "utf-8-sig", "utf_8"):
+        return []
+    return [
+        f"{name}: read as {shown} (not UTF-8); if letters look wrong, save the file as 'CSV UTF-8'"
+    ]
 
 
 @contextmanager
@@ -104,6 +158,12 @@ def decode_text(raw: bytes, path: Path | str) -> tuple[str, str]:
     (``declared_encoding``), else UTF-8 (with or without BOM) when it is valid, a UTF-16 BOM,
     else the likeliest of Windows-1251 and KOI8-R (charset-normalizer). Refused with a message
     when none fits."""
+    text, shown = _decode_text(raw, path)
+    note_encoding(shown)
+    return text, shown
+
+
+def _decode_text(raw: bytes, path: Path | str) -> tuple[str, str]:
     declared = _DECLARED.get()
     if declared:
         try:
@@ -144,12 +204,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _read_csv(path: Path, raw: bytes, name: str, delimiter: str | None = None) -> Table:
     text, encoding = decode_text(raw, name)
-    notes = []
-    if encoding != "utf-8":
-        notes.append(
-            f"{name}: read as {encoding} (not UTF-8); if letters look wrong, save the file "
-            "as 'CSV UTF-8'"
-        )
+    notes = read_note(name, _DECLARED.get() or encoding, encoding)
     if not text.strip():
         raise _fail(name, "a header row and at least one data row")
     if delimiter is None:

@@ -27,6 +27,7 @@ from lowpolitics.ingest.documents import (
     read_document,
     read_metadata_csv,
 )
+from lowpolitics.ingest.tables import declared_encoding
 from lowpolitics.store.corpus import DocumentMeta, add_document, clean_text, text_hash
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.models import Document
@@ -191,13 +192,30 @@ def import_documents(
     meta_csv: Path | str | None = None,
     who: str = "cli",
     progress: Callable[[int], Callable[[], None] | None] | None = None,
+    text_encoding: str | None = None,
 ) -> DocumentImportReport:
     """Read and store every file; failures are reported and the batch goes on.
 
     A bad metadata CSV raises :class:`InputError` before anything is stored, with every bad
-    cell. ``progress(total)`` may return a callback called once per file.
+    cell. ``progress(total)`` may return a callback called once per file. ``text_encoding``
+    reads the text files (not the metadata CSV) in that encoding instead of detecting it: the
+    web upload's choice, whose metadata CSV the app writes itself in UTF-8.
     """
     metadata = read_metadata_csv(meta_csv) if meta_csv is not None else {}
+    if text_encoding:
+        with declared_encoding(text_encoding):
+            return _import_files(engine, paths, metadata, meta_csv, who, progress)
+    return _import_files(engine, paths, metadata, meta_csv, who, progress)
+
+
+def _import_files(
+    engine: Engine,
+    paths: Iterable[Path | str],
+    metadata: dict[str, dict[str, Any]],
+    meta_csv: Path | str | None,
+    who: str,
+    progress: Callable[[int], Callable[[], None] | None] | None,
+) -> DocumentImportReport:
     base = Path(meta_csv).parent if meta_csv is not None else None
     report = DocumentImportReport()
     files = expand_paths(paths, report)
