@@ -78,6 +78,18 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("actors written 'Name [CC]' (CC: an ISO country code or INT), separated by ';'"),
         ),
         (
+            r"^text in (?P<encoding>\S+), as --encoding says \(byte (?P<byte>\d+)\)$",
+            N_("text in {encoding}, the encoding chosen (byte {byte} does not fit it)"),
+        ),
+        (
+            r"^text in UTF-8, UTF-16, Windows-1251 or KOI8-R \(save as 'CSV UTF-8'\)$",
+            N_("text in UTF-8, UTF-16, Windows-1251 or KOI8-R: save it as 'CSV UTF-8'"),
+        ),
+        (
+            r"^an encoding Python knows, such as (?P<names>.+)$",
+            N_("an encoding Python knows, such as {names}"),
+        ),
+        (
             r"^a unique id \(already used on line (?P<line>\d+)\)$",
             N_("an id not used yet (line {line} has it)"),
         ),

@@ -54,6 +54,7 @@ def _documents(engine: Engine, work_dir: Path, job: jobs.JobView) -> dict:
         meta_csv=work_dir / meta if meta else None,
         who=job.created_by,
         progress=progress,
+        text_encoding=job.params.get("encoding"),  # the upload form's choice; None: detect
     )
     prefix = str(folder) + "/"
     refused = [list(r) for r in job.params.get("refused", [])]  # by the upload (size, empty)

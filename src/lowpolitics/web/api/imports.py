@@ -17,10 +17,12 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from lowpolitics.framework.errors import InputError
+from lowpolitics.ingest.tables import OFFERED_ENCODINGS
 from lowpolitics.web.auth import EDITOR, Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.errors import error_body
 from lowpolitics.web.pages.importing import (
+    DETECT,
     MAX_UPLOAD_BYTES,
     discard,
     outcome_dict,
@@ -60,6 +62,8 @@ class ImportReport(BaseModel):
     rejected: int
     skipped: int
     merged: int = 0  # rows of an event already kept (GDELT: the same article and day)
+    # the encoding a text file was read in: the one asked for, else the one detected
+    encoding: str | None = None
     errors: list[CellErrorOut] = []
     warnings: list[str]
     would: Counts | None = None
@@ -126,6 +130,12 @@ async def import_(
     dry_run: bool = Query(True, description="check only; write nothing"),
     skip_invalid: bool = Query(False, description="import the valid rows, reject the others"),
     ignore_extra: bool = Query(False, description="allow columns the format does not know"),
+    encoding: str = Query(
+        DETECT,
+        description="a text file's encoding: detect, or one of "
+        + ", ".join(OFFERED_ENCODINGS)
+        + " (or any other Python knows)",
+    ),
     who: Principal = requires(EDITOR),
 ):
     ctx = web_context(request)
@@ -133,7 +143,13 @@ async def import_(
     await run_in_threadpool(sweep, ctx)
     try:
         record = await receive(
-            ctx, who, form.get("file"), kind=kind, fmt=format, ignore_extra=ignore_extra
+            ctx,
+            who,
+            form.get("file"),
+            kind=kind,
+            fmt=format,
+            ignore_extra=ignore_extra,
+            encoding=encoding,
         )
     except InputError as exc:
         return _refusal(exc)
@@ -144,6 +160,7 @@ async def import_(
             "file": record.name,
             "size": record.size,
             "dry_run": dry_run,
+            "encoding": record.encoding,
         }
         if dry_run:
             found = await run_in_threadpool(preview, ctx, record)
@@ -156,6 +173,7 @@ async def import_(
                 "errors": found["errors"],
                 "warnings": found["warnings"],
                 "would": found["would"],
+                "encoding": record.encoding or found["encoding"],
             }
         try:
             outcome = await run_in_threadpool(

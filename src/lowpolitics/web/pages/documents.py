@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from lowpolitics.framework.errors import ConfigError, InputError
 from lowpolitics.ingest.documents import LANGUAGES as DOCUMENT_LANGUAGES
 from lowpolitics.ingest.documents import SUPPORTED_SUFFIXES
+from lowpolitics.ingest.tables import OFFERED_ENCODINGS
 from lowpolitics.store.blind import memos_visible
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import (
@@ -48,6 +49,7 @@ from lowpolitics.web.coding_views import document_json
 from lowpolitics.web.context import web_context
 from lowpolitics.web.forms import field_errors
 from lowpolitics.web.job_worker import DOCUMENTS
+from lowpolitics.web.pages.importing import DETECT, encoding_choice
 from lowpolitics.web.pages.jobs import accepted
 from lowpolitics.web.paging import paginate
 from lowpolitics.web.templating import render
@@ -137,6 +139,8 @@ def _upload_form(request: Request, values: dict, errors: dict, report=None, stat
             "report": report,
             "doc_languages": DOCUMENT_LANGUAGES,
             "suffixes": SUPPORTED_SUFFIXES,
+            "encodings": OFFERED_ENCODINGS,
+            "detect": DETECT,
             "max_mb": MAX_FILE_BYTES // (1024 * 1024),
         },
         status_code=status,
@@ -171,12 +175,17 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
     ctx = web_context(request)
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in UPLOAD_META}
+    values["encoding"] = str(form.get("encoding") or DETECT).strip()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     errors: dict[str, list[str]] = {}
     try:
-        check_document_fields(values, "form")
+        check_document_fields({k: values[k] for k in UPLOAD_META}, "form")
     except InputError as exc:
         errors = field_errors(exc, request)
+    try:  # the text files' encoding, when the user knows it better than detection
+        encoding = encoding_choice(values["encoding"])
+    except InputError as exc:
+        errors.update(field_errors(exc, request))
     if not files:
         errors.setdefault("files", []).append("choose one or more files")
     elif len(files) > MAX_FILES:
@@ -201,7 +210,7 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
         else:
             saved.append(target)
     meta_csv = None
-    if saved and any(values.values()):
+    if saved and any(values[k] for k in UPLOAD_META):
         meta_csv = folder.parent / f"{batch}.meta.csv"
         with meta_csv.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -217,6 +226,7 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
             "files": [p.name for p in saved],
             "meta_csv": meta_csv.relative_to(ctx.work_dir).as_posix() if meta_csv else None,
             "refused": refused,
+            "encoding": encoding,
         }
         folder_ref = folder.relative_to(ctx.work_dir).as_posix()
         job_id = await run_in_threadpool(
@@ -230,7 +240,14 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
             )
         return accepted(job_id)
     result = await run_in_threadpool(
-        import_documents, ctx.engine, saved, meta_csv=meta_csv, who=who.name
+        partial(
+            import_documents,
+            ctx.engine,
+            saved,
+            meta_csv=meta_csv,
+            who=who.name,
+            text_encoding=encoding,
+        )
     )
     prefix = str(folder) + "/"
     report = {

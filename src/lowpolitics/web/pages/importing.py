@@ -12,6 +12,10 @@ The preview is the importer's own validation (``store.importing.parse_file``): e
 with its line, column, value and what was expected, the warnings, and how many rows would be
 added, updated or left unchanged. The commit runs ``store.importing.import_file``: one
 transaction, and nothing written when a row is bad unless the user chose to skip bad rows.
+
+A text file's encoding is detected unless the user chose one on the upload form; the preview
+says which was used and reads the same upload again in another (``?encoding=``), and the
+commit reads the file in the encoding its preview showed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import secrets
 import shutil
 import time
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +40,25 @@ from starlette.datastructures import UploadFile
 
 from lowpolitics.framework.errors import (
     CellError,
+    ConfigError,
     ForbiddenError,
     InputError,
     LowpoliticsError,
     NotFoundError,
 )
 from lowpolitics.ingest.results import Parsed
-from lowpolitics.ingest.tables import SUPPORTED
+from lowpolitics.ingest.tables import (
+    OFFERED_ENCODINGS,
+    SUPPORTED,
+    check_encoding,
+    declared_encoding,
+    encodings_read,
+)
 from lowpolitics.store.importing import CONTEXT_FORMATS, ImportOutcome, import_file, parse_file
 from lowpolitics.store.models import Activity, Actor, ContextEvent
 from lowpolitics.web.auth import EDITOR, Principal, requires
 from lowpolitics.web.context import WebContext, web_context
+from lowpolitics.web.forms import field_errors
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -59,6 +71,7 @@ CHUNK = 1024 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _TRUE = {"1", "on", "yes", "true"}
+DETECT = "detect"  # the encoding choice that leaves it to detection
 
 
 class UploadTooLargeError(LowpoliticsError):
@@ -118,6 +131,7 @@ class Upload:
     size: int
     sha256: str
     created: float
+    encoding: str | None = None  # chosen by the user; None: detected when the file is read
 
     def folder(self, ctx: WebContext) -> Path:
         return uploads_dir(ctx) / self.token
@@ -154,6 +168,29 @@ def sweep(ctx: WebContext, now: float | None = None) -> None:
             continue
 
 
+def encoding_choice(value: str | None) -> str | None:
+    """The encoding a form or query chose, as Python names it; ``None`` to detect it. An
+    encoding Python does not know is an InputError on the field ``encoding``."""
+    value = (value or "").strip()
+    if not value or value.lower() == DETECT:
+        return None
+    try:
+        return check_encoding(value)
+    except ConfigError:
+        raise InputError(
+            [
+                CellError(
+                    "form",
+                    None,
+                    "encoding",
+                    value,
+                    "an encoding Python knows, such as " + ", ".join(OFFERED_ENCODINGS),
+                )
+            ],
+            f"encoding '{value}': not an encoding Python knows",
+        ) from None
+
+
 def check_choice(kind: str, fmt: str) -> tuple[str, str]:
     errors = []
     if kind not in UPLOAD_KINDS:
@@ -177,9 +214,12 @@ async def receive(
     kind: str,
     fmt: str,
     ignore_extra: bool,
+    encoding: str | None = None,
 ) -> Upload:
-    """Keep an uploaded file under a fresh token; refuse it whole when it is too big."""
+    """Keep an uploaded file under a fresh token; refuse it whole when it is too big.
+    ``encoding`` is the form's choice (empty or ``detect``: detect it when reading)."""
     kind, fmt = check_choice(kind, fmt)
+    chosen = encoding_choice(encoding)
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InputError(
             [CellError("form", None, "file", None, "a file to import")], "choose a file"
@@ -209,7 +249,16 @@ async def receive(
             "the file is empty",
         )
     record = Upload(
-        token, who.name, kind, fmt, ignore_extra, name, size, digest.hexdigest(), time.time()
+        token,
+        who.name,
+        kind,
+        fmt,
+        ignore_extra,
+        name,
+        size,
+        digest.hexdigest(),
+        time.time(),
+        chosen,
     )
     _note(ctx, token).write_text(json.dumps(asdict(record)), encoding="utf-8")
     return record
@@ -286,19 +335,22 @@ def _error_dict(error: CellError) -> dict[str, Any]:
 
 
 def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
-    """What importing the upload would do, without writing anything."""
+    """What importing the upload would do, without writing anything; ``encoding`` is the
+    encoding the file was read in (``None`` for a workbook, or a text it could not read)."""
     try:
-        parsed: Parsed = parse_file(
-            record.kind,
-            record.path(ctx),
-            ctx.codebook,
-            ctx.gazetteer,
-            fmt=record.fmt,
-            ignore_extra=record.ignore_extra,
-            as_of=ctx.as_of,
-        )
+        with declared_encoding(record.encoding), encodings_read() as seen:
+            parsed: Parsed = parse_file(
+                record.kind,
+                record.path(ctx),
+                ctx.codebook,
+                ctx.gazetteer,
+                fmt=record.fmt,
+                ignore_extra=record.ignore_extra,
+                as_of=ctx.as_of,
+            )
     except InputError as exc:  # the file cannot be read at all
         return {
+            "encoding": None,
             "valid": 0,
             "rejected": 0,
             "skipped": 0,
@@ -312,6 +364,7 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
     with ctx.session() as session:
         would = would_change(session, record.kind, parsed.records)
     return {
+        "encoding": seen[0] if seen else None,
         "valid": len(parsed.records),
         "rejected": len(parsed.rejected),
         "skipped": parsed.skipped,
@@ -351,6 +404,7 @@ def run_import(
         ignore_extra=record.ignore_extra,
         who=who.name,
         as_of=ctx.as_of,
+        encoding=record.encoding,
     )
 
 
@@ -368,6 +422,8 @@ def _upload_form(
             "errors": errors,
             "kinds": UPLOAD_KINDS,
             "formats": CONTEXT_FORMATS,
+            "encodings": OFFERED_ENCODINGS,
+            "detect": DETECT,
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
         },
         status_code=status_code,
@@ -376,7 +432,7 @@ def _upload_form(
 
 @router.get("/import")
 def upload_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    return _upload_form(request, {"kind": "registry", "format": "own"}, {})
+    return _upload_form(request, {"kind": "registry", "format": "own", "encoding": DETECT}, {})
 
 
 @router.post("/import")
@@ -391,6 +447,7 @@ async def upload(
         "kind": str(form.get("kind") or ""),
         "format": str(form.get("format") or "own"),
         "ignore_extra": str(form.get("ignore_extra") or "").lower() in _TRUE,
+        "encoding": str(form.get("encoding") or DETECT),
     }
     await run_in_threadpool(sweep, ctx)
     try:
@@ -401,12 +458,10 @@ async def upload(
             kind=values["kind"],
             fmt=values["format"],
             ignore_extra=values["ignore_extra"],
+            encoding=values["encoding"],
         )
     except InputError as exc:
-        errors: dict[str, list[str]] = {}
-        for cell in exc.errors:
-            errors.setdefault(cell.column or "_", []).append(cell.expected)
-        return _upload_form(request, values, errors, status_code=422)
+        return _upload_form(request, values, field_errors(exc, request), status_code=422)
     except UploadTooLargeError as exc:
         return _upload_form(request, values, {"file": [str(exc)]}, status_code=413)
     return RedirectResponse(f"/import/{record.token}", status_code=303)
@@ -419,6 +474,7 @@ def _preview_page(
     status_code: int = 200,
     failed: str | None = None,
     skip_invalid: bool = False,
+    errors: dict[str, list[str]] | None = None,
 ) -> Response:
     ctx = web_context(request)
     return render(
@@ -429,14 +485,37 @@ def _preview_page(
             "preview": preview(ctx, record),
             "failed": failed,
             "skip_invalid": skip_invalid,
+            "errors": errors or {},
+            "encodings": OFFERED_ENCODINGS,
+            "detect": DETECT,
+            # a workbook carries its own encoding: nothing to choose
+            "text_file": not record.name.lower().endswith(".xlsx"),
         },
         status_code=status_code,
     )
 
 
+def _with_encoding(record: Upload, value: str | None) -> Upload:
+    """``record`` to be read in the encoding ``value`` names (``None``: as uploaded)."""
+    if value is None:
+        return record
+    return replace(record, encoding=encoding_choice(value))
+
+
 @router.get("/import/{token}")
-def preview_page(request: Request, token: str, who: Principal = requires(EDITOR)) -> Response:
+def preview_page(
+    request: Request,
+    token: str,
+    encoding: str | None = None,
+    who: Principal = requires(EDITOR),
+) -> Response:
+    """The preview; ``?encoding=cp1251`` (or ``detect``) reads the same upload again in
+    another encoding, without uploading it again."""
     record = load_upload(web_context(request), token, who)
+    try:
+        record = _with_encoding(record, encoding)
+    except InputError as exc:
+        return _preview_page(request, record, status_code=422, errors=field_errors(exc, request))
     return _preview_page(request, record)
 
 
@@ -446,6 +525,11 @@ async def commit(request: Request, token: str, who: Principal = requires(EDITOR)
     form = await request.form()
     skip_invalid = str(form.get("skip_invalid") or "").lower() in _TRUE
     record = await run_in_threadpool(load_upload, ctx, token, who)
+    chosen = form.get("encoding")  # the encoding the preview read the file in
+    try:
+        record = _with_encoding(record, None if chosen is None else str(chosen))
+    except InputError as exc:
+        return _preview_page(request, record, status_code=422, errors=field_errors(exc, request))
     # Claim the upload so that a second click cannot import it twice.
     note, claimed = _note(ctx, token), _note(ctx, token).with_suffix(".committing")
     try:
