@@ -266,3 +266,35 @@ def test_overlapping_codes_stack_one_stripe_each_at_a_lane_kept_along_the_text()
     assert "padding-bottom: 6px" in tail.style
     machine = split_pieces(text, [_view(4, "frames", "#F0E442", 0, 2, automatic=True)])[0]
     assert machine.stripes[0][2] is True and "repeating-linear-gradient" in machine.style
+
+
+def test_counts_and_the_coded_filter_do_not_tell_a_coder_about_a_colleagues_codings(web):
+    """A count of codings on the documents list, or the "coded by a person" filter, would say
+    that a colleague coded a text before the coder has finished it — the blindness would leak
+    through the lists even with the codings themselves hidden."""
+    doc_id = _document(web)
+    coder_b = _coder_b(web)
+    assert _code(web, doc_id, web.bearer("coder"), A_SPAN).status_code == 201
+    _blind(web)
+    client = web.client()
+
+    def listed(headers: dict, **params) -> dict[int, int]:
+        body = client.get("/api/v1/documents", params=params, headers=headers).json()
+        return {d["id"]: d["codings_people"] for d in body["items"]}
+
+    one = client.get(f"/api/v1/documents/{doc_id}", headers=coder_b).json()
+    assert one["codings_people"] == 0
+    assert listed(coder_b).get(doc_id) == 0
+    assert doc_id not in listed(coder_b, coded="true")
+    assert doc_id in listed(coder_b, coded="false")
+    page = client.get("/documents?coded=yes", headers=coder_b).text
+    assert f'href="/documents/{doc_id}"' not in page
+    # the coder who coded it, and an editor, still see the count
+    assert listed(web.bearer("coder")).get(doc_id) == 1
+    assert listed(web.bearer("editor"), coded="true").get(doc_id) == 1
+    # once both are done, the comparison is open and the count with it
+    assert _code(web, doc_id, coder_b, B_SPAN).status_code == 201
+    for headers in (web.bearer("coder"), coder_b):
+        done = client.post(f"/api/v1/documents/{doc_id}/codings/done", headers=headers)
+        assert done.status_code in (200, 201), done.text
+    assert listed(coder_b).get(doc_id) == 2

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, defer
 
 from lowpolitics.framework.codebook import Codebook
@@ -92,8 +92,13 @@ class DocumentFilter:
     ids: Collection[int] | None = None
 
 
-def list_documents(session: Session, flt: DocumentFilter) -> list[Document]:
-    """Newest first (undated last); the texts are not loaded, lists only show metadata."""
+def list_documents(
+    session: Session, flt: DocumentFilter, visible: ColumnElement[bool] | None = None
+) -> list[Document]:
+    """Newest first (undated last); the texts are not loaded, lists only show metadata.
+
+    ``visible`` (blind coding, ``store.blind.visible_clause``) limits "coded" to the codings the
+    viewer may see: otherwise the filter would tell a coder which texts a colleague coded."""
     query = select(Document).options(defer(Document.text))
     for column, value in (
         (Document.language, flt.language),
@@ -107,6 +112,8 @@ def list_documents(session: Session, flt: DocumentFilter) -> list[Document]:
         query = query.where(Document.id.in_(list(flt.ids)))
     if flt.coded is not None:
         coded = exists().where(Coding.document_id == Document.id, Coding.automatic.is_(False))
+        if visible is not None:
+            coded = coded.where(visible)
         query = query.where(coded if flt.coded else ~coded)
     query = query.order_by(
         Document.published_on.is_(None), Document.published_on.desc(), Document.id.desc()
@@ -114,14 +121,17 @@ def list_documents(session: Session, flt: DocumentFilter) -> list[Document]:
     return list(session.scalars(query))
 
 
-def coding_counts(session: Session, ids: Collection[int]) -> dict[int, tuple[int, int]]:
-    """document id → (codings by people, automatic codings)."""
+def coding_counts(
+    session: Session, ids: Collection[int], visible: ColumnElement[bool] | None = None
+) -> dict[int, tuple[int, int]]:
+    """document id → (codings by people, automatic codings), counting only the codings
+    ``visible`` admits (blind coding: a count of a colleague's codings would unblind)."""
     counts: dict[int, tuple[int, int]] = {i: (0, 0) for i in ids}
     if not ids:
         return counts
     rows = session.execute(
         select(Coding.document_id, Coding.automatic, func.count())
-        .where(Coding.document_id.in_(list(ids)))
+        .where(Coding.document_id.in_(list(ids)), *([] if visible is None else [visible]))
         .group_by(Coding.document_id, Coding.automatic)
     )
     for doc_id, automatic, n in rows:

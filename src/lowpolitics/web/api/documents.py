@@ -153,12 +153,13 @@ def list_(
         if q:
             ids = [h.document_id for h in search(session, q, limit=SEARCH_LIMIT)]
         flt = DocumentFilter(language, genre, country, outlet, _bool(coded, "coded"), ids)
-        rows = list_documents(session, flt)
+        visible = visible_clause(session, who.name, who.can(EDITOR))  # blind coding
+        rows = list_documents(session, flt, visible)
         if ids is not None:
             rank = {doc_id: n for n, doc_id in enumerate(ids)}
             rows.sort(key=lambda d: rank[d.id])
         chunk = paginate(rows, page, per_page)
-        counts = coding_counts(session, [d.id for d in chunk.items])
+        counts = coding_counts(session, [d.id for d in chunk.items], visible)
         return page_out(chunk, [document_json(d, counts[d.id]) for d in chunk.items])
 
 
@@ -166,7 +167,8 @@ def list_(
 def get(request: Request, ref: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     with web_context(request).session() as session:
         document = get_document(session, ref)
-        counts = coding_counts(session, [document.id])[document.id]
+        visible = visible_clause(session, who.name, who.can(EDITOR))  # blind coding
+        counts = coding_counts(session, [document.id], visible)[document.id]
         return tagged(response, document_json(document, counts, with_text=True))
 
 

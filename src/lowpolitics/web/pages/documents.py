@@ -26,7 +26,7 @@ from lowpolitics.framework.errors import ConfigError, InputError
 from lowpolitics.ingest.documents import LANGUAGES as DOCUMENT_LANGUAGES
 from lowpolitics.ingest.documents import SUPPORTED_SUFFIXES
 from lowpolitics.ingest.tables import OFFERED_ENCODINGS
-from lowpolitics.store.blind import memos_visible
+from lowpolitics.store.blind import memos_visible, visible_clause
 from lowpolitics.store.corpus import get_document
 from lowpolitics.store.corpus_edit import (
     DocumentFilter,
@@ -87,12 +87,14 @@ def document_list(
             hits = {h.document_id: h for h in found}
         flag = {"yes": True, "no": False}.get(coded)
         ids = list(hits) if q.strip() else None
-        rows = list_documents(session, DocumentFilter(language, genre, country, outlet, flag, ids))
+        visible = visible_clause(session, who.name, who.can(EDITOR))  # blind coding
+        flt = DocumentFilter(language, genre, country, outlet, flag, ids)
+        rows = list_documents(session, flt, visible)
         if ids is not None:
             rank = {doc_id: n for n, doc_id in enumerate(ids)}
             rows.sort(key=lambda d: rank[d.id])
         chunk = paginate(rows, page, per_page)
-        counts = coding_counts(session, [d.id for d in chunk.items])
+        counts = coding_counts(session, [d.id for d in chunk.items], visible)
         context = {
             "page": chunk,
             "documents": [document_json(d, counts[d.id]) for d in chunk.items],
@@ -266,7 +268,8 @@ async def upload(request: Request, who: Principal = requires(EDITOR)) -> Respons
 def detail(request: Request, ref: str, who: Principal = requires(VIEWER)) -> Response:
     with web_context(request).session() as session:
         document = get_document(session, ref)
-        counts = coding_counts(session, [document.id])[document.id]
+        visible = visible_clause(session, who.name, who.can(EDITOR))  # blind coding
+        counts = coding_counts(session, [document.id], visible)[document.id]
         data = document_json(document, counts, with_text=True)
         memos = list_memos(session, document_id=document.id)
         memos = memos_visible(session, memos, who.name, who.can(EDITOR))  # blind coding
