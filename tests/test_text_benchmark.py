@@ -58,12 +58,14 @@ def _scores(texts, fast):
     return evaluate(texts, results)
 
 
-# measured Dec 2026 with the model trained on the 824-text corpus: full 0.55 / 0.78 / 0.67,
-# fast 0.47 / 0.83 / 0.66 (the 573-text model had full 0.60 / 0.70 / 0.67: the larger corpus
-# traded mechanism for frame; docs/text.md)
+# measured Dec 2026 after the corpus's visits, calls and meetings were relabelled by the
+# codebook's definitions, the lexicon stopped counting a report's source as media work and the
+# status cues gained meetings, decisions, futures and ratification laws: full 0.59 / 0.78 /
+# 0.74, fast 0.46 / 0.83 / 0.74 (before: full 0.55 / 0.78 / 0.67, fast 0.47 / 0.83 / 0.66;
+# docs/text.md)
 FLOORS = {
-    False: {"mechanism": 0.52, "frame": 0.75, "status": 0.63},
-    True: {"mechanism": 0.44, "frame": 0.79, "status": 0.62},
+    False: {"mechanism": 0.56, "frame": 0.75, "status": 0.72},
+    True: {"mechanism": 0.44, "frame": 0.79, "status": 0.71},
 }
 
 
@@ -76,7 +78,8 @@ def test_scores_on_real_news_do_not_drop(benchmark, fast):
     neutral = report.tasks["frame"]["all"]["per_class"]["neutral"]["recall"]
     assert neutral >= (0.9 if fast else 0.75), neutral
     # measured Dec 2026 after the second edition's date and place rules: dates 0.87 / 0.92,
-    # places 0.92 / 0.91 (0.78 / 0.75 and 0.78 / 0.85 before)
-    assert report.dates["all"].precision >= 0.85 and report.dates["all"].recall >= 0.9
+    # places 0.92 / 0.91 (0.78 / 0.75 and 0.78 / 0.85 before); dates 0.91 / 0.93 once five
+    # dateline-only reports were labelled by the benchmark's own dateline convention
+    assert report.dates["all"].precision >= 0.89 and report.dates["all"].recall >= 0.9
     assert report.places["all"].precision >= 0.9 and report.places["all"].recall >= 0.89
-    assert report.macro_f1("mechanism", "tg") >= 0.5
+    assert report.macro_f1("mechanism", "tg") >= (0.5 if fast else 0.57)

@@ -242,3 +242,31 @@ def test_names_and_reporting_words_are_not_evidence() -> None:
     assert code_text("Граница", "ru").scores.get("security") is None
     political = code_text("Вазири умури хориҷӣ бо ҳамтояш музокирот гузаронд.", "tg")
     assert political.mechanism == "political"
+
+
+def test_who_reported_is_no_media_evidence() -> None:
+    """The outlet or news agency a report cites, journalists spoken to and the press of a press
+    service are not what a text is about; media that are the subject still are."""
+    sources = [
+        ("en", "The ministers agreed on a new road, Kabar news agency reported."),
+        ("en", "The governor told journalists the border was calm."),
+        ("en", "The president's press service said the visit went well."),
+        ("ru", "Министры договорились о дороге, сообщает информационное агентство «Кабар»."),
+        ("ru", "Губернатор заявил журналистам, что обстановка спокойная."),
+        ("ky", "Министрлер жол боюнча макулдашты, деп кабарлады маалымат агенттиги."),
+        ("ky", "Губернатор журналисттерге абал тынч экенин билдирди."),
+        ("tg", "Вазирон дар бораи роҳ мувофиқа карданд, хабар медиҳад агентии иттилоотӣ."),
+        ("tg", "Раиси вилоят ба хабарнигорон гуфт, ки вазъ ором аст."),
+    ]
+    for lang, text in sources:
+        assert code_text(text, lang).scores.get("discursive") is None, text
+    assert code_text("He said at a press conference.", "en").scores == {}
+    subjects = [
+        ("en", "Journalists from both countries made a joint documentary."),
+        ("en", "Kabar and Khovar news agencies signed a memorandum on exchanging news."),
+        ("ru", "Информационные агентства двух стран подписали меморандум."),
+        ("ky", "Эки өлкөнүн журналисттери биргелешкен тасма тартышты."),
+        ("tg", "Нашрияҳои ду кишвар дар бораи ҳамдигар мақолаҳо чоп карданд."),
+    ]
+    for lang, text in subjects:
+        assert code_text(text, lang).scores.get("discursive"), text

@@ -21,7 +21,7 @@ CASES = [
     ("ru", "Власти отменили ярмарку в Баткене.", "cancelled", "отменили"),
     ("ru", "Работа пункта пропуска приостановлена.", "suspended", "приостановлена"),
     ("ru", "Авиасообщение между столицами возобновлено.", "resumed", "возобновлено"),
-    ("ru", "Делегации встретились в сокращенном формате.", "downgraded", "в сокращенном формате"),
+    ("ru", "Делегации собрались в сокращенном формате.", "downgraded", "в сокращенном формате"),
     ("ru", "Заседание прошло в Бишкеке.", "held", "прошло"),
     ("ru", "Переговоры прошли в Баткене.", "held", "прошли"),
     ("ru", "Встреча состоялась в Худжанде.", "held", "состоялась"),
@@ -152,6 +152,33 @@ READINGS = [
     ("en", "The treaty is expected to be signed in March.", "planned"),
     # a negation or a future in one sentence does not reach the next
     ("ru", "Визит не будет. Соглашение подписали в Бишкеке.", "signed"),
+    # a meeting, talks or a call reported as done is held; a future or a negation is not
+    ("ru", "Министры культуры встретились в Оше и обсудили гастроли.", "held"),
+    ("ru", "Министры встретятся в Оше в мае.", "n/a"),
+    ("ru", "Делегации встретились в сокращенном формате.", "downgraded"),
+    ("en", "The two governors met in Isfara on Tuesday.", "held"),
+    ("en", "The ministers talked by phone about the festival.", "held"),
+    ("en", "The ministers will meet in Osh in May.", "n/a"),
+    ("ky", "Эки облустун башчылары чек арада жолугушту.", "held"),
+    ("ky", "Министрлер телефон аркылуу сүйлөштү.", "held"),
+    ("ky", "Министрлер кийинки айда жолугушат.", "planned"),
+    ("tg", "Раисони ду вилоят дар Хуҷанд мулоқот карданд.", "held"),
+    ("tg", "Вазирон дар Душанбе вохӯрданд.", "held"),
+    ("tg", "Вазирон мулоқот карда, созишнома имзо хоҳанд кард.", "planned"),
+    ("tg", "Вазирон моҳи оянда мулоқот мекунанд.", "n/a"),
+    # a decision or preparation to act, a participle or a future of any verb: a plan
+    ("ru", "Стороны решили провести фестиваль в Худжанде.", "planned"),
+    ("en", "The two ministries decided to hold a joint exhibition.", "planned"),
+    ("ky", "Кожентте өтө турган майрамга эки өлкөнүн артисттери катышат.", "planned"),
+    ("tg", "Шумораи аввали маҷалла моҳи июн интишор хоҳад ёфт.", "planned"),
+    ("tg", "Ҳукумат тасмим гирифт, ки ҷашнвора дар Исфара гузаронида шавад.", "planned"),
+    ("tg", "Ҷонибҳо ба баргузории форум омодагӣ мебинанд.", "planned"),
+    ("tg", "Ҷашнвора баргузор нахоҳад ёфт.", "n/a"),
+    # a law on ratification signed or passed is a ratification, not a domestic decree
+    ("ru", "Президент подписал закон о ратификации соглашения о воде.", "ratified"),
+    ("ky", "Президент ратификациялоо жөнүндө мыйзамга кол койду.", "ratified"),
+    ("en", "Parliament passed the law ratifying the agreement on water.", "ratified"),
+    ("ky", "Президент жарлыкка кол койду.", "n/a"),
 ]
 
 

@@ -38,6 +38,59 @@ _NAME_IN_QUOTES = regex.compile(
 )
 _SENTENCE_START = regex.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„(—–-]\s*)$")
 
+# Who reported is not what the text is about. A news agency, an outlet or "the media" that is
+# the source of a report ("Kabar news agency reported", «сообщает информационное агентство»,
+# «маалымат агенттиги кабарлады», «хабар медиҳад агентии иттилоотӣ») is no evidence of media
+# work when its sentence has a verb of saying; nor are journalists spoken *to* ("told
+# journalists", «ба хабарнигорон гуфт»; in Russian and Kyrgyz the addressee's case with a verb
+# of saying: «заявил журналистам», «журналисттерге билдирди»), nor the "press" of a press
+# service, conference, release or secretary.
+_SOURCE_TERMS = {
+    "en": {"news agency", "media", "mass media", "press", "publication"},
+    "ru": {"информационное агентство", "СМИ", "средства массовой информации", "пресса", "медиа"},
+    "ky": {"маалымат агенттиги", "ЖМК", "массалык маалымат каражаттары", "медиа"},
+    "tg": {"агентии иттилоотӣ", "нашрия", "ВАО", "васоити ахбори омма", "расона"},
+}
+_SAYING = {
+    "en": regex.compile(
+        r"(?<![\p{L}])(?:report(?:s|ed)?|sa(?:id|ys)|told|announced|stated|wrote|quot(?:ed|es|ing)"
+        r"|cit(?:ed|ing)|according\s+to)(?![\p{L}])",
+        regex.IGNORECASE,
+    ),
+    "ru": regex.compile(
+        r"(?<![\p{L}])(?:сообщ\p{L}*|заяв\p{L}*|переда(?:ет|ёт|ют|л\p{L}*)|пиш(?:ет|ут)"
+        r"|написал\p{L}*|информир\p{L}*|по\s+данным|по\s+словам|со\s+ссылкой)(?![\p{L}])",
+        regex.IGNORECASE,
+    ),
+    "ky": regex.compile(
+        r"(?<![\p{L}])(?:билдир\p{L}*|де(?:ди|шти|п)|маалымда\p{L}*|кабарла\p{L}*|жаз(?:ды|ат|ышты)"
+        r"|айт(?:ты|ышты|ылды)|маалыматы\s+боюнча|маалыматына\s+караганда)(?![\p{L}])",
+        regex.IGNORECASE,
+    ),
+    "tg": regex.compile(
+        r"(?<![\p{L}])(?:хабар\s+(?:медиҳад|медиҳанд|дод|доданд|додааст)|гуфт\p{L}*"
+        r"|иттилоъ\s+(?:дод|медиҳад|доданд)|навишт\p{L}*|иброз\s+\p{L}+|изҳор\s+\p{L}+"
+        r"|ба\s+гуфтаи|тибқи\s+хабари|ба\s+иттилои)(?![\p{L}])",
+        regex.IGNORECASE,
+    ),
+}
+_SPOKEN_TO = {
+    "en": regex.compile(r"(?:told|to)\s+(?:the\s+)?$", regex.IGNORECASE),
+    "tg": regex.compile(r"ба\s+$", regex.IGNORECASE),
+}
+_ADDRESSEE_ENDING = {"ru": regex.compile(r"ам$|ям$"), "ky": regex.compile(r"(?:г|к)[аеоө]$")}
+_JOURNALISTS = {
+    "en": {"journalist"},
+    "ru": {"журналист"},
+    "ky": {"журналист"},
+    "tg": {"хабарнигор", "рӯзноманигор"},
+}
+_PRESS_OF = regex.compile(
+    r"^\s*(?:service|conference|release|secretary|office|briefing|statement)", regex.IGNORECASE
+)
+_PRESS_BEFORE = regex.compile(r"(?<![\p{L}])press[\s-]+$", regex.IGNORECASE)
+_SENTENCE_BREAK = regex.compile(r"[.!?…\n]")
+
 
 class Evidence(NamedTuple):
     """One lexicon hit: ``text[start:end]`` are the matched words of ``term``."""
@@ -202,6 +255,7 @@ class LexiconCoder:
         kept = _drop_nested(hits)
         evidence = [Evidence(code, term, toks[a][1], toks[b][2]) for a, b, code, term in kept]
         evidence = _without_names(text, evidence)
+        evidence = _without_sources(text, evidence, lang)
         evidence.sort(key=lambda e: (e.start, e.end, e.code))
         scores: dict[str, float] = {}
         for item in evidence:
@@ -234,6 +288,41 @@ def _without_names(text: str, evidence: list[Evidence]) -> list[Evidence]:
                 continue
         kept.append(e)
     return kept
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)]
+    after = _SENTENCE_BREAK.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+def _is_source(text: str, e: Evidence, lang: str) -> bool:
+    """Whether the hit names who reported or who was spoken to (see ``_SOURCE_TERMS``)."""
+    if e.term in _JOURNALISTS.get(lang, ()):
+        word = text[e.start : e.end]
+        ending = _ADDRESSEE_ENDING.get(lang)
+        if ending is not None:
+            saying = _SAYING[lang].search(_sentence(text, e.start, e.end))
+            return bool(ending.search(word.casefold()) and saying)
+        spoken_to = _SPOKEN_TO.get(lang)
+        return bool(spoken_to and spoken_to.search(text[max(0, e.start - 12) : e.start]))
+    if e.term not in _SOURCE_TERMS.get(lang, ()):
+        return False
+    if lang == "en" and e.term == "press" and _PRESS_OF.search(text[e.end : e.end + 14]):
+        return True
+    saying = _SAYING.get(lang)
+    return bool(saying and saying.search(_sentence(text, e.start, e.end)))
+
+
+def _without_sources(text: str, evidence: list[Evidence], lang: str) -> list[Evidence]:
+    """Discursive evidence that only names the source of a report, or its addressees, is none;
+    nor is the conference of a press conference a scholarly one."""
+    return [
+        e
+        for e in evidence
+        if not (e.code == "discursive" and _is_source(text, e, lang))
+        and not (lang == "en" and e.term == "conference" and _PRESS_BEFORE.search(text[: e.start]))
+    ]
 
 
 def _drop_nested(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
