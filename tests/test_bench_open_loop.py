@@ -15,6 +15,7 @@ from api_open_loop import (  # noqa: E402
     arrival_offsets,
     count_late,
     percentile,
+    saturated,
 )
 
 
@@ -81,3 +82,11 @@ def test_run_figures_count_every_request_errors_included():
     assert (figures["p50"], figures["p90"], figures["p99"], figures["max"]) == (50, 90, 99, 100)
     assert figures["late"] == 2 and figures["achieved"] == 100
     assert run.error_count == 3
+
+
+def test_an_endpoint_failing_over_5_per_cent_is_saturated():
+    run = Run("GET /x", 100, 1.0, latencies_ms=[1.0] * 100)
+    run.errors = {"ReadTimeout": 5}
+    assert not saturated(run)
+    run.errors = {"ReadTimeout": 5, "HTTP 503": 1}
+    assert saturated(run)
