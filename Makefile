@@ -28,13 +28,14 @@ test: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 tests
 
 # every benchmark at 10× and 100× the demo's size, each against its baseline in the same run
-# (about 30 minutes on 2 cores; figures vary with load — see docs/performance.md)
+# (about 45 minutes on 2 cores; figures vary with load — see docs/performance.md)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/import_throughput.py 10000 100000 --refused
 	$(BIN)/python bench/analyse_all.py 10000 100000
 	$(BIN)/python bench/activity_list.py 100000
 	$(BIN)/python bench/web_latency.py 10000
+	$(BIN)/python bench/api_open_loop.py 10000 100000 --backend both
 	$(BIN)/python bench/document_import.py 1 10
 	$(BIN)/python bench/segment_throughput.py
 	$(BIN)/python bench/place_lookup.py

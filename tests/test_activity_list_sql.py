@@ -4,6 +4,8 @@ the date bounds — on SQLite and PostgreSQL."""
 
 import itertools
 
+from sqlalchemy import event
+
 from conftest import registry_row, write_registry
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.importing import import_file
@@ -47,3 +49,54 @@ def test_sql_page_equals_python_order(engine, tmp_path, codebook, gazetteer):
                 ids, total = activity_page_sql(session, page, 10, sort=sort, **flt)
                 assert total == len(expected), (flt, sort)
                 assert ids == expected[(page - 1) * 10 : page * 10], (flt, sort, page)
+
+
+def test_date_order_pages_from_the_index(engine, tmp_path, codebook, gazetteer):
+    """The default order (date, then id), both ways, is read from ix_activities_date_order:
+    no sort of the table and, on SQLite, no table lookup per row skipped — what made a page
+    deep in 100,000 activities take 0.1–0.3 s (bench/api_open_loop.py)."""
+    rows = [
+        registry_row(
+            id=f"o-{i:02d}",
+            date=f"2021-0{1 + i % 9}-1{i % 10}",
+            title=f"Activity {i}",
+            mechanism="societal",
+            status="held",
+            host_country="KG",
+            partner_country="TJ",
+            source_url="https://example.org/x",
+        )
+        for i in range(30)
+    ]
+    path = write_registry(tmp_path / "r.csv", rows)
+    import_file(engine, "registry", path, codebook=codebook, gazetteer=gazetteer)
+    for sort in ("date", "-date"):
+        seen = []
+
+        def keep(conn, cursor, statement, parameters, context, executemany, seen=seen):
+            if "ORDER BY" in statement:
+                seen.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            with session_scope(engine) as session:
+                activity_page_sql(session, 3, 10, sort=sort)
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        ((statement, parameters),) = seen
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                plan = " ".join(
+                    str(r[-1])
+                    for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                )
+                assert "COVERING INDEX ix_activities_date_order" in plan, plan
+                assert "TEMP B-TREE" not in plan, plan
+            else:  # too few rows for the planner to prefer the index by cost: forbid the rest
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                conn.exec_driver_sql("SET enable_bitmapscan = off")
+                plan = " ".join(
+                    r[0] for r in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+                )
+                assert "ix_activities_date_order" in plan, plan
+                assert "Sort" not in plan, (statement, plan)

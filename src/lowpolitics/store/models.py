@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -205,10 +206,14 @@ class Activity(Timestamped, Base):
     """One dated occurrence of cultural cooperation (a registry row)."""
 
     __tablename__ = "activities"
+    # the list's default order (date, then id) read from the index alone, so a deep page is
+    # an index scan and not a sort or a table lookup per row skipped; id included for
+    # PostgreSQL's index-only scan (SQLite's rowid is in every index anyway)
+    __table_args__ = (Index("ix_activities_date_order", "date_start", "key", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)  # registry `id`
-    date_start: Mapped[date] = mapped_column(Date, index=True)
+    date_start: Mapped[date] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(5))
     end_start: Mapped[date | None] = mapped_column(Date)
     end_precision: Mapped[str | None] = mapped_column(String(5))
