@@ -164,3 +164,35 @@ def test_a_brief_another_process_placed_first_or_swept_is_still_served_whole(
     assert (kept / "brief.pdf").read_bytes() == b"%PDF theirs"  # the first placed stays
     assert not final.exists()  # the older state's folder is swept
     assert not list(root.glob(".building-*"))
+
+
+def test_the_shared_socket_gives_connections_without_nagle_delay():
+    """asyncio sets TCP_NODELAY only on connections whose socket names the TCP protocol; the
+    workers' shared socket must, or each keep-alive response waits for a delayed ACK."""
+    import asyncio
+    import socket
+
+    from lowpolitics.cli.serve_command import listening_socket
+
+    async def nodelay_of(sock: socket.socket) -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def accepted(reader, writer) -> None:
+            conn = writer.get_extra_info("socket")
+            seen.set_result(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(accepted, sock=sock)
+        port = sock.getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        value = await asyncio.wait_for(seen, 5)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return value
+
+    assert listening_socket("127.0.0.1", 0).proto == socket.IPPROTO_TCP
+    assert asyncio.run(nodelay_of(listening_socket("127.0.0.1", 0))) != 0
+    plain = socket.socket(socket.AF_INET)  # as uvicorn opens it: asyncio leaves Nagle on
+    plain.bind(("127.0.0.1", 0))
+    assert asyncio.run(nodelay_of(plain)) == 0
