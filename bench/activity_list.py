@@ -1,6 +1,7 @@
 """The activities list (API and page) at real sizes: one page of 50, filtered and sorted, in
 the database (SQL count + SQL order/limit) against the earlier path in the same run (fetch
-every matching row, filter, sort and page in Python).
+every matching row, filter, sort and page in Python); then the API's page as a request builds
+it (Core rows into plain objects, serialised) against the same page through ORM objects.
 
     python bench/activity_list.py [N]      # N generated activities on SQLite (default 10000)
 """
@@ -18,10 +19,12 @@ from import_throughput import generate  # noqa: E402
 
 from lowpolitics.framework.codebook import load_codebook  # noqa: E402
 from lowpolitics.framework.gazetteer import load_gazetteer  # noqa: E402
+from lowpolitics.store.activity_reading import read_activities  # noqa: E402
 from lowpolitics.store.db import make_engine, session_scope, upgrade  # noqa: E402
 from lowpolitics.store.importing import import_file  # noqa: E402
 from lowpolitics.store.reference import seed_reference  # noqa: E402
 from lowpolitics.web.activity_views import (  # noqa: E402
+    activity_json,
     activity_page,
     find_activity_ids,
     load_activities,
@@ -70,6 +73,22 @@ def main() -> None:
                 py = _timed(lambda f=flt: _python_page(session, **f))
                 label = ", ".join(f"{k}={v}" for k, v in flt.items())
                 print(f"{label:<55}{sql * 1000:>9.1f}{py * 1000:>11.1f}{py / sql:>10.1f}")
+        # the API's page: load and serialise 50 in a fresh session, as a request does;
+        # baseline: the same page through ORM objects (what the API did before)
+        print()
+        head = "API page of 50, load + JSON, new session"
+        print(f"{head:<55}{'Core ms':>9}{'ORM ms':>11}{'× faster':>10}")
+        for flt in CASES:
+
+            def served(load, f=flt):
+                with session_scope(engine) as session:
+                    chunk = activity_page(session, 3, 50, load=load, **f)
+                    return [activity_json(a) for a in chunk.items]
+
+            core = _timed(lambda: served(read_activities))
+            orm = _timed(lambda: served(load_activities))
+            label = ", ".join(f"{k}={v}" for k, v in flt.items())
+            print(f"{label:<55}{core * 1000:>9.1f}{orm * 1000:>11.1f}{orm / core:>10.1f}")
         engine.dispose()
 
 

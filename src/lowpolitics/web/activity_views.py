@@ -6,7 +6,7 @@ text ``q`` over title, initiative, place and notes, and a sort on any listed col
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,7 @@ from lowpolitics.analysis.units import UNKNOWN, outcome
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.dates import PartialDate
 from lowpolitics.framework.errors import CellError, InputError
+from lowpolitics.store.activity_reading import DisplayedActivity
 from lowpolitics.store.models import Activity, Initiative
 from lowpolitics.store.queries import activity_end, activity_query
 from lowpolitics.store.rows import activity_row
@@ -207,18 +208,26 @@ def find_activities(session: Session, **filters) -> list[Activity]:
     return load_activities(session, find_activity_ids(session, **filters))
 
 
-def activity_page(session: Session, page: int, per_page: int, **filters) -> Page[Activity]:
-    """One page of matching activities: only that page is loaded with its relations. Without
-    free text and title order the database does the filtering, counting, sorting and paging;
-    otherwise Python does (casefolded matching in any script)."""
+def activity_page(
+    session: Session,
+    page: int,
+    per_page: int,
+    *,
+    load: Callable[[Session, list[int]], list[Any]] = load_activities,
+    **filters,
+) -> Page[Activity]:
+    """One page of matching activities: only that page is loaded with its relations (by
+    ``load``: ORM objects for the pages, ``store.activity_reading.read_activities`` for the
+    API). Without free text and title order the database does the filtering, counting,
+    sorting and paging; otherwise Python does (casefolded matching in any script)."""
     page, per_page = bounded(page, per_page)
     if not filters.get("q") and filters.get("sort", "date").lstrip("-") != "title":
         sql_filters = {k: v for k, v in filters.items() if k != "q"}
         ids, total = activity_page_sql(session, page, per_page, **sql_filters)
-        return Page(load_activities(session, ids), total, page, per_page)
+        return Page(load(session, ids), total, page, per_page)
     ids = find_activity_ids(session, **filters)
     chunk = paginate(ids, page, per_page)
-    return Page(load_activities(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
+    return Page(load(session, chunk.items), chunk.total, chunk.number, chunk.per_page)
 
 
 def unknown_outcomes(
@@ -248,7 +257,7 @@ def unknown_outcome_keys(
     return {v.key for v in views if outcome(v, disrupted, as_of, grace_days) == UNKNOWN}
 
 
-def activity_json(activity: Activity) -> dict[str, Any]:
+def activity_json(activity: Activity | DisplayedActivity) -> dict[str, Any]:
     """The registry fields with JSON types, plus version, end of interval and status history."""
     row = activity_row(activity)
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
+from lowpolitics.store.activity_reading import read_activities, read_activity
 from lowpolitics.store.editing import KEPT_WHEN_ABSENT, delete_activity, save_activity
 from lowpolitics.store.queries import get_activity
 from lowpolitics.web import crud
@@ -58,6 +59,7 @@ def list_(
             date_to=date_to,
             q=q,
             sort=sort,
+            load=read_activities,
         )
         return page_out(chunk, [activity_json(a) for a in chunk.items])
 
@@ -66,7 +68,7 @@ def list_(
 def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
     """One activity; its version is also the ``ETag`` (send it back as ``If-Match``)."""
     with web_context(request).session() as session:
-        return tagged(response, activity_json(get_activity(session, key)))
+        return tagged(response, activity_json(read_activity(session, key)))
 
 
 @router.post("", response_model=SavedActivity, status_code=201)
