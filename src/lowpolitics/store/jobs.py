@@ -141,13 +141,21 @@ def claim_next(engine: Engine, worker: str | None = None) -> JobView | None:
             return get_job(engine, job_id)
 
 
-def report_progress(engine: Engine, job_id: int, fraction: float, message: str = "") -> None:
-    """How far a running job has come (0–1) and what it is doing."""
+def report_progress(
+    engine: Engine, job_id: int, fraction: float, message: str = "", detail: dict | None = None
+) -> None:
+    """How far a running job has come (0–1) and what it is doing. ``detail`` (counts a page
+    shows, such as the rows an import has read) is kept as the job's ``result`` until the
+    job ends and its real result replaces it."""
+    values: dict[str, Any] = {
+        "progress": max(0.0, min(1.0, fraction)),
+        "message": message[:MAX_MESSAGE] or None,
+    }
+    if detail is not None:
+        values["result"] = {"progress": detail}
     with session_scope(engine) as session:
         session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.state == "running")
-            .values(progress=max(0.0, min(1.0, fraction)), message=message[:MAX_MESSAGE] or None)
+            update(Job).where(Job.id == job_id, Job.state == "running").values(**values)
         )
 
 

@@ -156,7 +156,9 @@ def create_app(
             from lowpolitics.web.job_worker import JobWorker
 
             ctx = _app.state.ctx
-            holder["worker"] = JobWorker(ctx.engine, ctx.codebook, ctx.work_dir, ctx.jobs)
+            holder["worker"] = JobWorker(
+                ctx.engine, ctx.codebook, ctx.work_dir, ctx.jobs, ctx.gazetteer, ctx.as_of
+            )
             holder["worker"].start()
         try:
             yield

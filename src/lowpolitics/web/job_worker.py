@@ -1,9 +1,11 @@
-"""The worker that does queued jobs: big document uploads and briefs, off the request.
+"""The worker that does queued jobs: big document uploads, big registry, context and actors
+imports (checked, then imported: ``web.import_jobs``) and briefs, off the request.
 
 ``lowpolitics serve`` runs one in a thread of each server process (``--no-jobs`` turns it
 off); ``lowpolitics jobs run`` works the queue from a process of its own. Either way a job's
 files are read and parsed outside any write transaction and stored in short ones (one per
-document), so logins and edits go on while a 20 MB text is imported. A job that fails keeps
+document; an import's one transaction begins once every row is checked), so logins and
+edits go on while a 20 MB text is imported. A job that fails keeps
 the user-facing message (file and reason); a bug's traceback goes to the log, not the user.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.errors import LowpoliticsError
+from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.store import jobs
 from lowpolitics.store.documents import import_documents
 
@@ -25,6 +29,8 @@ log = logging.getLogger("lowpolitics.jobs")
 
 DOCUMENTS = "documents"
 BRIEF = "brief"
+IMPORT_CHECK = "import-check"  # a big registry, context or actors upload checked (preview)
+IMPORT = "import"  # and imported (web.import_jobs)
 
 
 def job_folder(work_dir: Path, job_id: int) -> Path:
@@ -76,10 +82,24 @@ def _brief(engine: Engine, codebook: Codebook, work_dir: Path, job: jobs.JobView
     return {"files": sorted(p.name for p in out.iterdir() if p.is_file())}
 
 
-def run_job(engine: Engine, codebook: Codebook, work_dir: Path, job: jobs.JobView) -> None:
-    """Do one claimed job and record how it ended."""
+def run_job(
+    engine: Engine,
+    codebook: Codebook,
+    work_dir: Path,
+    job: jobs.JobView,
+    gazetteer: Gazetteer | None = None,
+    as_of: date | None = None,
+) -> None:
+    """Do one claimed job and record how it ended. ``gazetteer`` (imports): the server's,
+    else the bundled one; ``as_of``: the day taken as today by the checks (tests)."""
     try:
-        if job.kind == DOCUMENTS:
+        if job.kind in (IMPORT_CHECK, IMPORT):
+            from lowpolitics.framework.gazetteer import load_gazetteer
+            from lowpolitics.web import import_jobs
+
+            do = import_jobs.check_job if job.kind == IMPORT_CHECK else import_jobs.import_job
+            result = do(engine, codebook, gazetteer or load_gazetteer(), work_dir, job, as_of)
+        elif job.kind == DOCUMENTS:
             result = _documents(engine, work_dir, job)
             if result["failed"] and not result["imported"] and not result["duplicates"]:
                 jobs.fail(engine, job.id, "; ".join(f"{n}: {m}" for n, m in result["failed"]))
@@ -89,8 +109,8 @@ def run_job(engine: Engine, codebook: Codebook, work_dir: Path, job: jobs.JobVie
         else:
             jobs.fail(engine, job.id, f"unknown kind of job '{job.kind}'")
             return
-    except LowpoliticsError as exc:
-        jobs.fail(engine, job.id, str(exc))
+    except LowpoliticsError as exc:  # the user's message; a refused import lists its rows
+        jobs.fail(engine, job.id, str(exc), getattr(exc, "job_result", None))
         return
     except Exception:
         log.exception("job %s (%s) failed", job.id, job.kind)
@@ -107,6 +127,8 @@ def work_queue(
     stop: threading.Event,
     *,
     once: bool = False,
+    gazetteer: Gazetteer | None = None,
+    as_of: date | None = None,
 ) -> int:
     """Take and do queued jobs until ``stop`` is set (or, with ``once``, the queue is empty);
     how many were done."""
@@ -123,7 +145,7 @@ def work_queue(
                 break
             stop.wait(settings.poll_seconds)
             continue
-        run_job(engine, codebook, work_dir, job)
+        run_job(engine, codebook, work_dir, job, gazetteer, as_of)
         count += 1
     return count
 
@@ -132,15 +154,26 @@ class JobWorker:
     """``work_queue`` in a daemon thread, stopped with the server."""
 
     def __init__(
-        self, engine: Engine, codebook: Codebook, work_dir: Path, settings: jobs.JobSettings
+        self,
+        engine: Engine,
+        codebook: Codebook,
+        work_dir: Path,
+        settings: jobs.JobSettings,
+        gazetteer: Gazetteer | None = None,
+        as_of: date | None = None,
     ) -> None:
         self._args = (engine, codebook, work_dir, settings)
+        self._options = {"gazetteer": gazetteer, "as_of": as_of}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=work_queue, args=(*self._args, self._stop), name="lowpolitics-jobs", daemon=True
+            target=work_queue,
+            args=(*self._args, self._stop),
+            kwargs=self._options,
+            name="lowpolitics-jobs",
+            daemon=True,
         )
         self._thread.start()
 

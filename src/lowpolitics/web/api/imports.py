@@ -5,6 +5,13 @@ cell with its line, the warnings, and how many rows would be added, updated or l
 without it the file is imported in one transaction and the answer says what was written. A
 file with bad rows is refused whole (422, every bad cell in ``error.fields`` with its line)
 unless ``skip_invalid=true``. The upload is deleted when the request ends.
+
+A file over the job threshold (``LOWPOLITICS_JOB_THRESHOLD_MB``, 1 MB unless set) is checked
+or imported by a background job instead: the answer is ``202 Accepted`` at once, with the
+job's address in ``Location`` (``/api/v1/jobs/{id}``). The job's ``result`` is then the dry
+run's preview (``result.preview``) or what the import wrote (``result.outcome``); a file
+refused for bad rows fails the job with its summary as ``error`` and the bad cells (file,
+line, column, value, expected) in ``result.errors``. Nothing is written by a refused file.
 """
 
 from __future__ import annotations
@@ -24,11 +31,15 @@ from lowpolitics.web.errors import error_body
 from lowpolitics.web.pages.importing import (
     DETECT,
     MAX_UPLOAD_BYTES,
+    claim,
     discard,
+    is_big,
     outcome_dict,
     preview,
     receive,
     run_import,
+    start_check,
+    start_import,
     sweep,
     upload_limit,
 )
@@ -68,6 +79,23 @@ class ImportReport(BaseModel):
     warnings: list[str]
     would: Counts | None = None
     outcome: Counts | None = None
+
+
+class JobAccepted(BaseModel):
+    """A big file's check or import, queued: its job and the page that follows it."""
+
+    job: int
+    url: str
+    location: str
+
+
+def _accepted(job_id: int) -> JSONResponse:
+    location = f"/api/v1/jobs/{job_id}"
+    return JSONResponse(
+        {"job": job_id, "url": f"/jobs/{job_id}", "location": location},
+        status_code=202,
+        headers={"Location": location},
+    )
 
 
 def _refusal(exc: InputError) -> JSONResponse:
@@ -117,6 +145,12 @@ UPLOAD_BODY = {
     openapi_extra=UPLOAD_BODY,
     responses={
         201: {"description": "imported", "model": ImportReport},
+        202: {
+            "description": "a file over the job threshold: checked or imported by a "
+            "background job; follow Location (/api/v1/jobs/{id}) until its state is done "
+            "or failed",
+            "model": JobAccepted,
+        },
         413: {"description": f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB"},
         422: {"description": "bad rows or a bad file; nothing was written"},
     },
@@ -153,6 +187,26 @@ async def import_(
         )
     except InputError as exc:
         return _refusal(exc)
+    if is_big(ctx, record):  # a background job checks or imports it, then drops the upload
+        try:
+            if dry_run:
+                job_id = await run_in_threadpool(
+                    start_check, ctx, record, who.name, discard_after=True
+                )
+            else:
+                claim(ctx, record.token)
+                job_id = await run_in_threadpool(
+                    start_import,
+                    ctx,
+                    record,
+                    who.name,
+                    skip_invalid=skip_invalid,
+                    discard_after=True,
+                )
+        except BaseException:
+            discard(ctx, record.token)
+            raise
+        return _accepted(job_id)
     try:
         base = {
             "kind": record.kind,

@@ -8,6 +8,12 @@ shown and used as the last part of a path inside the token's own folder, after c
 it can never point anywhere else. The upload is deleted once imported (or discarded), and
 uploads left behind are swept after a day.
 
+A file over the job threshold (``LOWPOLITICS_JOB_THRESHOLD_MB``, the document upload's) is
+checked and imported by background jobs (``web.import_jobs``): the upload and the commit
+answer at once with the job's page, which shows the rows read, checked and written; the
+preview then shows what the job found, and the import reads and checks the whole file
+before it takes the database's write lock.
+
 The preview is the importer's own validation (``store.importing.parse_file``): every bad cell
 with its line, column, value and what was expected, the warnings, and how many rows would be
 added, updated or left unchanged. The commit runs ``store.importing.import_file``: one
@@ -27,7 +33,7 @@ import secrets
 import shutil
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +60,16 @@ from lowpolitics.ingest.tables import (
     declared_encoding,
     encodings_read,
 )
+from lowpolitics.store import jobs
+from lowpolitics.store.bulk import ImportSettings
+from lowpolitics.store.import_stream import Report, check_streamed
 from lowpolitics.store.importing import CONTEXT_FORMATS, ImportOutcome, import_file, parse_file
 from lowpolitics.store.models import Activity, Actor, ContextEvent
 from lowpolitics.web.auth import EDITOR, Principal, requires
 from lowpolitics.web.context import WebContext, web_context
 from lowpolitics.web.forms import field_errors
+from lowpolitics.web.job_worker import IMPORT, IMPORT_CHECK
+from lowpolitics.web.pages.jobs import accepted
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -132,6 +143,8 @@ class Upload:
     sha256: str
     created: float
     encoding: str | None = None  # chosen by the user; None: detected when the file is read
+    # a big file's checks, run as jobs: the job's id by the encoding it read the file in
+    checks: dict[str, int] = field(default_factory=dict)
 
     def folder(self, ctx: WebContext) -> Path:
         return uploads_dir(ctx) / self.token
@@ -150,6 +163,72 @@ def _note(ctx: WebContext, token: str) -> Path:
     return uploads_dir(ctx) / f"{token}.json"
 
 
+def claimed_note(ctx: WebContext, token: str) -> Path:
+    """Where the note is while its upload is being imported (a second commit finds none)."""
+    return uploads_dir(ctx) / f"{token}.committing"
+
+
+def claim(ctx: WebContext, token: str) -> Path:
+    """Claim the upload so that a second click cannot import it twice."""
+    note, claimed = _note(ctx, token), claimed_note(ctx, token)
+    try:
+        note.rename(claimed)
+    except OSError:
+        raise NotFoundError("this upload is being imported or was imported already") from None
+    return claimed
+
+
+def release(ctx: WebContext, token: str) -> None:
+    """Give a claimed upload back (the import failed): it can be previewed and tried again."""
+    claimed = claimed_note(ctx, token)
+    if claimed.exists():
+        claimed.rename(_note(ctx, token))
+
+
+def is_big(ctx: WebContext, record: Upload) -> bool:
+    """Whether checking and importing ``record`` is work for a background job: the same
+    threshold as the document upload's (``LOWPOLITICS_JOB_THRESHOLD_MB``)."""
+    return record.size > ctx.jobs.background_bytes
+
+
+def streamed(record: Upload) -> bool:
+    """Whether the file is read a chunk at a time (registry and own-layout context files)."""
+    return record.kind == "registry" or (record.kind == "context" and record.fmt == "own")
+
+
+def _check_key(record: Upload) -> str:
+    return record.encoding or DETECT
+
+
+def start_check(ctx: WebContext, record: Upload, who: str, *, discard_after: bool = False) -> int:
+    """Queue the check (the preview's validation) of a big upload; the job's id. The upload's
+    options, the encoding among them, travel with the job."""
+    job_id = jobs.enqueue(
+        ctx.engine,
+        IMPORT_CHECK,
+        who,
+        f"uploads/{record.token}",
+        {"upload": asdict(record), "discard": discard_after},
+    )
+    if not discard_after:  # the preview page finds the check again by its encoding
+        note = _note(ctx, record.token)
+        try:
+            data = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return job_id
+        data.setdefault("checks", {})[_check_key(record)] = job_id
+        note.write_text(json.dumps(data), encoding="utf-8")
+    return job_id
+
+
+def start_import(
+    ctx: WebContext, record: Upload, who: str, *, skip_invalid: bool, discard_after: bool = False
+) -> int:
+    """Queue the import of a big upload, already claimed; the job's id."""
+    params = {"upload": asdict(record), "skip_invalid": skip_invalid, "discard": discard_after}
+    return jobs.enqueue(ctx.engine, IMPORT, who, f"uploads/{record.token}", params)
+
+
 def sweep(ctx: WebContext, now: float | None = None) -> None:
     """Delete uploads nobody imported or discarded within a day (and any folder whose note
     was never written)."""
@@ -163,6 +242,8 @@ def sweep(ctx: WebContext, now: float | None = None) -> None:
                 shutil.rmtree(entry.with_suffix(""), ignore_errors=True)
                 entry.unlink(missing_ok=True)
             elif entry.is_dir() and not _note(ctx, entry.name).exists():
+                if claimed_note(ctx, entry.name).exists():
+                    continue  # being imported by a job that may still wait in the queue
                 shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             continue
@@ -291,6 +372,7 @@ def discard(ctx: WebContext, token: str) -> None:
     if _TOKEN.match(token):
         shutil.rmtree(uploads_dir(ctx) / token, ignore_errors=True)
         _note(ctx, token).unlink(missing_ok=True)
+        claimed_note(ctx, token).unlink(missing_ok=True)
 
 
 def would_change(session: Session, kind: str, records: list) -> dict[str, int]:
@@ -334,6 +416,22 @@ def _error_dict(error: CellError) -> dict[str, Any]:
     }
 
 
+def _unreadable(exc: InputError) -> dict[str, Any]:
+    """The preview of a file that cannot be read at all."""
+    return {
+        "encoding": None,
+        "valid": 0,
+        "rejected": 0,
+        "skipped": 0,
+        "merged": 0,
+        "file_errors": [_error_dict(e) for e in exc.errors],
+        "errors": [_error_dict(e) for e in exc.errors],
+        "warnings": [],
+        "would": None,
+        "can_commit": False,
+    }
+
+
 def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
     """What importing the upload would do, without writing anything; ``encoding`` is the
     encoding the file was read in (``None`` for a workbook, or a text it could not read)."""
@@ -349,18 +447,7 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
                 as_of=ctx.as_of,
             )
     except InputError as exc:  # the file cannot be read at all
-        return {
-            "encoding": None,
-            "valid": 0,
-            "rejected": 0,
-            "skipped": 0,
-            "merged": 0,
-            "file_errors": [_error_dict(e) for e in exc.errors],
-            "errors": [_error_dict(e) for e in exc.errors],
-            "warnings": [],
-            "would": None,
-            "can_commit": False,
-        }
+        return _unreadable(exc)
     with ctx.session() as session:
         would = would_change(session, record.kind, parsed.records)
     return {
@@ -375,6 +462,50 @@ def preview(ctx: WebContext, record: Upload) -> dict[str, Any]:
         "would": would,
         # a bad header stops the whole file; bad rows can be skipped on request
         "can_commit": not parsed.errors and bool(parsed.records),
+    }
+
+
+def preview_streamed(
+    ctx: WebContext, record: Upload, report: Report | None = None
+) -> dict[str, Any]:
+    """:func:`preview` for a big registry or own-layout context file, read and checked a
+    chunk at a time (in a background job, which ``report`` tells how far it has come): the
+    same answer, but only the first ``ImportSettings.kept_messages`` errors and warnings
+    are kept (``more_errors`` counts the others), so memory follows the chunk."""
+    would = {"added": 0, "updated": 0, "unchanged": 0}
+
+    def count(chunk: list) -> None:
+        with ctx.session() as session:  # a short read, not one held for the whole file
+            for name, n in would_change(session, record.kind, chunk).items():
+                would[name] += n
+
+    try:
+        with declared_encoding(record.encoding), encodings_read() as seen:
+            stream, progress = check_streamed(
+                record.kind,
+                record.path(ctx),
+                ctx.codebook,
+                ctx.gazetteer,
+                settings=ImportSettings(),
+                each_chunk=count,
+                ignore_extra=record.ignore_extra,
+                as_of=ctx.as_of,
+                report=report,
+            )
+    except InputError as exc:  # the file cannot be read at all
+        return _unreadable(exc)
+    return {
+        "encoding": seen[0] if seen else None,
+        "valid": progress.valid,
+        "rejected": stream.rejected,
+        "skipped": stream.skipped,
+        "merged": stream.merged,
+        "file_errors": [_error_dict(e) for e in stream.errors],
+        "errors": [_error_dict(e) for e in stream.error_list()],
+        "more_errors": stream.cell_errors.dropped,
+        "warnings": stream.warning_list(),
+        "would": would,
+        "can_commit": not stream.errors and progress.valid > 0,
     }
 
 
@@ -464,7 +595,25 @@ async def upload(
         return _upload_form(request, values, field_errors(exc, request), status_code=422)
     except UploadTooLargeError as exc:
         return _upload_form(request, values, {"file": [str(exc)]}, status_code=413)
+    if is_big(ctx, record):  # a job checks it; the page follows the job, then the preview
+        return accepted(await run_in_threadpool(start_check, ctx, record, who.name))
     return RedirectResponse(f"/import/{record.token}", status_code=303)
+
+
+def checked(ctx: WebContext, record: Upload) -> dict[str, Any] | int:
+    """A big upload's preview from the job that checked it in ``record.encoding``; while
+    there is none yet, the id of the job to follow (one is queued when none is under way)."""
+    job_id = record.checks.get(_check_key(record))
+    if job_id is not None:
+        try:
+            job = jobs.get_job(ctx.engine, job_id)
+        except NotFoundError:
+            job = None
+        if job is not None and job.state == "done" and "preview" in (job.result or {}):
+            return job.result["preview"]  # type: ignore[index]
+        if job is not None and not job.finished:
+            return job_id
+    return start_check(ctx, record, record.owner)
 
 
 def _preview_page(
@@ -477,12 +626,18 @@ def _preview_page(
     errors: dict[str, list[str]] | None = None,
 ) -> Response:
     ctx = web_context(request)
+    if is_big(ctx, record):
+        found = checked(ctx, record)
+        if isinstance(found, int):  # not checked yet: follow the job that checks it
+            return accepted(found)
+    else:
+        found = preview(ctx, record)
     return render(
         request,
         "importing/preview.html.j2",
         {
             "upload": record,
-            "preview": preview(ctx, record),
+            "preview": found,
             "failed": failed,
             "skip_invalid": skip_invalid,
             "errors": errors or {},
@@ -530,21 +685,25 @@ async def commit(request: Request, token: str, who: Principal = requires(EDITOR)
         record = _with_encoding(record, None if chosen is None else str(chosen))
     except InputError as exc:
         return _preview_page(request, record, status_code=422, errors=field_errors(exc, request))
-    # Claim the upload so that a second click cannot import it twice.
-    note, claimed = _note(ctx, token), _note(ctx, token).with_suffix(".committing")
-    try:
-        note.rename(claimed)
-    except OSError:
-        raise NotFoundError("this upload is being imported or was imported already") from None
+    claimed = claim(ctx, token)
+    if is_big(ctx, record):  # imported by a job, read and checked before it takes the lock
+        try:
+            job_id = await run_in_threadpool(
+                start_import, ctx, record, who.name, skip_invalid=skip_invalid
+            )
+        except BaseException:
+            release(ctx, token)
+            raise
+        return accepted(job_id)
     try:
         outcome = await run_in_threadpool(run_import, ctx, record, who, skip_invalid=skip_invalid)
     except InputError as exc:
-        claimed.rename(note)
+        release(ctx, token)
         return _preview_page(
             request, record, status_code=422, failed=exc.summary, skip_invalid=skip_invalid
         )
     except BaseException:
-        claimed.rename(note)
+        release(ctx, token)
         raise
     shutil.rmtree(record.folder(ctx), ignore_errors=True)
     claimed.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from lowpolitics.framework.errors import NotFoundError
 from lowpolitics.store import jobs
 from lowpolitics.web.auth import VIEWER, Principal, requires
 from lowpolitics.web.context import web_context
-from lowpolitics.web.job_worker import BRIEF, job_folder
+from lowpolitics.web.job_worker import BRIEF, IMPORT_CHECK, job_folder
 from lowpolitics.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,13 @@ def job_page(request: Request, job_id: int, who: Principal = requires(VIEWER)) -
     job = jobs.get_job(web_context(request).engine, job_id)
     partial = request.headers.get("HX-Request") == "true"
     template = "jobs/_state.html.j2" if partial else "jobs/detail.html.j2"
-    return render(request, template, {"job": job})
+    response = render(request, template, {"job": job})
+    token = (job.result or {}).get("token") if job.state == "done" else None
+    if partial and job.kind == IMPORT_CHECK and token and not job.params.get("discard"):
+        # a big upload checked: the page that was following the job goes on to the preview
+        encoding = (job.result or {}).get("encoding") or "detect"
+        response.headers["HX-Redirect"] = f"/import/{token}?encoding={encoding}"
+    return response
 
 
 @router.get("/jobs/{job_id}/files/{name}")
