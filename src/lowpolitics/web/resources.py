@@ -61,6 +61,9 @@ class ResourceSpec:
       write answers ``{envelope: row, "warnings": [...]}`` in ``schema_saved``;
     - ``delete_context``: ``delete`` is called as ``delete(ctx, session, key, who,
       version)``, for a delete that reads the app's reference data (the gazetteer);
+    - ``patch_cleared(data, cleared)`` → the data a PATCH saves, given the fields it cleared
+      with ``null``: where a PUT keeps a field it is not given (activities' status history),
+      a patch clearing it must say so;
     - ``docs``: an operation's description in OpenAPI (``get``, ``patch``, ``delete``),
       where the generic one does not say enough.
     """
@@ -92,6 +95,7 @@ class ResourceSpec:
     envelope: str | None = None
     schema_saved: type[BaseModel] | None = None  # a write's answer, with ``envelope``
     delete_context: bool = False
+    patch_cleared: Callable[[dict[str, Any], frozenset[str]], dict[str, Any]] | None = None
     docs: dict[str, str] = field(default_factory=dict)
 
     @property

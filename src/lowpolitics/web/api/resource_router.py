@@ -130,7 +130,10 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         with ctx.session() as session:
             current = spec.rows(ctx, session, [spec.load(session, key)])[0]
             patched = apply_patch(In, current, changes, if_match, spec.label(key))
-            result = _save(request, session, key, patched.data(), patched.version, who)
+            data = patched.data()
+            if spec.patch_cleared is not None:
+                data = spec.patch_cleared(data, patched.cleared)
+            result = _save(request, session, key, data, patched.version, who)
             return tagged(response, spec.written(ctx, session, result)[1])
 
     delete_doc = spec.docs.get(
