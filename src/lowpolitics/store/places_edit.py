@@ -96,22 +96,16 @@ def place_names(place: Place) -> tuple[str, ...]:
     return tuple(n for n in (place.name_en, place.name_ru, place.name_ky, place.name_tg) if n)
 
 
-def place_use(session: Session) -> dict[str, PlaceUse]:
-    """Place id → how many activities and context events are at it (only places in use)."""
-    activities = dict(
-        session.execute(
-            select(Activity.place_id, func.count())
-            .where(Activity.place_id.is_not(None))
-            .group_by(Activity.place_id)
-        ).all()
-    )
-    events = dict(
-        session.execute(
-            select(ContextEvent.place_id, func.count())
-            .where(ContextEvent.place_id.is_not(None))
-            .group_by(ContextEvent.place_id)
-        ).all()
-    )
+def place_use(session: Session, ids: Collection[str] | None = None) -> dict[str, PlaceUse]:
+    """Place id → how many activities and context events are at it (only places in use);
+    with ``ids``, for those places alone (a page of a list counts its own rows only)."""
+    counts = []
+    for model in (Activity, ContextEvent):
+        query = select(model.place_id, func.count()).where(model.place_id.is_not(None))
+        if ids is not None:
+            query = query.where(model.place_id.in_(list(ids)))
+        counts.append(dict(session.execute(query.group_by(model.place_id)).all()))
+    activities, events = counts
     return {
         key: PlaceUse(activities.get(key, 0), events.get(key, 0))
         for key in set(activities) | set(events)

@@ -31,7 +31,7 @@ class Filter:
     naming the parameter), its description in OpenAPI, and its SQL condition. An absent or
     empty value filters nothing."""
 
-    where: Condition
+    where: Condition | None = None  # None: the spec's own ``find`` applies it
     type: type = str
     description: str | None = None
 
@@ -50,6 +50,22 @@ class ResourceSpec:
       per page, so that links can be counted for those objects alone);
     - ``detail(ctx, session, obj)`` → the body of GET of one record, when it shows more
       than a list row (else the row).
+
+    Hooks for what not every entity has, each general rather than one entity's case:
+
+    - ``find(ctx, session, values, sort, page, per_page)`` → a :class:`Page` of objects, for
+      a list whose filters or order SQL cannot say as the pages mean them (names matched in
+      any spelling, events overlapping a span of partial dates, order by how often a record
+      is used); its filters are declared without ``where``, for their parameters alone;
+    - ``envelope``: writes that may warn — ``save`` returns ``(object, warnings)`` and a
+      write answers ``{envelope: row, "warnings": [...]}`` in ``schema_saved``;
+    - ``delete_context``: ``delete`` is called as ``delete(ctx, session, key, who,
+      version)``, for a delete that reads the app's reference data (the gazetteer);
+    - ``patch_cleared(data, cleared)`` → the data a PATCH saves, given the fields it cleared
+      with ``null``: where a PUT keeps a field it is not given (activities' status history),
+      a patch clearing it must say so;
+    - ``docs``: an operation's description in OpenAPI (``get``, ``patch``, ``delete``),
+      where the generic one does not say enough.
     """
 
     name: str  # the address: /api/v1/{name}
@@ -64,7 +80,7 @@ class ResourceSpec:
     schema_out: type[BaseModel]
     load: Callable[[Session, Any], Any]
     save: Callable[..., Any]
-    delete: Callable[[Session, Any, str, int], Any]
+    delete: Callable[..., Any]  # (session, key, who, version); see ``delete_context``
     rows: Callable[[WebContext, Session, Sequence[Any]], list[dict[str, Any]]]
     sorts: dict[str, Sequence[ColumnElement[Any]]]  # key → SQL columns, in order
     default_sort: str
@@ -75,6 +91,12 @@ class ResourceSpec:
     write_role: str = EDITOR
     patch_note: str | None = None  # a line added to PATCH's description in OpenAPI
     tags: Sequence[str] | None = None  # OpenAPI tags: None for [name]
+    find: Callable[..., Page[Any]] | None = None
+    envelope: str | None = None
+    schema_saved: type[BaseModel] | None = None  # a write's answer, with ``envelope``
+    delete_context: bool = False
+    patch_cleared: Callable[[dict[str, Any], frozenset[str]], dict[str, Any]] | None = None
+    docs: dict[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -86,6 +108,19 @@ class ResourceSpec:
 
     def key_of(self, obj: Any) -> Any:
         return getattr(obj, self.key_column)
+
+    def written(self, ctx: WebContext, session: Session, result: Any) -> tuple[Any, dict]:
+        """What ``save`` returned → the saved object and the body of the write's answer."""
+        if self.envelope is None:
+            return result, self.rows(ctx, session, [result])[0]
+        obj, warnings = result
+        return obj, {self.envelope: self.rows(ctx, session, [obj])[0], "warnings": warnings}
+
+    def remove(self, ctx: WebContext, session: Session, key: Any, who: str, version: int) -> Any:
+        """Delete the record through the store (with the context when it asks for it)."""
+        if self.delete_context:
+            return self.delete(ctx, session, key, who, version)
+        return self.delete(session, key, who, version)
 
     def one(self, ctx: WebContext, session: Session, obj: Any) -> dict[str, Any]:
         if self.detail is not None:
@@ -107,9 +142,9 @@ def page_query(
     total by COUNT — only the page's rows are fetched."""
     page, per_page = bounded(page, per_page)
     conditions = [
-        spec.filters[name].where(value)
+        where(value)
         for name, value in values.items()
-        if value is not None and value != ""
+        if value is not None and value != "" and (where := spec.filters[name].where) is not None
     ]
     columns = spec.sorts[sort.lstrip("-")]
     order = [c.desc() if sort.startswith("-") else c.asc() for c in columns]

@@ -1,13 +1,20 @@
-"""/api/v1/activities — the registry over HTTP, in the registry's own fields."""
+"""/api/v1/activities — the registry over HTTP, in the registry's own fields.
+
+Declarations only: the routes are the generic ones of ``web.api.resource_router``. The list
+finds its page itself (``find``: the filters and order shared with the activity pages), a
+write answers with the activity and the warnings about it (``envelope``), and a patch that
+clears a field a PUT keeps when absent clears it (``patch_cleared``). Reads go through
+``store.activity_reading`` (Core rows into plain objects, not ORM objects: the list's cost)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
+from collections.abc import Sequence
 
-from lowpolitics.store.activity_reading import read_activities, read_activity
+from sqlalchemy.orm import Session
+
+from lowpolitics.store.activity_reading import DisplayedActivity, read_activities, read_activity
 from lowpolitics.store.editing import KEPT_WHEN_ABSENT, delete_activity, save_activity
-from lowpolitics.store.queries import get_activity
-from lowpolitics.web import crud
+from lowpolitics.store.models import Activity
 from lowpolitics.web.activity_views import (
     SORTS,
     ActivityIn,
@@ -17,144 +24,86 @@ from lowpolitics.web.activity_views import (
     activity_json,
     activity_page,
 )
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import created, deleted
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out
-from lowpolitics.web.versions import DeleteVersion, tagged
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.resources import Filter, ResourceSpec
 
-router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
 ActivityPatch = patch_model(ActivityIn)
 
 
-@router.get("", response_model=PageOut[ActivityOut])
-def list_(
-    request: Request,
-    mechanism: str | None = None,
-    status: str | None = None,
-    region: str | None = Query(None, description="ISO 3166-2 code, e.g. KG-B"),
-    date_from: str | None = Query(None, description="keeps activities ending on or after it"),
-    date_to: str | None = Query(None, description="keeps activities starting on or before it"),
-    q: str | None = Query(None, description="text in title, id, initiative, place or notes"),
-    sort: str = Query(
-        "date",
-        description="date, title, mechanism, status, region, "
-        "participants or id; prefix - to reverse",
-        pattern=crud.sort_pattern(SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    with web_context(request).session() as session:
-        chunk = activity_page(
-            session,
-            page,
-            per_page,
-            mechanism=mechanism,
-            status=status,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            sort=sort,
-            load=read_activities,
-        )
-        return page_out(chunk, [activity_json(a) for a in chunk.items])
+def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
+    return activity_page(session, page, per_page, **values, sort=sort, load=read_activities)
 
 
-@router.get("/{key}", response_model=ActivityOut)
-def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
-    """One activity; its version is also the ``ETag`` (send it back as ``If-Match``)."""
-    with web_context(request).session() as session:
-        return tagged(response, activity_json(read_activity(session, key)))
+def _rows(
+    ctx: WebContext, session: Session, activities: Sequence[Activity | DisplayedActivity]
+) -> list[dict]:
+    return [activity_json(a) for a in activities]
 
 
-@router.post("", response_model=SavedActivity, status_code=201)
-def create(
-    request: Request, body: ActivityIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        activity, warnings = save_activity(
-            session,
-            ctx.codebook,
-            ctx.gazetteer,
-            body.model_dump(),
-            who=who.name,
-            source="request body",
-            as_of=ctx.as_of,
-        )
-        out = {"activity": activity_json(activity), "warnings": warnings}
-        return created(response, f"/api/v1/activities/{activity.key}", out)
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version):
+    return save_activity(
+        session,
+        ctx.codebook,
+        ctx.gazetteer,
+        data,
+        who=who,
+        key=key,
+        version=version,
+        source=SOURCE,
+        as_of=ctx.as_of,
+    )
 
 
-@router.put("/{key}", response_model=SavedActivity)
-def update(
-    request: Request,
-    key: str,
-    body: ActivityUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    ctx = web_context(request)
-    data = body.model_dump(exclude={"version"})
-    with ctx.session() as session:
-        activity, warnings = save_activity(
-            session,
-            ctx.codebook,
-            ctx.gazetteer,
-            data,
-            who=who.name,
-            key=key,
-            version=body.version,
-            source="request body",
-            as_of=ctx.as_of,
-        )
-        return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
+def _delete(session: Session, key: str, who: str, version: int) -> None:
+    delete_activity(session, key, who=who, version=version)
 
 
-@router.patch("/{key}", response_model=SavedActivity)
-def patch(
-    request: Request,
-    key: str,
-    changes: ActivityPatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional
-    field. The patched activity is checked and saved as a PUT is."""
-    ctx = web_context(request)
-    with ctx.session() as session:
-        current = activity_json(get_activity(session, key))
-        patched = apply_patch(ActivityIn, current, changes, if_match, f"activity '{key}'")
-        data = patched.data()
-        for column in patched.cleared & set(KEPT_WHEN_ABSENT):
-            data[column] = ""  # cleared on purpose: not "kept when absent" as a PUT keeps it
-        activity, warnings = save_activity(
-            session,
-            ctx.codebook,
-            ctx.gazetteer,
-            data,
-            who=who.name,
-            key=key,
-            version=patched.version,
-            source="request body",
-            as_of=ctx.as_of,
-        )
-        return tagged(response, {"activity": activity_json(activity), "warnings": warnings})
+def _cleared(data: dict, cleared: frozenset[str]) -> dict:
+    """A PUT keeps the status history's fields when absent; a patch's ``null`` clears them."""
+    for column in cleared & set(KEPT_WHEN_ABSENT):
+        data[column] = ""
+    return data
 
 
-@router.delete("/{key}", status_code=204)
-def delete(
-    request: Request,
-    key: str,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the activity at the version you read: ``?version=N`` or ``If-Match: "N"``
-    (428 without either, 409 when it changed since)."""
-    version = expected.required(f"activity '{key}'")
-    return deleted(request, lambda s: delete_activity(s, key, who=who.name, version=version))
+SPEC = ResourceSpec(
+    name="activities",
+    noun="activity",
+    model=Activity,
+    key_column="key",
+    key_param="key",
+    key_type=str,
+    schema_in=ActivityIn,
+    schema_update=ActivityUpdate,
+    schema_patch=ActivityPatch,
+    schema_out=ActivityOut,
+    load=read_activity,
+    save=_save,
+    delete=_delete,
+    rows=_rows,
+    find=_find,
+    filters={
+        "mechanism": Filter(),
+        "status": Filter(),
+        "region": Filter(description="ISO 3166-2 code, e.g. KG-B"),
+        "date_from": Filter(description="keeps activities ending on or after it"),
+        "date_to": Filter(description="keeps activities starting on or before it"),
+        "q": Filter(description="text in title, id, initiative, place or notes"),
+    },
+    sorts=SORTS,
+    default_sort="date",
+    sort_doc="date, title, mechanism, status, region, participants or id; prefix - to reverse",
+    envelope="activity",
+    schema_saved=SavedActivity,
+    patch_cleared=_cleared,
+    docs={
+        "get": "One activity; its version is also the ``ETag`` (send it back as ``If-Match``).",
+        "patch": "Change only the fields given (a JSON merge patch); ``null`` clears an "
+        "optional\nfield. The patched activity is checked and saved as a PUT is.",
+        "delete": 'Delete the activity at the version you read: ``?version=N`` or ``If-Match: "N"``'
+        "\n(428 without either, 409 when it changed since).",
+    },
+)
+
+router = resource_router(SPEC)

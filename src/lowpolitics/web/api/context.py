@@ -2,15 +2,17 @@
 periods over HTTP, in the fields of the context CSV (docs/data-formats.md).
 
 The filtering, sorting and JSON conversion here are shared with the context pages
-(``web.pages.context``), so a filter means the same in both.
+(``web.pages.context``), so a filter means the same in both. The routes are the generic
+ones of ``web.api.resource_router``; the list finds its page itself (``find``) and a write
+answers with the event and the warnings about it (``envelope``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -20,16 +22,12 @@ from lowpolitics.store.editing import delete_context_event, save_context_event
 from lowpolitics.store.models import ContextEvent, ContextSource
 from lowpolitics.store.queries import interval_end
 from lowpolitics.store.rows import context_row
-from lowpolitics.web import crud
 from lowpolitics.web.activity_views import checked_filters
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import created, deleted
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import Page, PageOut, page_out, paginate
-from lowpolitics.web.versions import DeleteVersion, tagged
-
-router = APIRouter(prefix="/api/v1/context-events", tags=["context events"])
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.paging import Page, paginate
+from lowpolitics.web.resources import Filter, ResourceSpec
 
 
 def event_end(event) -> date:
@@ -235,121 +233,67 @@ class SavedContextEvent(BaseModel):
     warnings: list[str]
 
 
-@router.get("", response_model=PageOut[ContextEventOut])
-def list_(
-    request: Request,
-    kind: str | None = Query(None, description="a context kind of the codebook, or tension_period"),
-    region: str | None = Query(None, description="ISO 3166-2 code, e.g. KG-B"),
-    date_from: str | None = Query(None, description="keeps events ending on or after it"),
-    date_to: str | None = Query(None, description="keeps events starting on or before it"),
-    q: str | None = Query(None, description="text in id, summary, place, region or kind"),
-    place_id: str | None = Query(None, description="a place id (see /api/v1/places)"),
-    sort: str = Query(
-        "date",
-        description="date, kind, severity, fatalities, region, place or id; prefix - to reverse",
-        pattern=crud.sort_pattern(SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    with web_context(request).session() as session:
-        chunk = event_page(
-            session,
-            page,
-            per_page,
-            kind=kind,
-            region=region,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
-            place_id=place_id,
-            sort=sort,
-        )
-        return page_out(chunk, [event_json(e) for e in chunk.items])
+def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
+    return event_page(session, page, per_page, **values, sort=sort)
 
 
-@router.get("/{key}", response_model=ContextEventOut)
-def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
-    """One event; its version is also the ``ETag`` (send it back as ``If-Match``)."""
-    with web_context(request).session() as session:
-        return tagged(response, event_json(get_event(session, key)))
+def _rows(ctx: WebContext, session: Session, events: Sequence[ContextEvent]) -> list[dict]:
+    return [event_json(e) for e in events]
 
 
-@router.post("", response_model=SavedContextEvent, status_code=201)
-def create(
-    request: Request,
-    body: ContextEventIn,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        event, warnings = save_context_event(
-            session,
-            ctx.codebook,
-            ctx.gazetteer,
-            body.model_dump(),
-            who=who.name,
-            source="request body",
-        )
-        out = {"event": event_json(event), "warnings": warnings}
-        return created(response, f"/api/v1/context-events/{event.key}", out)
-
-
-def _save(request: Request, session: Session, key: str, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    event, warnings = save_context_event(
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version):
+    return save_context_event(
         session,
         ctx.codebook,
         ctx.gazetteer,
         data,
-        who=who.name,
+        who=who,
         key=key,
         version=version,
-        source="request body",
+        source=SOURCE,
     )
-    return {"event": event_json(event), "warnings": warnings}
 
 
-@router.put("/{key}", response_model=SavedContextEvent)
-def update(
-    request: Request,
-    key: str,
-    body: ContextEventUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save(request, session, key, data, body.version, who))
+def _delete(session: Session, key: str, who: str, version: int) -> None:
+    delete_context_event(session, key, who=who, version=version)
 
 
-@router.patch("/{key}", response_model=SavedContextEvent)
-def patch(
-    request: Request,
-    key: str,
-    changes: ContextEventPatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional
-    field. The patched event is checked and saved as a PUT is."""
-    with web_context(request).session() as session:
-        current = event_json(get_event(session, key))
-        patched = apply_patch(ContextEventIn, current, changes, if_match, f"context event '{key}'")
-        saved = _save(request, session, key, patched.data(), patched.version, who)
-        return tagged(response, saved)
+SPEC = ResourceSpec(
+    name="context-events",
+    noun="context event",
+    model=ContextEvent,
+    key_column="key",
+    key_param="key",
+    key_type=str,
+    schema_in=ContextEventIn,
+    schema_update=ContextEventUpdate,
+    schema_patch=ContextEventPatch,
+    schema_out=ContextEventOut,
+    load=get_event,
+    save=_save,
+    delete=_delete,
+    rows=_rows,
+    find=_find,  # a span of partial dates overlaps, text matches in any script: not SQL
+    filters={
+        "kind": Filter(description="a context kind of the codebook, or tension_period"),
+        "region": Filter(description="ISO 3166-2 code, e.g. KG-B"),
+        "date_from": Filter(description="keeps events ending on or after it"),
+        "date_to": Filter(description="keeps events starting on or before it"),
+        "q": Filter(description="text in id, summary, place, region or kind"),
+        "place_id": Filter(description="a place id (see /api/v1/places)"),
+    },
+    sorts=SORTS,
+    default_sort="date",
+    sort_doc="date, kind, severity, fatalities, region, place or id; prefix - to reverse",
+    envelope="event",  # a saved event comes with what looked odd in it
+    schema_saved=SavedContextEvent,
+    tags=("context events",),
+    docs={
+        "get": "One event; its version is also the ``ETag`` (send it back as ``If-Match``).",
+        "patch": "Change only the fields given (a JSON merge patch); ``null`` clears an "
+        "optional\nfield. The patched event is checked and saved as a PUT is.",
+        "delete": 'Delete the event at the version you read: ``?version=N`` or ``If-Match: "N"``.',
+    },
+)
 
-
-@router.delete("/{key}", status_code=204)
-def delete(
-    request: Request,
-    key: str,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the event at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"context event '{key}'")
-    return deleted(request, lambda s: delete_context_event(s, key, who=who.name, version=version))
+router = resource_router(SPEC)

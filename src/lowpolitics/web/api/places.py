@@ -3,14 +3,16 @@
 Each place comes with how many activities and context events are at it. Deleting a place
 that records use is refused (409) with the counts; so is deleting a place of the shipped
 gazetteer, which importers link names to. The filtering and JSON conversion here are shared
-with the place pages (``web.pages.places``).
+with the place pages (``web.pages.places``). The routes are the generic ones of
+``web.api.resource_router``; the list finds its page itself (``find``) and deleting reads
+the gazetteer (``delete_context``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -28,17 +30,12 @@ from lowpolitics.store.places_edit import (
     place_names,
     place_use,
     save_place,
-    use_of,
 )
-from lowpolitics.web import crud
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.crud import created, deleted
-from lowpolitics.web.merge_patch import PatchHeaders, apply_patch, patch_model
-from lowpolitics.web.paging import PageOut, page_out, paginate
-from lowpolitics.web.versions import DeleteVersion, tagged
-
-router = APIRouter(prefix="/api/v1/places", tags=["places"])
+from lowpolitics.web.api.resource_router import SOURCE, resource_router
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.merge_patch import patch_model
+from lowpolitics.web.paging import paginate
+from lowpolitics.web.resources import Filter, ResourceSpec
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(PLACE_KINDS)}
 SORTS = {
@@ -170,114 +167,53 @@ class PlaceOut(BaseModel):
     in_gazetteer: bool
 
 
-@router.get("", response_model=PageOut[PlaceOut])
-def list_(
-    request: Request,
-    country: str | None = Query(None, description="ISO 3166-1 alpha-2, e.g. KG"),
-    region: str | None = Query(None, description="ISO 3166-2 code, e.g. KG-B"),
-    kind: str | None = Query(None, description="village, town, city, region …"),
-    border: str | None = Query(None, description="yes: border areas only; no: the others"),
-    q: str | None = Query(None, description="text in any of the names (any spelling)"),
-    sort: str = Query(
-        "country",
-        description="country, name, region, kind, activities, events or id; prefix - to reverse",
-        pattern=crud.sort_pattern(SORTS),
-    ),
-    page: int = Query(1, ge=1),
-    per_page: int = Query(50, ge=1, le=500),
-    who: Principal = requires(VIEWER),
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        rows, use = find_places(
-            session, country=country, region=region, kind=kind, border=border, q=q, sort=sort
-        )
-        chunk = paginate(rows, page, per_page)
-        empty = PlaceUse()
-        return page_out(
-            chunk, [place_json(p, use.get(p.id, empty), ctx.gazetteer) for p in chunk.items]
-        )
+def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
+    return paginate(find_places(session, **values, sort=sort)[0], page, per_page)
 
 
-@router.get("/{key}", response_model=PlaceOut)
-def get(request: Request, key: str, response: Response, who: Principal = requires(VIEWER)) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        place = get_place(session, key)
-        return tagged(response, place_json(place, use_of(session, key), ctx.gazetteer))
+def _rows(ctx: WebContext, session: Session, places: Sequence[Place]) -> list[dict]:
+    use, empty = place_use(session, [p.id for p in places]), PlaceUse()
+    return [place_json(p, use.get(p.id, empty), ctx.gazetteer) for p in places]
 
 
-@router.post("", response_model=PlaceOut, status_code=201)
-def create(
-    request: Request, body: PlaceIn, response: Response, who: Principal = requires(EDITOR)
-) -> dict:
-    ctx = web_context(request)
-    with ctx.session() as session:
-        place = save_place(
-            session,
-            body.model_dump(),
-            who=who.name,
-            kinds=place_kinds(ctx.gazetteer),
-            source="request body",
-        )
-        out = place_json(place, PlaceUse(), ctx.gazetteer)
-        return created(response, f"/api/v1/places/{place.id}", out)
+def _save(ctx: WebContext, session: Session, data: dict, who: str, key, version) -> Place:
+    kinds = place_kinds(ctx.gazetteer)
+    return save_place(session, data, who=who, key=key, version=version, kinds=kinds, source=SOURCE)
 
 
-def _save(request: Request, session: Session, key: str, data: dict, version: int, who) -> dict:
-    ctx = web_context(request)
-    place = save_place(
-        session,
-        data,
-        who=who.name,
-        key=key,
-        version=version,
-        kinds=place_kinds(ctx.gazetteer),
-        source="request body",
-    )
-    return place_json(place, use_of(session, key), ctx.gazetteer)
+def _delete(ctx: WebContext, session: Session, key: str, who: str, version: int) -> None:
+    """The shipped gazetteer's places are kept: importers link names to them."""
+    protected = ctx.gazetteer.by_id.keys()
+    delete_place(session, key, who=who, version=version, protected=protected)
 
 
-@router.put("/{key}", response_model=PlaceOut)
-def update(
-    request: Request,
-    key: str,
-    body: PlaceUpdate,
-    response: Response,
-    who: Principal = requires(EDITOR),
-) -> dict:
-    with web_context(request).session() as session:
-        data = body.model_dump(exclude={"version"})
-        return tagged(response, _save(request, session, key, data, body.version, who))
+SPEC = ResourceSpec(
+    name="places",
+    noun="place",
+    model=Place,
+    key_column="id",
+    key_param="key",
+    key_type=str,
+    schema_in=PlaceIn,
+    schema_update=PlaceUpdate,
+    schema_patch=PlacePatch,
+    schema_out=PlaceOut,
+    load=get_place,
+    save=_save,
+    delete=_delete,
+    delete_context=True,
+    rows=_rows,
+    find=_find,  # names match in any spelling, order by use: not SQL
+    filters={
+        "country": Filter(description="ISO 3166-1 alpha-2, e.g. KG"),
+        "region": Filter(description="ISO 3166-2 code, e.g. KG-B"),
+        "kind": Filter(description="village, town, city, region …"),
+        "border": Filter(description="yes: border areas only; no: the others"),
+        "q": Filter(description="text in any of the names (any spelling)"),
+    },
+    sorts=SORTS,
+    default_sort="country",
+    sort_doc="country, name, region, kind, activities, events or id; prefix - to reverse",
+)
 
-
-@router.patch("/{key}", response_model=PlaceOut)
-def patch(
-    request: Request,
-    key: str,
-    changes: PlacePatch,
-    response: Response,
-    who: Principal = requires(EDITOR),
-    if_match: PatchHeaders = None,
-) -> dict:
-    """Change only the fields given (a JSON merge patch); ``null`` clears an optional one."""
-    with web_context(request).session() as session:
-        current = place_dict(get_place(session, key))
-        patched = apply_patch(PlaceIn, current, changes, if_match, f"place '{key}'")
-        saved = _save(request, session, key, patched.data(), patched.version, who)
-        return tagged(response, saved)
-
-
-@router.delete("/{key}", status_code=204)
-def delete(
-    request: Request,
-    key: str,
-    who: Principal = requires(EDITOR),
-    expected: DeleteVersion = None,
-) -> Response:
-    """Delete the place at the version you read: ``?version=N`` or ``If-Match: "N"``."""
-    version = expected.required(f"place '{key}'")
-    protected = web_context(request).gazetteer.by_id.keys()
-    return deleted(
-        request, lambda s: delete_place(s, key, who=who.name, version=version, protected=protected)
-    )
+router = resource_router(SPEC)

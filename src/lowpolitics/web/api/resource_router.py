@@ -41,7 +41,10 @@ def _list_endpoint(spec: ResourceSpec) -> Callable[..., dict]:
         params.pop("who")
         ctx = web_context(request)
         with ctx.session() as session:
-            chunk = page_query(session, spec, params, sort, page, per_page)
+            if spec.find is not None:
+                chunk = spec.find(ctx, session, params, sort, page, per_page)
+            else:
+                chunk = page_query(session, spec, params, sort, page, per_page)
             return page_out(chunk, spec.rows(ctx, session, chunk.items))
 
     keyword = inspect.Parameter.KEYWORD_ONLY
@@ -71,6 +74,7 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
     ``prefix``: where they sit when included in a router of its own prefix (instruments)."""
     tags = list(spec.tags) if spec.tags is not None else [spec.name]
     router = APIRouter(prefix=spec.prefix if prefix is None else prefix, tags=tags)
+    Saved = spec.schema_saved or spec.schema_out  # noqa: N806 - a type
     Key = Annotated[spec.key_type, Path(alias=spec.key_param)]  # noqa: N806 - a type
     Out, In, Update, Patch = (  # noqa: N806 - types
         spec.schema_out,
@@ -87,33 +91,33 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         ctx = web_context(request)
         return spec.save(ctx, session, data, who.name, key, version)
 
-    @router.get(item, response_model=Out)
+    @router.get(item, response_model=Out, description=spec.docs.get("get"))
     def get(request: Request, key: Key, response: Response, who: Principal = reader) -> dict:
         ctx = web_context(request)
         with ctx.session() as session:
             return tagged(response, spec.one(ctx, session, spec.load(session, key)))
 
-    @router.post("", response_model=Out, status_code=201)
+    @router.post("", response_model=Saved, status_code=201)
     def create(request: Request, body: In, response: Response, who: Principal = writer) -> dict:
         ctx = web_context(request)
         with ctx.session() as session:
-            obj = _save(request, session, None, body.model_dump(), None, who)
-            location = f"{spec.prefix}/{spec.key_of(obj)}"
-            return created(response, location, spec.rows(ctx, session, [obj])[0])
+            result = _save(request, session, None, body.model_dump(), None, who)
+            obj, out = spec.written(ctx, session, result)
+            return created(response, f"{spec.prefix}/{spec.key_of(obj)}", out)
 
-    @router.put(item, response_model=Out)
+    @router.put(item, response_model=Saved)
     def update(
         request: Request, key: Key, body: Update, response: Response, who: Principal = writer
     ) -> dict:
         ctx = web_context(request)
         with ctx.session() as session:
             data = body.model_dump(exclude={"version"})
-            obj = _save(request, session, key, data, body.version, who)
-            return tagged(response, spec.rows(ctx, session, [obj])[0])
+            result = _save(request, session, key, data, body.version, who)
+            return tagged(response, spec.written(ctx, session, result)[1])
 
     patch_doc = PATCH_DOC + (f"\n{spec.patch_note}" if spec.patch_note else "")
 
-    @router.patch(item, response_model=Out, description=patch_doc)
+    @router.patch(item, response_model=Saved, description=spec.docs.get("patch", patch_doc))
     def patch(
         request: Request,
         key: Key,
@@ -126,11 +130,15 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         with ctx.session() as session:
             current = spec.rows(ctx, session, [spec.load(session, key)])[0]
             patched = apply_patch(In, current, changes, if_match, spec.label(key))
-            obj = _save(request, session, key, patched.data(), patched.version, who)
-            return tagged(response, spec.rows(ctx, session, [obj])[0])
+            data = patched.data()
+            if spec.patch_cleared is not None:
+                data = spec.patch_cleared(data, patched.cleared)
+            result = _save(request, session, key, data, patched.version, who)
+            return tagged(response, spec.written(ctx, session, result)[1])
 
-    delete_doc = (
-        f'Delete the {spec.noun} at the version you read: ``?version=N`` or ``If-Match: "N"``.'
+    delete_doc = spec.docs.get(
+        "delete",
+        f'Delete the {spec.noun} at the version you read: ``?version=N`` or ``If-Match: "N"``.',
     )
 
     @router.delete(item, status_code=204, description=delete_doc)
@@ -138,6 +146,7 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         request: Request, key: Key, who: Principal = writer, expected: DeleteVersion = None
     ) -> Response:
         version = expected.required(spec.label(key))
-        return deleted(request, lambda s: spec.delete(s, key, who.name, version))
+        ctx = web_context(request)
+        return deleted(request, lambda s: spec.remove(ctx, s, key, who.name, version))
 
     return router
