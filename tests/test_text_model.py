@@ -78,3 +78,35 @@ def test_damaged_model_files(tmp_path):
         load_model(path)
     with pytest.raises(ConfigError):
         load_model(tmp_path / "absent.json")
+
+
+def test_lexicon_evidence_combined_with_the_model():
+    from lowpolitics.text.pipeline import combined_mechanism, lexicon_mechanism
+    from lowpolitics.text.training import _mechanism_weight
+
+    classes = ["none", "political", "security"]
+    # the lexicon's share of evidence; no evidence at all is the lexicon's "none"
+    assert lexicon_mechanism({"security": 3, "political": 1}, classes).tolist() == [0, 0.25, 0.75]
+    assert lexicon_mechanism({}, classes).tolist() == [1, 0, 0]
+    assert lexicon_mechanism({}, ["political", "security"]).tolist() == [0, 0]
+    model = np.array([0.2, 0.5, 0.3])
+    assert combined_mechanism(model, classes, {"security": 1}, 0.0) is model  # weight 0: model
+    mixed = combined_mechanism(model, classes, {"security": 1}, 1.0)
+    assert mixed.sum() == pytest.approx(1) and int(np.argmax(mixed)) == 2
+
+    class Coding:
+        def __init__(self, scores):
+            self.scores = scores
+
+    # the weight is kept only when it beats the model alone clearly; a tie keeps the model
+    gold = ["security", "political", "none"]
+    probabilities = [{"political": 0.6, "security": 0.4, "none": 0.0}] * 2 + [
+        {"political": 0.6, "security": 0.2, "none": 0.2}
+    ]
+    chosen = _mechanism_weight(
+        gold, probabilities, [Coding({"security": 2}), Coding({}), Coding({})]
+    )
+    assert chosen["curve"]["0.0"] < chosen["curve"][str(chosen["weight"])]
+    assert chosen["weight"] > 0 and chosen["predicted"][0] == "security"
+    same = _mechanism_weight(gold[:2], probabilities[:2], [Coding({}), Coding({})])
+    assert same["weight"] == 0.0

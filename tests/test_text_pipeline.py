@@ -85,7 +85,7 @@ def test_development_corpus_meets_its_contract():
     by_lang = {lang: sum(t.lang == lang for t in texts) for lang in ("en", "ru", "ky", "tg")}
     assert by_lang["ky"] >= 80 and by_lang["tg"] >= 150
     assert {t.frame for t in texts} == {"integrative", "securitizing", "neutral"}
-    assert all(t.group for t in texts)  # every text paraphrases a dataset fact
+    assert all(t.group for t in texts)  # every text paraphrases a sourced fact
     import csv
     from importlib import resources
 
@@ -94,7 +94,15 @@ def test_development_corpus_meets_its_contract():
     for name in ("registry.csv", "context.csv"):
         with folder.joinpath(name).open(encoding="utf-8") as handle:
             facts |= {row["id"] for row in csv.DictReader(handle)}
-    assert {t.group for t in texts} <= facts  # no text cites a dropped row
+    # texts about one of the two countries only (or one of them with a third) come from news
+    # articles outside the dataset; their facts are "none-NNNN" and they are labelled none
+    outside = [t for t in texts if t.group.startswith("none-")]
+    assert outside and all(t.mechanism == "none" for t in outside)
+    # economic texts between the two countries from articles outside the dataset: "econ-NNNN"
+    trade = [t for t in texts if t.group.startswith("econ-")]
+    assert trade and all(t.mechanism == "economic" for t in trade)
+    outside += trade
+    assert {t.group for t in texts if t not in outside} <= facts  # no text cites a dropped row
     # security reports are framed by their words, not their topic (relabelled Dec 2026)
     security = [t for t in texts if t.mechanism == "security"]
     assert sum(t.frame == "neutral" for t in security) / len(security) > 0.6
@@ -103,8 +111,10 @@ def test_development_corpus_meets_its_contract():
 # Scores of the shipped method under fact-grouped 5-fold cross-validation (README). The test
 # retrains and fails if a change to the corpus, lexicon or code makes them drop. Measured Dec
 # 2026 on 824 texts: 0.63 / 0.73 (on 573 texts it was 0.68 / 0.82; the texts added since are
-# written as real news is — datelines, negation, names holding frame words — and are harder).
-FLOORS = {"mechanism": 0.60, "frame": 0.70}
+# written as real news is — datelines, negation, names holding frame words — and are harder);
+# on 884 texts, with 60 about one country only (none): 0.685 / 0.73; on 926, with 42 more
+# economic texts between the two countries: 0.694 / 0.72.
+FLOORS = {"mechanism": 0.65, "frame": 0.70}
 
 
 def test_cross_validated_scores_do_not_drop():

@@ -49,6 +49,9 @@ class Model:
     # What a reader of the model needs to trust it: when it was trained, on what (texts per
     # source, language and label), with which options, and its cross-validated scores.
     card: dict = field(default_factory=dict)
+    # weight of the lexicon's normalised mechanism evidence added to the model's probabilities
+    # (0: the model alone); chosen by cross-validation on the training texts
+    mechanism_lexicon_weight: float = 0.0
 
     def to_json(self) -> dict:
         return {
@@ -59,6 +62,7 @@ class Model:
             "cv": self.cv,
             "lexicon_weight": self.lexicon_weight,
             "card": self.card,
+            "mechanism_lexicon_weight": self.mechanism_lexicon_weight,
             "tasks": {
                 name: {
                     "classes": t.classes,
@@ -90,6 +94,7 @@ class Model:
                 data.get("cv", {}),
                 float(data.get("lexicon_weight", 1.0)),
                 dict(data.get("card") or {}),
+                float(data.get("mechanism_lexicon_weight", 0.0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: the model file is damaged ({exc})") from exc

@@ -45,6 +45,31 @@ def lexicon_features(scores: dict[str, float], codes: list[str], weight: float =
     return weight * np.log1p(np.array([scores.get(c, 0.0) for c in codes], dtype=np.float64))
 
 
+def lexicon_mechanism(scores: dict[str, float], classes: list[str]) -> np.ndarray:
+    """The lexicon's mechanism evidence as a distribution over ``classes``: each code's share of
+    the evidence; a text with no mechanism evidence at all is the lexicon's ``none``."""
+    vector = np.array(
+        [scores.get(c, 0.0) if c != NO_MECHANISM else 0.0 for c in classes], dtype=np.float64
+    )
+    total = vector.sum()
+    if total > 0:
+        return vector / total
+    if NO_MECHANISM in classes:
+        vector[classes.index(NO_MECHANISM)] = 1.0
+    return vector
+
+
+def combined_mechanism(
+    probabilities: np.ndarray, classes: list[str], scores: dict[str, float], weight: float
+) -> np.ndarray:
+    """The model's mechanism probabilities plus ``weight`` times the lexicon's distribution,
+    renormalised to sum to one (``weight`` 0: the model alone)."""
+    if weight <= 0:
+        return probabilities
+    combined = probabilities + weight * lexicon_mechanism(scores, classes)
+    return combined / combined.sum()
+
+
 def framed(label: str, probability: float, coding, threshold: float) -> str:
     """The frame of a text stands on words that frame it: the lexicon's frame (names guarded,
     a tie is neutral) when it has evidence; without evidence the model's integrative or
@@ -116,7 +141,12 @@ class Classifier:
                 frame = coding.frame
             else:
                 tasks = self.model.tasks
-                p = probabilities["mechanism"][i]
+                p = combined_mechanism(
+                    probabilities["mechanism"][i],
+                    tasks["mechanism"].classes,
+                    coding.scores,
+                    self.model.mechanism_lexicon_weight,
+                )
                 ranked = [
                     {"code": tasks["mechanism"].classes[j], "score": round(float(p[j]), 4)}
                     for j in np.argsort(-p)

@@ -19,13 +19,25 @@ from lowpolitics.text.lexicon import LexiconCoder
 from lowpolitics.text.metrics import classification_report
 from lowpolitics.text.model import TASKS, Model, TaskModel
 from lowpolitics.text.options import TextOptions
-from lowpolitics.text.pipeline import framed, lexicon_codes, lexicon_features
+from lowpolitics.text.pipeline import (
+    combined_mechanism,
+    framed,
+    lexicon_codes,
+    lexicon_features,
+)
 
 C = 8.0
 LEXICON_WEIGHT = 0.1  # chosen by grouped cross-validation on the development corpus:
 # heavier lexicon features let the model lean on counts and hurt unseen facts
 FOLDS = 5
 SEED = 13
+# Candidate weights of the lexicon's mechanism evidence added to the model's probabilities
+# (``pipeline.combined_mechanism``). Cross-validation picks the one with the best out-of-fold
+# macro-F1; a weight above 0 is kept only when it beats the model alone by at least
+# MECHANISM_LEXICON_MIN_GAIN — a smaller gain is within what choosing the weight on the same
+# folds it is scored on adds by itself.
+MECHANISM_LEXICON_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+MECHANISM_LEXICON_MIN_GAIN = 0.01
 
 
 def _features(texts: list[GoldText], codes: list[str], lexicon: dict) -> tuple[np.ndarray, list]:
@@ -74,10 +86,14 @@ def cross_validate(
     progress: Callable[[], None] | None = None,
     options: TextOptions | None = None,
     lexicon: dict | None = None,
+    details: dict | None = None,
 ) -> dict:
     """Out-of-fold predictions for every task, scored overall and by language. A text without a
     label for a task (a sentence a coder marked only with a frame, say) neither trains nor
-    scores that task."""
+    scores that task. With a lexicon, the weight of its mechanism evidence is chosen on the
+    out-of-fold predictions (``MECHANISM_LEXICON_WEIGHTS``) and the mechanism is scored with
+    it; ``details``, when given, receives the chosen weight and the macro-F1 of every
+    candidate."""
     options = options or TextOptions()
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -85,6 +101,7 @@ def cross_validate(
     predicted: dict[str, list[str]] = {task: [""] * len(texts) for task in labels}
     status_p = [1.0] * len(texts)
     frame_p = [1.0] * len(texts)
+    mechanism_p: list[dict[str, float]] = [{} for _ in texts]
     # paraphrases of one fact (in several languages) stay in one fold, so the score measures
     # texts about facts the model has not seen, not translations of ones it has
     groups = [t.group or t.id for t in texts]
@@ -106,7 +123,9 @@ def cross_validate(
             for row, i in enumerate(test_i):
                 best = int(np.argmax(probs[row]))
                 predicted[task][i] = model.classes[best]
-                if task == "status":
+                if task == "mechanism":
+                    mechanism_p[i] = dict(zip(model.classes, map(float, probs[row]), strict=True))
+                elif task == "status":
                     status_p[i] = float(probs[row][best])
                 elif task == "frame":
                     frame_p[i] = float(probs[row][best])
@@ -114,14 +133,54 @@ def cross_validate(
             progress()
     coder = LexiconCoder(lexicon) if lexicon is not None else None
     if coder is not None:  # as the classifier decides: a frame needs evidence or a sure model
+        codings = [coder.code(t.text, lang) for t, lang in zip(texts, langs, strict=True)]
         predicted["frame"] = [
-            framed(label, p, coder.code(t.text, lang), options.frame_threshold) if label else label
-            for label, p, t, lang in zip(predicted["frame"], frame_p, texts, langs, strict=True)
+            framed(label, p, coding, options.frame_threshold) if label else label
+            for label, p, coding in zip(predicted["frame"], frame_p, codings, strict=True)
         ]
+        chosen = _mechanism_weight(labels["mechanism"], mechanism_p, codings)
+        if chosen is not None:
+            predicted["mechanism"] = chosen.pop("predicted")
+            if details is not None:
+                details.update(chosen)
     predicted["status"] = _status_with_cues(
         texts, langs, predicted["status"], status_p, options.status_threshold
     )
     return score(labels, predicted, langs)
+
+
+def _mechanism_weight(
+    gold: list[str | None], probabilities: list[dict[str, float]], codings: list
+) -> dict | None:
+    """The lexicon weight with the best out-of-fold mechanism macro-F1 (the smallest on a tie;
+    0 — the model alone — unless a weight does better by MECHANISM_LEXICON_MIN_GAIN), its
+    predictions, and every candidate's score."""
+    kept = [i for i, g in enumerate(gold) if g is not None and probabilities[i]]
+    if not kept:
+        return None
+    classes = sorted({c for i in kept for c in probabilities[i]})
+    matrix = np.array([[probabilities[i].get(c, 0.0) for c in classes] for i in kept])
+    curve: dict[float, float] = {}
+    predictions: dict[float, list[str]] = {}
+    for weight in MECHANISM_LEXICON_WEIGHTS:
+        rows = [
+            combined_mechanism(row, classes, codings[i].scores, weight)
+            for row, i in zip(matrix, kept, strict=True)
+        ]
+        predictions[weight] = [classes[int(np.argmax(r))] for r in rows]
+        report = classification_report([gold[i] for i in kept], predictions[weight])
+        curve[weight] = round(report["macro_f1"], 4)
+    best = min(MECHANISM_LEXICON_WEIGHTS, key=lambda w: (-curve[w], w))
+    if curve[best] < curve[0.0] + MECHANISM_LEXICON_MIN_GAIN:
+        best = 0.0  # the model alone: the lexicon's gain is too small to trust
+    predicted = [""] * len(gold)
+    for i, label in zip(kept, predictions[best], strict=True):
+        predicted[i] = label
+    return {
+        "weight": best,
+        "curve": {str(w): f for w, f in curve.items()},
+        "predicted": predicted,
+    }
 
 
 def score(
@@ -158,7 +217,8 @@ def train(
     where they came from (the corpus, a file, the database's human codings) for the card."""
     codes = lexicon_codes(codebook)
     features, langs = _features(texts, codes, codebook.lexicon)
-    cv = cross_validate(texts, features, langs, progress, options, codebook.lexicon)
+    chosen: dict = {}
+    cv = cross_validate(texts, features, langs, progress, options, codebook.lexicon, chosen)
     tasks = {}
     for task in TASKS:
         idx = [i for i, t in enumerate(texts) if getattr(t, task) is not None]
@@ -169,6 +229,9 @@ def train(
         task: {lang: scores[lang]["macro_f1"] for lang in scores} for task, scores in cv.items()
     }
     cv_summary = {"macro_f1": summary, "folds": FOLDS, "seed": SEED, "grouped_by": "fact"}
+    weight = float(chosen.get("weight", 0.0))
+    if chosen:  # the lexicon weight of the mechanism and the out-of-fold macro-F1 it was chosen by
+        cv_summary["mechanism_lexicon_weight"] = {"chosen": weight, "curve": chosen["curve"]}
     return Model(
         codes,
         tasks,
@@ -177,6 +240,7 @@ def train(
         cv_summary,
         LEXICON_WEIGHT,
         model_card(texts, langs, codebook, options or TextOptions(), sources, cv_summary),
+        weight,
     )
 
 
@@ -209,7 +273,10 @@ def model_card(
         "method": (
             "multinomial logistic regression per task (C = "
             f"{C}, balanced classes) over multilingual-e5-small embeddings and lexicon counts "
-            f"(weight {LEXICON_WEIGHT}); statuses read from cues first"
+            f"(weight {LEXICON_WEIGHT}); mechanism: the model's probabilities plus "
+            f"{cv_summary.get('mechanism_lexicon_weight', {}).get('chosen', 0.0)} × the "
+            "lexicon's share of mechanism evidence (chosen by cross-validation); "
+            "statuses read from cues first"
         ),
         "options": {
             "status_threshold": options.status_threshold,
