@@ -194,6 +194,9 @@ def test_a_bad_filter_date_is_said_next_to_the_filter(page):
     error.wait_for()
     assert "soon" in error.inner_text()
     assert "A filter needs correcting" in page.locator("#results").inner_text()
+    # the field's change and the button's submit each send a request, and each answer swaps
+    # the field in again: type only once both have landed
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     page.get_by_label("From").fill("2020")
     page.get_by_role("button", name="Filter").click()
     error.wait_for(state="detached")
