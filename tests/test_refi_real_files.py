@@ -1,0 +1,124 @@
+"""REFI-QDA projects written by a real client's own code, not in its shape by hand.
+
+``tests/data/refi-real/qualcoder-*.qdpx`` were exported by QualCoder's own exporter
+(https://github.com/ccbogel/QualCoder, ``refi.py`` ``RefiExport``, run headless) from a
+project that QualCoder's importer had read from our export of the corpus in ``test_refi``
+plus one interview with line breaks — once with "No change to line endings", once with "Add
+line ending character for MAXQDA importation" (CRLF written into the text files, positions
+left as counted on the LF text). See ``tests/data/refi-real/README.md``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lowpolitics.exchange.refi import import_qdpx
+from lowpolitics.store.db import session_scope
+from lowpolitics.store.models import Code, Coding, Document, Memo
+
+DATA = Path(__file__).parent / "data" / "refi-real"
+CRLF = DATA / "qualcoder-maxqda-line-endings.qdpx"
+LF = DATA / "qualcoder-no-change.qdpx"
+
+# Every coding of the project: (coded text, code, coder); two coders on one span.
+CODINGS = sorted(
+    [
+        ("в Бишкеке", "days_of_culture", "alice"),
+        ("в Бишкеке", "days_of_culture", "bob"),
+        ("Второй абзац 🇰🇬", "cultural", "auto:lexicon"),
+        ("маданий кызматташтыгы", "cultural", "alice"),
+        ("өнүгүүдө", "tension", "bob"),
+        ("фарҳангӣ", "days_of_culture", "auto:lexicon"),
+        ("Дни культуры", "cultural", "alice"),
+        ("в Баткене и Исфаре", "tension", "bob"),
+        ("Исфаре.\nВторой день", "cultural", "alice"),
+        ("Конец", "tension", "alice"),
+    ]
+)
+
+
+def codings(engine) -> list[tuple[str, str, str]]:
+    with session_scope(engine) as session:
+        found = []
+        for coding in session.scalars(select(Coding)):
+            text = session.get(Document, coding.document_id).text
+            code = session.get(Code, coding.code_id).name
+            found.append((text[coding.start : coding.end], code, coding.coder))
+        return sorted(found)
+
+
+def memos(engine) -> list[tuple[str, str, str]]:
+    """(memo text, author, what it is on: the coded text, the document's title, or project)."""
+    with session_scope(engine) as session:
+        found = []
+        for memo in session.scalars(select(Memo)):
+            if memo.coding_id:
+                coding = session.get(Coding, memo.coding_id)
+                text = session.get(Document, coding.document_id).text
+                on = text[coding.start : coding.end]
+            elif memo.document_id:
+                on = session.get(Document, memo.document_id).title
+            else:
+                on = "code" if memo.code_id else "project"
+            found.append((memo.text, memo.author, on))
+        return sorted(found)
+
+
+def test_the_fixtures_are_qualcoders_own_exports():
+    with zipfile.ZipFile(CRLF) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        texts = [zf.read(n) for n in zf.namelist() if n.endswith(".txt")]
+    assert 'origin="QualCoder 4.0 Beta"' in qde
+    assert 'creatingUser=""' in qde  # the journal of a user who coded nothing
+    assert any(b"\r\n" in t for t in texts) and all(t.startswith(b"\xef\xbb\xbf") for t in texts)
+    with zipfile.ZipFile(LF) as zf:
+        assert not any(b"\r\n" in zf.read(n) for n in zf.namelist() if n.endswith(".txt"))
+
+
+def test_qualcoder_crlf_export_imports_with_correct_spans(engine):
+    counts = import_qdpx(engine, CRLF)
+    assert (counts.documents_added, counts.codes_added, counts.codings_added) == (4, 3, 10)
+    assert codings(engine) == CODINGS
+    with session_scope(engine) as session:
+        assert not any("\r" in d.text for d in session.scalars(select(Document)))
+    warned = "\n".join(counts.warnings)
+    assert "empty creatingUser dropped" in warned and "line 182" in warned
+    assert "source 'Интервью': positions count each CRLF line end as one character" in warned
+    assert "4 spans corrected" in warned
+
+
+def test_qualcoder_lf_export_imports_with_the_same_spans(engine):
+    counts = import_qdpx(engine, LF)
+    assert codings(engine) == CODINGS
+    assert not any("CRLF" in w for w in counts.warnings)
+
+
+def test_every_memo_lands_where_qualcoder_kept_it(engine):
+    import_qdpx(engine, CRLF)
+    assert memos(engine) == [
+        ("Ambiguous — check the Tajik version ✍️", "bob", "өнүгүүдө"),
+        ("Coding memo after four line breaks", "alice", "Конец"),
+        # QualCoder keeps no author for a source memo: the importing side is named
+        ("Interview, transcript edited", "cli", "Интервью"),
+        # the journal whose author QualCoder wrote as "" (its project creator is a random
+        # GUID listed nowhere) is kept, its author unknown
+        ("Project-wide note", "refi:unknown", "project"),
+        ("Source is a press release", "cli", "Дни культуры"),
+    ]
+    # QualCoder has one memo per code: our definition and code memo come back as one text
+    with session_scope(engine) as session:
+        cultural = session.scalars(select(Code).where(Code.name == "cultural")).one()
+        assert cultural.definition == "Cultural ties\n\nUse for festivals only"
+
+
+def test_two_qualcoder_exports_of_one_project_add_nothing_the_second_time(engine):
+    """QualCoder draws new GUIDs for every user, source and note on each export, and a new
+    random project creator: the second file must still match the first one's records."""
+    import_qdpx(engine, CRLF)
+    before = (codings(engine), memos(engine))
+    again = import_qdpx(engine, LF)
+    assert (again.documents_matched, again.codings_added, again.memos_added) == (4, 0, 0)
+    assert (codings(engine), memos(engine)) == before
