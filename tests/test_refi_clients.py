@@ -432,6 +432,34 @@ def test_vendor_extensions_do_not_excuse_real_schema_errors(engine, tmp_path):
         assert session.scalars(select(Document)).first() is None
 
 
+# NVivo for Mac 15 writes a source whose document is empty as a plainText file holding one
+# newline (seen in a real export: github.com/cproctor/qualitative-coding,
+# qualitative_coding/refi_qda/nvivo_project.qdpx). Stored, every such source would be "the
+# same document" as the first one; each is skipped, by name, instead.
+def test_nvivo_empty_sources_skipped_with_a_warning(engine, tmp_path):
+    sources = "".join(
+        f'<TextSource guid="{g(n)}" name="doc {n}" plainTextPath="internal://{g(n)}.txt" '
+        f'richTextPath="internal://{g(n)}.docx" creatingUser="{g(1)}"/>'
+        for n in (20, 21)
+    )
+    qde = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no" ?><Project '
+        f'creatingUserGUID="{g(1)}" name="qc project" origin="NVivo for Mac 15.0.0" '
+        f'xmlns="urn:QDA-XML:project:1.0"><Users><User guid="{g(1)}" id="CP" name="cp"/>'
+        f'</Users><CodeBook><Codes><Code guid="{g(10)}" isCodable="true" name="rq1">'
+        f'<Code guid="{g(11)}" isCodable="true" name="programming"/></Code></Codes></CodeBook>'
+        f"<Sources>{sources}</Sources></Project>"
+    )
+    files = {f"sources/{g(n)}.txt": "\n" for n in (20, 21)}
+    counts = import_qdpx(engine, archive(tmp_path / "nvivo_mac.qdpx", qde, files))
+    assert (counts.documents_added, counts.documents_matched, counts.codes_added) == (0, 0, 2)
+    assert counts.skipped == 2
+    assert counts.warnings == [
+        "source 'doc 20' skipped: its text is empty",
+        "source 'doc 21' skipped: its text is empty",
+    ]
+
+
 # --- Taguette ----------------------------------------------------------------------------------
 # Taguette exports a codebook only: SAX-written, no whitespace, tag paths with backslashes as
 # names, and an empty <Sets/> the schema does not allow (a Set is required inside it).

@@ -5,7 +5,9 @@
 project that QualCoder's importer had read from our export of the corpus in ``test_refi``
 plus one interview with line breaks — once with "No change to line endings", once with "Add
 line ending character for MAXQDA importation" (CRLF written into the text files, positions
-left as counted on the LF text). See ``tests/data/refi-real/README.md``.
+left as counted on the LF text). ``taguette-1.5.2.qdc`` was written by Taguette's own
+``export.codebook_xml`` (https://github.com/remram44/taguette, release 1.5.2). See
+``tests/data/refi-real/README.md``.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lowpolitics.exchange.refi import import_qdpx
+from lowpolitics.exchange.refi import import_qdc, import_qdpx
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.models import Code, Coding, Document, Memo
 
 DATA = Path(__file__).parent / "data" / "refi-real"
 CRLF = DATA / "qualcoder-maxqda-line-endings.qdpx"
 LF = DATA / "qualcoder-no-change.qdpx"
+TAGUETTE = DATA / "taguette-1.5.2.qdc"
 
 # Every coding of the project: (coded text, code, coder); two coders on one span.
 CODINGS = sorted(
@@ -122,3 +125,15 @@ def test_two_qualcoder_exports_of_one_project_add_nothing_the_second_time(engine
     again = import_qdpx(engine, LF)
     assert (again.documents_matched, again.codings_added, again.memos_added) == (4, 0, 0)
     assert (codings(engine), memos(engine)) == before
+
+
+def test_taguettes_own_codebook_imports_with_a_warning(engine):
+    counts = import_qdc(engine, TAGUETTE)
+    assert counts.codes_added == 4
+    assert counts.warnings == ["taguette-1.5.2.qdc: empty <Sets/> ignored (line 2)"]
+    with session_scope(engine) as session:
+        names = {c.name: c.parent_id for c in session.scalars(select(Code))}
+    # Taguette's tag paths are flat names (no hierarchy in the file) and carry no description
+    assert names == dict.fromkeys(
+        ["border.tension", "culture", "culture.days_of_culture", "Кок-Таш"]
+    )
