@@ -421,6 +421,37 @@ def test_atlas_vendor_extensions_accepted_and_code_groups_kept(engine, tmp_path)
     assert (again.codings_added, again.memos_added) == (0, 0)
 
 
+# ATLAS.ti for Windows (23.4) writes its codebook in the old ``urn:QDA-XML:codebook:0:4``
+# namespace, a code group's member as ``MemberCode guid=`` (as quoted in the tests of
+# github.com/RE-QDA/requal); read as the 1.0 codebook, without a warning.
+@pytest.mark.parametrize("version", ["0:4", "1.0"])
+def test_atlas_codebook_in_the_old_namespace(engine, tmp_path, version):
+    code, group = g(70, lower=False), g(71, lower=False)
+    qdc = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="urn:QDA-XML:codebook:0:4 Codebook.xsd" '
+        f'origin="ATLAS.ti Win 23.4.0" xmlns="urn:QDA-XML:codebook:{version}">\n'
+        f'  <Codes>\n    <Code guid="{code}" name="water" color="#46AA00" isCodable="true">\n'
+        "      <Description>Irrigation and canals</Description>\n    </Code>\n  </Codes>\n"
+        f'  <Sets>\n    <Set name="Resources" guid="{group}">\n'
+        f'      <Description>group 1</Description>\n      <MemberCode guid="{code}" />\n'
+        "    </Set>\n  </Sets>\n</CodeBook>"
+    )
+    path = tmp_path / "atlas.qdc"
+    path.write_text(qdc, encoding="utf-8")
+    counts = import_qdc(engine, path)
+    assert (counts.codes_added, counts.memos_added, counts.warnings) == (1, 1, [])
+    with session_scope(engine) as session:
+        water = session.scalars(select(Code)).one()
+        assert (water.name, water.definition, water.colour) == (
+            "water",
+            "Irrigation and canals",
+            "#46AA00",
+        )
+        assert session.scalars(select(Memo.text)).one() == "Code set: Resources\ngroup 1"
+
+
 def test_vendor_extensions_do_not_excuse_real_schema_errors(engine, tmp_path):
     ids = {k: g(n, lower=False) for n, k in enumerate(["u", "a", "c1", "c2", "s", "q", "k", "set"])}
     qde = ATLAS_QDE.format(**ids, start=0, end=6).replace(' startPosition="0"', "")
