@@ -15,9 +15,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from lxml import etree
 from sqlalchemy import select
 
-from lowpolitics.exchange.refi import import_qdc, import_qdpx
+from lowpolitics.exchange.refi import export_qdpx, import_qdc, import_qdpx
 from lowpolitics.store.db import session_scope
 from lowpolitics.store.models import Code, Coding, Document, Memo
 
@@ -25,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "refi-real"
 CRLF = DATA / "qualcoder-maxqda-line-endings.qdpx"
 LF = DATA / "qualcoder-no-change.qdpx"
 TAGUETTE = DATA / "taguette-1.5.2.qdc"
+CATEGORY = DATA / "qualcoder-category.qdpx"
 
 # Every coding of the project: (coded text, code, coder); two coders on one span.
 CODINGS = sorted(
@@ -139,3 +141,31 @@ def test_taguettes_own_codebook_imports_with_a_warning(engine):
     assert names == dict.fromkeys(
         ["border.tension", "culture", "culture.days_of_culture", "Кок-Таш"]
     )
+
+
+def test_a_qualcoder_category_comes_back_as_a_category(engine, tmp_path):
+    """A QualCoder category (``code_cat``) is exported as ``isCodable="false"`` holding its
+    codes: kept as a parent code marked a category, and written back the same way."""
+    import_qdpx(engine, CATEGORY)
+    with session_scope(engine) as session:
+        codes = {c.id: c for c in session.scalars(select(Code))}
+        tree = {c.name: codes[c.parent_id].name if c.parent_id else None for c in codes.values()}
+        category = next(c for c in codes.values() if c.name == "Border issues")
+        marks = session.scalars(select(Memo.text).where(Memo.code_id == category.id)).all()
+    assert tree == {
+        "cultural": None,
+        "days_of_culture": "cultural",
+        "Border issues": None,
+        "tension": "Border issues",
+    }
+    assert category.definition == "Category memo: all border codes"
+    assert len(marks) == 1 and marks[0].startswith("Category")
+    out = tmp_path / "back.qdpx"
+    with session_scope(engine) as session:
+        export_qdpx(session, out)
+    with zipfile.ZipFile(out) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    back = root.find(".//q:Code[@name='Border issues']", ns)
+    assert back.get("isCodable") == "false"
+    assert [c.get("name") for c in back.findall("q:Code", ns)] == ["tension"]
