@@ -19,6 +19,7 @@ of distinct values kept, not the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -86,7 +87,6 @@ class FastRegistryCheck:
     ):
         from lowpolitics.ingest.registry import (
             ActivityRecord,
-            StatusStep,
             parse_status_history,
             resolve_place,
             resolve_region,
@@ -94,7 +94,7 @@ class FastRegistryCheck:
 
         self.file = file
         self.record_class = ActivityRecord
-        self.step_class = StatusStep
+        self.fields = tuple(f.name for f in dataclasses.fields(ActivityRecord))
         self.codebook = codebook
         self.gazetteer = gazetteer
         self.today = as_of or datetime.date.today()
@@ -351,34 +351,44 @@ class FastRegistryCheck:
             key = "row-" + digest[:16]
             if key in seen_keys:
                 return SLOW  # warned: same content as an earlier row
-        return self.record_class(
-            key=key,
-            date=date,
-            end_date=end_date,
-            title=title,
-            initiative=initiative,
-            mechanism=mechanism,
-            mechanisms_secondary=secondary,
-            activity_type=activity_type,
-            status=status,
-            status_reason=status_reason,
-            host_country=host,
-            partner_country=partner,
-            region_code=region_code,
-            place_id=place_id,
-            place_text=place_text,
-            actors=actors,
-            participants_total=total,
-            participants_women=women,
-            participants_youth=youth,
-            source_urls=urls,
-            notes=notes,
-            line=line,
-            content_hash=digest,
-            record_kind=record_kind,
-            same_as=same_as,
-            frame=frame,
-            actor_roles=roles,
-            titles=tuple(titles),
-            status_history=history,
+        # the frozen dataclass's __init__ sets each of its 29 fields through
+        # object.__setattr__; its attributes are set here at once (it has no __post_init__)
+        record = object.__new__(self.record_class)
+        record.__dict__.update(
+            zip(
+                self.fields,
+                (
+                    key,
+                    date,
+                    end_date,
+                    title,
+                    initiative,
+                    mechanism,
+                    secondary,
+                    activity_type,
+                    status,
+                    status_reason,
+                    host,
+                    partner,
+                    region_code,
+                    place_id,
+                    place_text,
+                    actors,
+                    total,
+                    women,
+                    youth,
+                    urls,
+                    notes,
+                    line,
+                    digest,
+                    record_kind,
+                    same_as,
+                    frame,
+                    roles,
+                    tuple(titles),
+                    history,
+                ),
+                strict=True,
+            )
         )
+        return record
