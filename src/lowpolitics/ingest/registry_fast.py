@@ -74,9 +74,9 @@ def _sorted_plain(values: list) -> list:
 
 
 class FastRegistryCheck:
-    """``record(line, cells, seen_keys)``: the row's :class:`ActivityRecord`, ``None`` for a
-    row of the same content as an earlier one… never: such rows, like every bad or warning
-    row, come back as ``SLOW`` for :func:`check_registry_row` to answer."""
+    """``record(line, cells, seen_keys)``: the row's :class:`ActivityRecord`, or ``SLOW`` for
+    :func:`check_registry_row` to answer — every bad row, every row that warns (a repeat of
+    an earlier row's content among them), every row a rule across cells concerns."""
 
     def __init__(
         self,
