@@ -248,10 +248,19 @@ def registry_records(
     as_of: datetime.date | None = None,
 ) -> Iterator[ActivityRecord]:
     """The good rows of ``table`` as records, in file order; each bad row goes to ``reject``."""
+    from lowpolitics.ingest.registry_fast import SLOW, FastRegistryCheck
+
     name = table.path.name
     seen_keys: dict[str, int] = {}
     codebook = Vocabulary(codebook)  # type: ignore[assignment]
+    # a clean row is accepted by the fast check; any other is answered by the full one
+    fast = FastRegistryCheck(name, codebook, gazetteer, as_of).record
     for line, cells in table.rows:
+        record = fast(line, cells, seen_keys)
+        if record is not SLOW:
+            seen_keys[record.key] = line
+            yield record
+            continue
         check = RowChecker(name, line, cells)
         record = check_registry_row(
             check, codebook, gazetteer, warnings, table.unit, seen_keys, as_of=as_of

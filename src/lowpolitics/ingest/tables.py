@@ -218,7 +218,14 @@ def _read_csv(path: Path, raw: bytes, name: str, delimiter: str | None = None) -
 
 
 def _csv_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """The numbered rows of a CSV reader positioned after the header; blank rows skipped."""
+    """The numbered rows of a CSV reader positioned after the header; blank rows skipped.
+
+    A row of exactly the header's width whose cells need neither trimming nor restoring (no
+    white space around a cell, no cell starting with an apostrophe: see
+    :mod:`lowpolitics.framework.cells`) is zipped with the header as it is; any other row is
+    read cell by cell."""
+    width = len(header)
+    strip = str.strip
     while True:
         line = reader.line_num + 1
         try:
@@ -227,6 +234,14 @@ def _csv_rows(reader, header: list[str], name: str) -> Iterator[tuple[int, dict[
             return
         except csv.Error as exc:
             raise _fail(name, f"well-formed CSV ({exc})", reader.line_num) from exc
+        if (
+            len(values) == width
+            and list(map(strip, values)) == values
+            and "\x00'" not in "\x00".join(["", *values])
+        ):
+            if any(values):  # else a blank row
+                yield line, dict(zip(header, values, strict=True))
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):

@@ -25,7 +25,16 @@ from sqlalchemy.orm import Session
 
 from lowpolitics.ingest.context import ContextRecord
 from lowpolitics.ingest.registry import ActivityRecord
-from lowpolitics.store.bulk_rows import Keys, OrmView, allocate_ids, chunked, insert_rows
+from lowpolitics.store.bulk_rows import (
+    Keys,
+    OrmView,
+    allocate_ids,
+    analyze,
+    chunked,
+    day_format,
+    insert_rows,
+    insert_tuples,
+)
 from lowpolitics.store.loader import (
     ACTIVITY_LOADS,
     CONTEXT_LOADS,
@@ -41,8 +50,11 @@ from lowpolitics.store.models import (
     ActivityActor,
     ActivityMechanism,
     ActivitySource,
+    Actor,
     ContextEvent,
     ContextSource,
+    Initiative,
+    Source,
     StatusChange,
 )
 from lowpolitics.store.rows import activity_row, context_row
@@ -55,6 +67,11 @@ class ImportSettings:
 
     chunk_size: int = 5000
     kept_messages: int = 1000
+    # on PostgreSQL, an import that writes at least this many rows refreshes the planner's
+    # statistics of the tables it wrote (ANALYZE, in the same transaction): a table filled
+    # by COPY has none until autovacuum comes by, and a list page planned without them
+    # can cost many times what it costs with them
+    analyze_rows: int = 10_000
 
 
 def _forget(session: Session) -> None:
@@ -100,6 +117,8 @@ def bulk_load_activities(
         if progress is not None:
             for _ in chunk:
                 progress()
+    if result.added + result.updated >= settings.analyze_rows:
+        analyze(session, _ACTIVITY_TABLES)
     return result
 
 
@@ -120,91 +139,140 @@ def _update_activity(
     _audit(session, origin, "update", "activity", record.key, before, activity_row(activity))
 
 
+_ACTIVITY_TABLES = (
+    Activity,
+    ActivityMechanism,
+    ActivityActor,
+    ActivitySource,
+    StatusChange,
+    Source,
+    Actor,
+    Initiative,
+)
+_ACTIVITY_COLUMNS = (
+    "id",
+    "key",
+    "date_start",
+    "date_precision",
+    "end_start",
+    "end_precision",
+    "title",
+    "initiative_id",
+    "mechanism",
+    "activity_type",
+    "status",
+    "status_reason",
+    "host_country",
+    "partner_country",
+    "region_code",
+    "place_id",
+    "place_text",
+    "participants_total",
+    "participants_women",
+    "participants_youth",
+    "notes",
+    "content_hash",
+    "version",
+    "record_kind",
+    "same_as",
+    "frame",
+    "title_ru",
+    "title_ky",
+    "title_tg",
+)
+_HISTORY_COLUMNS = (
+    "activity_id",
+    "status",
+    "changed_on",
+    "reason",
+    "origin",
+    "reported",
+    "source_url",
+)
+
+
 def _insert_activities(
     session: Session, keys: Keys, records: list[ActivityRecord], origin: str
 ) -> None:
+    """The chunk's new activities and their links and history, as tuples in column order
+    (one per row, no dict in between); dates as SQLite stores them, or as dates for COPY."""
+    if not records:
+        return
     ids = allocate_ids(session, Activity.__table__, len(records))
+    day = day_format(session)
+    initiatives, actor_ids, source_ids = keys.initiatives, keys.actors, keys.sources
     activities, secondary, actors, sources, history = [], [], [], [], []
     for id_, r in zip(ids, records, strict=True):
-        titles = dict(r.titles)
+        titles = dict(r.titles) if r.titles else {}
+        end = r.end_date
         activities.append(
-            {
-                "id": id_,
-                "key": r.key,
-                "date_start": r.date.start,
-                "date_precision": r.date.precision,
-                "end_start": r.end_date.start if r.end_date else None,
-                "end_precision": r.end_date.precision if r.end_date else None,
-                "title": r.title,
-                "initiative_id": keys.initiatives[r.initiative] if r.initiative else None,
-                "mechanism": r.mechanism,
-                "activity_type": r.activity_type,
-                "status": r.status,
-                "status_reason": r.status_reason,
-                "host_country": r.host_country,
-                "partner_country": r.partner_country,
-                "region_code": r.region_code,
-                "place_id": r.place_id,
-                "place_text": r.place_text,
-                "participants_total": r.participants_total,
-                "participants_women": r.participants_women,
-                "participants_youth": r.participants_youth,
-                "notes": r.notes,
-                "content_hash": r.content_hash,
-                "version": 1,
-                "record_kind": r.record_kind,
-                "same_as": r.same_as,
-                "frame": r.frame,
-                "title_ru": titles.get("ru"),
-                "title_ky": titles.get("ky"),
-                "title_tg": titles.get("tg"),
-            }
+            (
+                id_,
+                r.key,
+                day(r.date.start),
+                r.date.precision,
+                day(end.start) if end else None,
+                end.precision if end else None,
+                r.title,
+                initiatives[r.initiative] if r.initiative else None,
+                r.mechanism,
+                r.activity_type,
+                r.status,
+                r.status_reason,
+                r.host_country,
+                r.partner_country,
+                r.region_code,
+                r.place_id,
+                r.place_text,
+                r.participants_total,
+                r.participants_women,
+                r.participants_youth,
+                r.notes,
+                r.content_hash,
+                1,
+                r.record_kind,
+                r.same_as,
+                r.frame,
+                titles.get("ru"),
+                titles.get("ky"),
+                titles.get("tg"),
+            )
         )
-        secondary.extend({"activity_id": id_, "mechanism": m} for m in r.mechanisms_secondary)
+        if r.mechanisms_secondary:
+            secondary.extend((id_, m) for m in r.mechanisms_secondary)
         roles = r.actor_roles or (None,) * len(r.actors)
         actors.extend(
-            {"activity_id": id_, "actor_id": keys.actors[actor], "position": i, "role": role}
+            (id_, actor_ids[actor], i, role)
             for i, (actor, role) in enumerate(zip(r.actors, roles, strict=True))
         )
-        sources.extend(
-            {"activity_id": id_, "source_id": keys.sources[url], "position": i}
-            for i, url in enumerate(r.source_urls)
+        sources.extend((id_, source_ids[url], i) for i, url in enumerate(r.source_urls))
+        # the reported steps (oldest first), then the status seen at import — as
+        # lowpolitics.store.loader._reported and the ORM loader write them
+        history.extend(
+            (
+                id_,
+                step.status,
+                day(step.day.start),
+                None if step.day.precision == "day" else f"dated {step.day}",
+                origin,
+                True,
+                step.source_url,
+            )
+            for step in r.status_history
         )
-        history.extend(_history(id_, r, origin))
-    insert_rows(session, Activity.__table__, activities)
-    insert_rows(session, ActivityMechanism.__table__, secondary)
-    insert_rows(session, ActivityActor.__table__, actors)
-    insert_rows(session, ActivitySource.__table__, sources)
-    insert_rows(session, StatusChange.__table__, history)
-
-
-def _history(activity_id: int, record: ActivityRecord, origin: str) -> list[dict]:
-    """The reported steps (oldest first), then the status seen at import — as
-    :func:`lowpolitics.store.loader._reported` and the ORM loader write them."""
-    steps = [
-        {
-            "activity_id": activity_id,
-            "status": step.status,
-            "changed_on": step.day.start,
-            "reason": None if step.day.precision == "day" else f"dated {step.day}",
-            "origin": origin,
-            "reported": True,
-            "source_url": step.source_url,
-        }
-        for step in record.status_history
-    ]
-    steps.append(
-        {
-            "activity_id": activity_id,
-            "status": record.status,
-            "changed_on": None,
-            "reason": record.status_reason,
-            "origin": origin,
-            "reported": False,
-            "source_url": None,
-        }
+        history.append((id_, r.status, None, r.status_reason, origin, False, None))
+    insert_tuples(session, Activity.__table__, _ACTIVITY_COLUMNS, activities)
+    insert_tuples(session, ActivityMechanism.__table__, ("activity_id", "mechanism"), secondary)
+    insert_tuples(
+        session,
+        ActivityActor.__table__,
+        ("activity_id", "actor_id", "position", "role"),
+        actors,
     )
-    return steps
+    insert_tuples(
+        session, ActivitySource.__table__, ("activity_id", "source_id", "position"), sources
+    )
+    insert_tuples(session, StatusChange.__table__, _HISTORY_COLUMNS, history)
 
 
 def bulk_load_context(
@@ -249,6 +317,8 @@ def bulk_load_context(
         if progress is not None:
             for _ in chunk:
                 progress()
+    if result.added + result.updated >= settings.analyze_rows:
+        analyze(session, (ContextEvent, ContextSource, Source))
     return result
 
 

@@ -68,6 +68,50 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
             copy.write_row([row[c] for c in columns])
 
 
+def insert_tuples(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple]
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``, values as the driver takes them:
+    see :func:`day_format`) in one ``executemany`` or one ``COPY``."""
+    if not rows:
+        return
+    conn = session.connection()
+    names = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name != "postgresql":
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+        return
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
+def analyze(session: Session, models: Sequence) -> None:
+    """Refresh PostgreSQL's planner statistics of ``models``' tables, inside the import's
+    transaction (rows it inserted are sampled as live; the statistics commit with them)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    names = ", ".join(f'"{model.__table__.name}"' for model in models)
+    conn.exec_driver_sql(f"ANALYZE {names}")
+
+
+def _iso(day):
+    return day.isoformat() if day is not None else None
+
+
+def _same(day):
+    return day
+
+
+def day_format(session: Session):
+    """How a date goes to the driver: ISO text on SQLite (as SQLAlchemy's ``Date`` stores
+    it), the date itself on PostgreSQL."""
+    return _same if session.connection().dialect.name == "postgresql" else _iso
+
+
 def _sqlite_params(table: Table, rows: Sequence[dict]) -> list[tuple]:
     """Rows as tuples, dates as SQLAlchemy's SQLite ``Date`` stores them (``YYYY-MM-DD``)."""
     columns = list(rows[0])
