@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lowpolitics.framework.errors import ConfigError, InputError
+from lowpolitics.text.charngrams import CharNgrams
 from lowpolitics.text.gold import read_jsonl
 from lowpolitics.text.metrics import classification_report
 from lowpolitics.text.model import Model, TaskModel, load_model
@@ -66,6 +67,54 @@ def test_model_json_round_trip_and_probabilities(tmp_path):
         assert p.shape == (5, len(task.classes))
         assert np.allclose(p.sum(axis=1), 1)
         assert np.allclose(p, task.probabilities(features), atol=1e-5)
+
+
+def test_character_ngrams_share_stems_and_ignore_keyboard_variants():
+    spec = CharNgrams(dim=2**10, min_n=2, max_n=4, weight=1.0)
+    grams = spec.ngrams("Ҳамкориҳо 2022")
+    assert grams[" ха"] == 1 and grams["мко"] == 1 and grams["хо "] == 1
+    assert not any(ch.isdigit() for gram in grams for ch in gram)  # figures are left out
+    # a keyboard without Tajik letters gives the same n-grams, hence the same row
+    rows = spec.features(["ҳамкорӣ дар Исфара", "хамкори дар исфара", "Баткенде", ""])
+    assert np.allclose(rows[0], rows[1])
+    assert np.linalg.norm(rows[0]) == pytest.approx(1.0) and not rows[3].any()
+    # inflected forms of one Kyrgyz stem share most of their n-grams; another word does not
+    a, b, c = spec.features(["Баткенде", "Баткендеги", "Исфарада"])
+    assert a @ b > 0.6 > a @ c
+    assert CharNgrams.from_json(spec.to_json()) == spec
+    with pytest.raises(ValueError):
+        CharNgrams.from_json({"dim": 8, "min_n": 4, "max_n": 2, "weight": 1})
+
+
+def test_a_task_with_character_ngrams_round_trips(tmp_path):
+    rng = np.random.default_rng(1)
+    spec = CharNgrams(dim=64, min_n=2, max_n=3, weight=0.5)
+    model = Model(
+        ["x"],
+        {
+            "mechanism": TaskModel(
+                ["a", "b"], rng.normal(size=(2, 3 + 64)), rng.normal(size=2), spec
+            ),
+            "frame": TaskModel(["n", "i", "s"], rng.normal(size=(3, 3)), rng.normal(size=3)),
+        },
+        "test",
+        2,
+        {},
+    )
+    path = tmp_path / "m.json"
+    model.save(path)
+    loaded = load_model(path)
+    assert loaded.tasks["mechanism"].char_ngrams == spec
+    assert loaded.tasks["frame"].char_ngrams is None
+    texts = ["Баткенде фестиваль", "Dushanbe talks"]
+    base = rng.normal(size=(2, 3))
+    got = loaded.probabilities(base, texts)
+    assert got["frame"].shape == (2, 3)
+    expected = model.tasks["mechanism"].probabilities(np.hstack([base, spec.features(texts)]))
+    assert np.allclose(got["mechanism"], expected, atol=1e-5)
+    # the n-grams move the scores: another text with the same base features scores otherwise
+    other = loaded.probabilities(base, ["Исфара", "Ош"])["mechanism"]
+    assert not np.allclose(other, got["mechanism"])
 
 
 def test_damaged_model_files(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lowpolitics.framework.errors import ConfigError
+from lowpolitics.text.charngrams import CharNgrams
 
 TASKS = ("mechanism", "frame", "status")
 FORMAT_VERSION = 1
@@ -27,6 +28,9 @@ class TaskModel:
     classes: list[str]
     coef: np.ndarray  # (classes, features)
     intercept: np.ndarray  # (classes,)
+    # character n-grams hashed after the embedding and the lexicon features (None: this task
+    # reads the embedding and the lexicon only)
+    char_ngrams: CharNgrams | None = None
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         logits = features @ self.coef.T + self.intercept
@@ -53,6 +57,21 @@ class Model:
     # (0: the model alone); chosen by cross-validation on the training texts
     mechanism_lexicon_weight: float = 0.0
 
+    def probabilities(self, features: np.ndarray, texts: list[str]) -> dict[str, np.ndarray]:
+        """Every task's class probabilities for ``texts``, given their embedding and lexicon
+        ``features``; a task that reads character n-grams gets them appended (computed once
+        per layout)."""
+        blocks: dict[CharNgrams, np.ndarray] = {}
+        out = {}
+        for name, task in self.tasks.items():
+            if task.char_ngrams is None:
+                out[name] = task.probabilities(features)
+                continue
+            if task.char_ngrams not in blocks:
+                blocks[task.char_ngrams] = task.char_ngrams.features(texts)
+            out[name] = task.probabilities(np.hstack([features, blocks[task.char_ngrams]]))
+        return out
+
     def to_json(self) -> dict:
         return {
             "format": FORMAT_VERSION,
@@ -68,6 +87,7 @@ class Model:
                     "classes": t.classes,
                     "coef": np.round(t.coef, 6).tolist(),
                     "intercept": np.round(t.intercept, 6).tolist(),
+                    **({"char_ngrams": t.char_ngrams.to_json()} if t.char_ngrams else {}),
                 }
                 for name, t in self.tasks.items()
             },
@@ -83,6 +103,7 @@ class Model:
                     t["classes"],
                     np.asarray(t["coef"], dtype=np.float64),
                     np.asarray(t["intercept"], dtype=np.float64),
+                    CharNgrams.from_json(t["char_ngrams"]) if t.get("char_ngrams") else None,
                 )
                 for name, t in data["tasks"].items()
             }

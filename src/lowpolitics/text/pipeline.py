@@ -119,7 +119,7 @@ class Classifier:
                 ),
             ]
         )
-        return {name: task.probabilities(features) for name, task in self.model.tasks.items()}
+        return self.model.probabilities(features, [item.text for item in items])
 
     def classify_many(self, items: list[TextInput]) -> list[dict]:
         from lowpolitics.text.datelines import dateline_mention, find_dateline
