@@ -155,6 +155,7 @@ def _insert_activities(
                 "record_kind": r.record_kind,
                 "same_as": r.same_as,
                 "frame": r.frame,
+                "contact": r.contact,
                 "title_ru": titles.get("ru"),
                 "title_ky": titles.get("ky"),
                 "title_tg": titles.get("tg"),

@@ -40,6 +40,7 @@ def _choices(request: Request) -> dict:
         "mechanisms": ctx.codebook.mechanism_codes,
         "statuses": ctx.codebook.status_codes,
         "activity_types": ctx.codebook.activity_type_codes,
+        "contacts": ctx.codebook.contact_codes,
         "regions": [code for code, _ in regions],
     }
 
