@@ -320,3 +320,17 @@ def test_resilience_page_shows_the_cooperation_table(demo_db, codebook, gazettee
         assert "только двустороннее" in ru
     finally:
         engine.dispose()
+
+
+def test_what_held_and_broke_names_how_the_sides_met(codebook):
+    from lowpolitics.analysis.held_broken import held_broken
+
+    rows = [
+        act("b", "2021-05-02", "held", "bilateral"),
+        act("c", "2021-05-03", "cancelled", "co_presence"),
+    ]
+    result = held_broken(Dataset(rows, [PERIOD]), codebook, AnalysisOptions(as_of=AS_OF))
+    (period,) = result.periods
+    soc = period.by_mechanism["societal"]
+    assert [(a.id, a.contact) for a in soc.held] == [("b", "bilateral")]
+    assert [(a.id, a.contact) for a in soc.disrupted] == [("c", "co_presence")]
