@@ -318,6 +318,8 @@ def test_resilience_page_shows_the_cooperation_table(demo_db, codebook, gazettee
         assert 'id="cooperation-table"' in text and "bilateral only" in text
         ru = app.client("viewer", lang="ru").get("/analysis/resilience").text
         assert "только двустороннее" in ru
+        book = app.client("viewer", lang="ru").get("/codebook").text
+        assert 'id="contacts"' in book and "Совместное присутствие" in book
     finally:
         engine.dispose()
 

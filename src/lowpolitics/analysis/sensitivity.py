@@ -316,7 +316,8 @@ def sensitivity(
     options: AnalysisOptions | None = None,
     extra_sets: dict[str, list[TensionPeriod]] | None = None,
 ) -> SensitivityResult:
-    """The resilience comparison under every definition of tension, with a verdict each."""
+    """The resilience comparison under every definition of tension and every definition of
+    what counts as cooperation, with verdicts per axis and across both."""
     options = options or AnalysisOptions()
     window = dataset.between(options.date_from, options.date_to)
     base = counting_base(window.activities, codebook, options.today(), options.grace_days)
