@@ -15,7 +15,7 @@ LINES = "ab\r\ncde\r\nfg"  # stored as "ab\ncde\nfg"; "cde" is 4-7 with CRs, 3-6
     ("raw_spans", "stored", "says"),
     [
         ([(4, 7, "cde")], (3, 6), None),  # the selected text fits only with CRs: standard, silent
-        ([(3, 6, "cde")], (3, 6), "1 of 1 selections' text matches only so"),
+        ([(3, 6, "cde")], (3, 6), "1 of 1 selections' text matches so, 0 when CRs"),
         ([(3, 6, None)], (3, 6), "fall between a CR and its LF"),  # 3 is inside the first CRLF
         ([(9, 11, None)], (7, 9), None),  # 11 is past the end read without CRs: standard
         ([(4, 7, None)], (3, 6), "nothing shows whether its positions count the CRs"),

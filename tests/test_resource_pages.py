@@ -1,8 +1,7 @@
 """Every registry entity's web layer has one shape: its API routes are the generic ones of
-``web.api.resource_router`` built from one ``ResourceSpec``, and the pages of the entities
-ported so far are the generic views of ``web.pages.resource_pages`` built from a ``PageSpec``
-over that same spec — so the pages and the API agree on the address, the key, the filters
-and the roles."""
+``web.api.resource_router`` built from one ``ResourceSpec``, and its pages are the generic
+views of ``web.pages.resource_pages`` built from a ``PageSpec`` over that same spec — so the
+pages and the API agree on the key, the filters and the roles."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from lowpolitics.web.pages.resource_pages import PageSpec
 from lowpolitics.web.resources import ResourceSpec
 
 API = ("actors", "bodies", "initiatives", "instruments", "places", "context", "activities")
-PAGES = ("actors", "bodies", "initiatives", "instruments")
+PAGES = API
 
 
 def _routes(router) -> list[APIRoute]:
@@ -44,8 +43,10 @@ def test_ported_pages_are_one_declaration_over_the_api_spec(name):
         if r.endpoint.__module__ == "lowpolitics.web.pages.resource_pages"
     ]
     base, item = f"/{name}", f"/{name}/{{{api.SPEC.key_param}}}"
+    download = [(["GET"], f"{base}.{{fmt}}")] if pages.PAGES.export else []
     assert generic == [
         (["GET"], base),
+        *download,
         (["GET"], f"{base}/new"),
         (["POST"], f"{base}/new"),
         (["GET"], item),
@@ -53,6 +54,8 @@ def test_ported_pages_are_one_declaration_over_the_api_spec(name):
         (["POST"], f"{item}/edit"),
         (["POST"], f"{item}/delete"),
     ]
+    own = [r.path for r in _routes(pages.router) if r.endpoint.__module__ == pages.__name__]
+    assert all(path.startswith(f"{item}/") for path in own), own  # within one record only
 
 
 def test_a_page_of_places_counts_the_uses_of_its_own_places(demo_db, tmp_path):

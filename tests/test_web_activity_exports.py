@@ -94,3 +94,51 @@ def test_an_unknown_format_or_a_bad_filter_is_refused(web):
     assert viewer.get("/activities.pdf").status_code == 404
     assert viewer.get("/activities.csv?date_from=soon").status_code == 422
     assert web.client().get("/activities.csv", follow_redirects=False).status_code == 303
+
+
+def test_context_events_and_actors_download_as_files_to_import_again(
+    web, tmp_path, codebook, gazetteer
+):
+    """The download is declared per entity on its pages: the context list and the actors
+    list offer it as the activities list does, in their import files' columns."""
+    from lowpolitics.ingest.actors import parse_actors
+    from lowpolitics.ingest.context import parse_context
+
+    client, editor = web.client(), web.bearer("editor")
+    for key, day, summary in (("k-1", "2020-01-01", "=cmd()"), ("k-2", "2022-02-02", "Clash")):
+        event = {"id": key, "date": day, "kind": "security", "region": "KG-B", "summary": summary}
+        assert client.post("/api/v1/context-events", json=event, headers=editor).status_code == 201
+    for name in ("Vorukh youth council", "Isfara women's council"):
+        actor = {"name": name, "country": "TJ", "type": "youth_group"}
+        assert client.post("/api/v1/actors", json=actor, headers=editor).status_code == 201
+    viewer = web.client("viewer")
+
+    page = viewer.get("/context?sort=date").text
+    link = re.search(r'<a href="(/context\.csv[^"]*)" download>CSV</a>', page).group(1)
+    download = viewer.get(link.replace("&amp;", "&"))
+    assert download.headers["content-disposition"].startswith('attachment; filename="context-')
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,date,end_date,kind,") and "'=cmd()" in lines[1]
+    assert [line.split(",")[0] for line in lines[1:]] == ["k-1", "k-2"]  # as sorted
+    path = tmp_path / "context.csv"
+    path.write_bytes(download.content)
+    parsed = parse_context(path, codebook, gazetteer)
+    assert not parsed.rejected and [r.key for r in parsed.records] == ["k-1", "k-2"]
+
+    page = viewer.get("/actors?q=youth").text
+    link = re.search(r'<a href="(/actors\.xlsx[^"]*)" download>XLSX</a>', page).group(1)
+    assert "q=youth" in link
+    path = tmp_path / "actors.xlsx"
+    path.write_bytes(viewer.get(link.replace("&amp;", "&")).content)
+    parsed = parse_actors(path, codebook)
+    assert [(r.name, r.country) for r in parsed.records] == [("Vorukh youth council", "TJ")]
+    assert viewer.get("/actors.pdf").status_code == 404
+    assert "download>CSV</a>" not in viewer.get("/bodies").text  # not declared for bodies
+
+
+def test_a_refused_sort_is_said_on_every_list_page(web):
+    viewer = web.client("viewer")
+    for address in ("/actors?sort=colour", "/places?border=maybe", "/instruments?sort=colour"):
+        page = viewer.get(address)
+        assert page.status_code == 422 and "<html" in page.text, address  # the list page
+        assert "A filter needs correcting" in page.text, address

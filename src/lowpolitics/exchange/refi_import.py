@@ -131,9 +131,13 @@ class _Writer:
         self.documents: dict[str, Document] = {}
 
     def person(self, gid: str | None) -> str:
-        gid = gid or self.project.default_user
         if not gid:
-            return "refi:unknown"
+            gid = self.project.default_user
+            if gid not in self.project.users:
+                # a creator the file does not name: QualCoder writes a fresh random
+                # creatingUserGUID on every export ("there is no creating user in
+                # QualCoder"), so naming memos after it would add them again on each import
+                return "refi:unknown"
         return (self.project.users.get(gid) or f"refi:{gid}")[:120]
 
     def memo(

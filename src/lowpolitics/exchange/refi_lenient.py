@@ -25,6 +25,10 @@ BOM = b"\xef\xbb\xbf"
 CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs"}
 # Attributes whose bad value loses nothing we read (dates, colours are optional).
 DROPPABLE = {"creationDateTime", "modifiedDateTime", "color"}
+# User references written empty: QualCoder writes creatingUser="" on a journal whose owner
+# coded nothing (its export lists only coders as users). An empty reference names nobody, so
+# dropping it loses nothing; the author falls back as for a missing attribute.
+USER_REFS = {"creatingUser", "modifyingUser", "creatingUserGUID", "modifyingUserGUID"}
 ROUNDS = 3
 
 
@@ -156,6 +160,13 @@ def _repair(root: etree._Element, errors: list, notes: _Notes) -> bool:
                 continue  # one bad value can fail a pattern and a type at once
             if name in DROPPABLE and name in element.attrib:
                 notes.add(f"invalid {name} value dropped", element.sourceline)
+                del element.attrib[name]
+                dropped.add((element, name))
+            elif name in USER_REFS and not element.get(name, "x").strip():
+                notes.add(
+                    f"empty {name} dropped (the author is taken as for a missing one)",
+                    element.sourceline,
+                )
                 del element.attrib[name]
                 dropped.add((element, name))
             else:

@@ -123,8 +123,8 @@ def choose_reading(
             no_cr,
             alternative.limit,
             f"{label}: positions count each CRLF line end as one character (as MAXQDA and "
-            f"ATLAS.ti write them): {score_no} of {len(hints)} selections' text matches only "
-            f"so; {moved} spans corrected",
+            f"ATLAS.ti write them): {score_no} of {len(hints)} selections' text matches so, "
+            f"{score_cr} when CRs are counted; {moved} spans corrected",
         )
     if score_cr > score_no:
         return standard

@@ -306,6 +306,12 @@ class ProjectReader:
             text, mapping = clean_with_map(raw)
         except ValueError as exc:
             raise refuse(label, f"positions cannot be mapped ({exc})", "NFC-mappable text") from exc
+        if not text.strip():
+            # NVivo for Mac writes a one-newline plainText for a source whose document is
+            # empty; stored, every such source would be "the same document" as the first
+            project.skipped += 1
+            project.warnings.append(f"source '{name}' skipped: its text is empty")
+            return None
         elements = kids(text_el, ns, "PlainTextSelection")
         spans = [
             RawSpan(

@@ -1,6 +1,6 @@
-"""Actor pages: the list (country, type, text; sort; pages), one actor with what it took part
-in, and the forms. An actor still named by an activity, an instrument or an initiative cannot
-be deleted: the refusal says by how many.
+"""Actor pages: the list (country, type, text; sort; pages) and its download as an actors
+file, one actor with what it took part in, and the forms. An actor still named by an
+activity, an instrument or an initiative cannot be deleted: the refusal says by how many.
 
 Declarations only: the views are the generic ones of ``web.pages.resource_pages``."""
 
@@ -15,12 +15,11 @@ from lowpolitics.store.models import InstrumentParty as Party
 from lowpolitics.store.registry_entities import actor_record, actor_uses, save_actor
 from lowpolitics.web import crud
 from lowpolitics.web.api.actors import SPEC as API
-from lowpolitics.web.context import WebContext
 from lowpolitics.web.entity_views import activities_where, actor_countries, actor_json, find_actors
-from lowpolitics.web.pages.resource_pages import PageSpec, resource_pages
+from lowpolitics.web.pages.resource_pages import Export, PageContext, PageSpec, resource_pages
 
 
-def _detail(ctx: WebContext, session: Session, actor: Actor) -> dict:
+def _detail(ctx: PageContext, session: Session, actor: Actor) -> dict:
     """The actor with the activities it took part in, its instruments and the initiatives
     it leads — and how many records use it (deleting is refused while any does)."""
     linked = select(ActivityActor.activity_id).where(ActivityActor.actor_id == actor.id)
@@ -57,7 +56,8 @@ PAGES = PageSpec(
         "countries": actor_countries(session),
         "actor_types": ctx.codebook.actor_type_codes,
     },
-    form_choices=lambda ctx, session: {"actor_types": ctx.codebook.actor_type_codes},
+    export=Export(ACTOR_COLUMNS, lambda row: row),  # as an actors file, to import again
+    form_choices=lambda ctx, session, key: {"actor_types": ctx.codebook.actor_type_codes},
 )
 
 router = resource_pages(PAGES)

@@ -13,7 +13,6 @@ from lowpolitics.analysis.continuity import MONTH_DAYS
 from lowpolitics.store.models import Activity, Body, Initiative, Instrument
 from lowpolitics.store.registry_frameworks import BODY_FIELDS, body_record, save_body
 from lowpolitics.web.api.bodies import SPEC as API
-from lowpolitics.web.context import WebContext
 from lowpolitics.web.entity_views import (
     activities_where,
     body_continuity,
@@ -21,10 +20,10 @@ from lowpolitics.web.entity_views import (
     body_kinds,
     find_bodies,
 )
-from lowpolitics.web.pages.resource_pages import PageSpec, resource_pages
+from lowpolitics.web.pages.resource_pages import PageContext, PageSpec, resource_pages
 
 
-def _choices(ctx: WebContext, session: Session) -> dict:
+def _choices(ctx: PageContext, session: Session) -> dict:
     """The instruments and initiatives a body can be linked to, and the kinds in use."""
     instruments = session.execute(select(Instrument.key, Instrument.title).order_by(Instrument.key))
     return {
@@ -37,7 +36,7 @@ def _choices(ctx: WebContext, session: Session) -> dict:
     }
 
 
-def _detail(ctx: WebContext, session: Session, body: Body) -> dict:
+def _detail(ctx: PageContext, session: Session, body: Body) -> dict:
     """The body, its sessions and the continuity analysis's figures for it (the sessions it
     counted are marked)."""
     analysis = body_continuity(ctx.cache, session, ctx.codebook, body.key)

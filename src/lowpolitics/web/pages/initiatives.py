@@ -18,12 +18,11 @@ from lowpolitics.store.registry_entities import (
 )
 from lowpolitics.web import crud
 from lowpolitics.web.api.initiatives import SPEC as API
-from lowpolitics.web.context import WebContext
 from lowpolitics.web.entity_views import activities_where, find_initiatives, initiative_json
-from lowpolitics.web.pages.resource_pages import PageSpec, resource_pages
+from lowpolitics.web.pages.resource_pages import PageContext, PageSpec, resource_pages
 
 
-def _choices(ctx: WebContext, session: Session) -> dict:
+def _choices(ctx: PageContext, session: Session) -> dict:
     """Codebook vocabularies and the instruments, commitments and bodies one can link to."""
     query = select(Instrument).options(selectinload(Instrument.commitments))
     instruments = list(session.scalars(query.order_by(Instrument.key)))
@@ -42,7 +41,7 @@ def _choices(ctx: WebContext, session: Session) -> dict:
     }
 
 
-def _detail(ctx: WebContext, session: Session, initiative: Initiative) -> dict:
+def _detail(ctx: PageContext, session: Session, initiative: Initiative) -> dict:
     """The initiative, its activities by status and by year, and its links' titles."""
     data = initiative_json(session, initiative)
     rows = activities_where(session, Activity.initiative_id == initiative.id)

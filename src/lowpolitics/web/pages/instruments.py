@@ -32,12 +32,12 @@ from lowpolitics.store.registry_frameworks import (
 from lowpolitics.web import crud
 from lowpolitics.web.api.instruments import SPEC as API
 from lowpolitics.web.auth import EDITOR, Principal, requires
-from lowpolitics.web.context import WebContext, web_context
+from lowpolitics.web.context import web_context
 from lowpolitics.web.entity_views import find_instruments, instrument_json, instrument_kinds
-from lowpolitics.web.pages.resource_pages import PageSpec, resource_pages
+from lowpolitics.web.pages.resource_pages import PageContext, PageSpec, resource_pages
 
 
-def _detail(ctx: WebContext, session: Session, instrument: Instrument) -> dict:
+def _detail(ctx: PageContext, session: Session, instrument: Instrument) -> dict:
     """The instrument, its parties and initiatives, and its commitments (those with no held
     activity flagged)."""
     data = instrument_json(session, instrument, rows=True)

@@ -1,5 +1,10 @@
 """Place pages: the list with a map, one place with what happened there, and the forms.
 
+The views are the generic ones of ``web.pages.resource_pages``; what is the places' own is
+declared here: the list's map (``shown``, drawn from every place the filters keep, not the
+page alone), the names in the reader's language, the gazetteer's notes on a place, and the
+shipped gazetteer's places kept from deletion (by the API's delete).
+
 The map is drawn with Altair over the region boundaries the brief ships
 (``report/data``, see ``report.chart_map``) and rendered to SVG by vl-convert on the server,
 so it needs no network and no tiles; the SVG goes into the page inline. Each place with
@@ -12,13 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from functools import partial
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 import altair as alt
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,25 +34,20 @@ from lowpolitics.store.models import Activity, Place, Region
 from lowpolitics.store.places_edit import (
     PLACE_COLUMNS,
     PlaceUse,
-    delete_place,
-    get_place,
     place_dict,
     place_label,
+    place_use,
     save_place,
     use_of,
 )
 from lowpolitics.web import crud
 from lowpolitics.web.api.context import event_json, find_events
+from lowpolitics.web.api.places import SPEC as API
 from lowpolitics.web.api.places import find_places, place_json, place_kinds
-from lowpolitics.web.auth import EDITOR, VIEWER, Principal, requires
-from lowpolitics.web.context import web_context
-from lowpolitics.web.i18n import request_language
 from lowpolitics.web.map_zoom import Box, corner_layer, take_corners
 from lowpolitics.web.pages.context import kind_labels
-from lowpolitics.web.paging import paginate
-from lowpolitics.web.templating import render
-
-router = APIRouter(include_in_schema=False)
+from lowpolitics.web.pages.resource_pages import PageContext, PageSpec, resource_pages
+from lowpolitics.web.paging import Page
 
 MAP_WIDTH = 620
 MAP_HEIGHT = 420
@@ -64,7 +62,7 @@ MAP_CACHE_SIZE = 16
 
 
 def _map_rows(
-    places: list[Place], use: dict[str, PlaceUse], lang: str, _
+    places: Sequence[Place], use: dict[str, PlaceUse], lang: str, _
 ) -> tuple[list[dict[str, Any]], int]:
     rows, missing = [], 0
     empty = PlaceUse()
@@ -178,12 +176,11 @@ def places_chart(
 
 
 def places_map_svg(
-    request: Request, places: list[Place], use: dict[str, PlaceUse], lang: str
+    ctx: PageContext, places: Sequence[Place], use: dict[str, PlaceUse]
 ) -> tuple[str, Box | None]:
     """The map as inline SVG, from the cache when the same places and counts were drawn,
     with where the Ferghana valley lies on it (for the zoom control)."""
-    ctx = web_context(request)
-    _ = translator(lang)
+    lang, _ = ctx.lang, ctx.gettext()
     rows, missing = _map_rows(places, use, lang, _)
     digest = hashlib.sha256(
         json.dumps([lang, missing, rows], sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -219,8 +216,7 @@ def kind_names(lang: str) -> dict[str, str]:
     }
 
 
-def _choices(request: Request, session: Session) -> dict:
-    ctx = web_context(request)
+def _choices(ctx: PageContext, session: Session) -> dict:
     countries = sorted(set(session.scalars(select(Place.country_code).distinct())))
     regions = sorted(
         {r for r in session.scalars(select(Place.region_code).distinct()) if r is not None}
@@ -229,129 +225,63 @@ def _choices(request: Request, session: Session) -> dict:
         "countries": countries,
         "regions": regions,
         "kinds": place_kinds(ctx.gazetteer),
-        "kind_names": kind_names(request_language(request)),
+        "kind_names": kind_names(ctx.lang),
     }
 
 
-@router.get("/places")
-def place_list(
-    request: Request,
-    country: str = "",
-    region: str = "",
-    kind: str = "",
-    border: str = "",
-    q: str = "",
-    sort: str = "country",
-    page: int = 1,
-    per_page: int = 50,
-    who: Principal = requires(VIEWER),
-) -> Response:
-    ctx = web_context(request)
-    lang = request_language(request)
-    with ctx.session() as session:
-        rows, use = find_places(
-            session, country=country, region=region, kind=kind, border=border, q=q, sort=sort
-        )
-        chunk = paginate(rows, page, per_page)
-        empty = PlaceUse()
-        items = [
-            {**place_json(p, use.get(p.id, empty), ctx.gazetteer), "label": place_label(p, lang)}
-            for p in chunk.items
-        ]
-        svg, ferghana = places_map_svg(request, rows, use, lang)
-        context = {
-            "page": chunk,
-            "places": items,
-            "map_svg": svg,
-            "map_size": (MAP_WIDTH, MAP_HEIGHT),
-            "ferghana": ferghana.attribute() if ferghana else "",
-            "filters": {
-                "country": country,
-                "region": region,
-                "kind": kind,
-                "border": border,
-                "q": q,
-            },
-            "sort": sort,
-            **_choices(request, session),
-        }
-    template = crud.list_template(request, "places/list.html.j2", "places/_results.html.j2")
-    return render(request, template, context)
-
-
-def _form_values(place: Place) -> dict[str, str]:
-    data = place_dict(place)
-    return {**crud.form_text(data), "border_area": "yes" if data["border_area"] else ""}
-
-
-def _form(request: Request, values: dict, errors: dict, *, key: str | None, **shown) -> Response:
-    ctx = web_context(request)
-    context = {
-        "key": key,
+def _form_choices(ctx: PageContext, session: Session, key: str | None) -> dict:
+    return {
         "kinds": place_kinds(ctx.gazetteer),
-        "kind_names": kind_names(request_language(request)),
+        "kind_names": kind_names(ctx.lang),
         "in_gazetteer": key is not None and key in ctx.gazetteer.by_id,
     }
-    return crud.form_page(request, "places/form.html.j2", values, errors, context, **shown)
 
 
-@router.get("/places/new")
-def new_form(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    return _form(request, {"kind": "village"}, {}, key=None)
+def _shown(ctx: PageContext, session: Session, chunk: Page[Place], found) -> dict:
+    """The page's places named in the reader's language, and every place found on the map."""
+    use, empty = place_use(session), PlaceUse()
+    svg, ferghana = places_map_svg(ctx, found or [], use)
+    rows = [
+        {**place_json(p, use.get(p.id, empty), ctx.gazetteer), "label": place_label(p, ctx.lang)}
+        for p in chunk.items
+    ]
+    return {
+        "places": rows,
+        "map_svg": svg,
+        "map_size": (MAP_WIDTH, MAP_HEIGHT),
+        "ferghana": ferghana.attribute() if ferghana else "",
+    }
 
 
-@router.post("/places/new")
-async def create(request: Request, who: Principal = requires(EDITOR)) -> Response:
-    kinds = place_kinds(web_context(request).gazetteer)
-    return await crud.create_from_form(
-        request,
-        PLACE_COLUMNS,
-        save=lambda s, values: save_place(s, values, who=who.name, kinds=kinds).id,
-        show_form=partial(_form, request, key=None),
-        detail_url=lambda key: f"/places/{quote(key)}?saved=1",
-        conflict_field="id",
+def _detail(ctx: PageContext, session: Session, place: Place) -> dict:
+    """The place, its region's name, the activities and context events at it, and what the
+    gazetteer says of it."""
+    key, lang = place.id, ctx.lang
+    region = session.get(Region, place.region_code) if place.region_code else None
+    activities = session.scalars(
+        select(Activity).where(Activity.place_id == key).order_by(Activity.date_start, Activity.key)
     )
-
-
-@router.get("/places/{key}")
-def detail(request: Request, key: str, who: Principal = requires(VIEWER)) -> Response:
-    ctx = web_context(request)
-    lang = request_language(request)
-    with ctx.session() as session:
-        place = get_place(session, key)
-        data = place_json(place, use_of(session, key), ctx.gazetteer)
-        region = session.get(Region, place.region_code) if place.region_code else None
-        activities = list(
-            session.scalars(
-                select(Activity)
-                .where(Activity.place_id == key)
-                .order_by(Activity.date_start, Activity.key)
-            )
-        )
-        events = find_events(session, place_id=key)
-        context = {
-            "p": data,
-            "name": place_label(place, lang),
-            "region_name": _region_name(ctx.gazetteer, region, lang),
-            "activities": [
-                {
-                    "id": a.key,
-                    "date": _iso(a.date_start, a.date_precision),
-                    "end_date": _iso(a.end_start, a.end_precision),
-                    "title": a.title,
-                    "mechanism": a.mechanism,
-                    "status": a.status,
-                    "participants_total": a.participants_total,
-                }
-                for a in activities
-            ],
-            "events": [event_json(e) for e in events],
-            "kinds": kind_labels(request),
-            "kind_names": kind_names(lang),
-            "gazetteer": ctx.gazetteer.by_id.get(key),
-            "saved": request.query_params.get("saved"),
-        }
-    return render(request, "places/detail.html.j2", context)
+    return {
+        "p": place_json(place, use_of(session, key), ctx.gazetteer),
+        "name": place_label(place, lang),
+        "region_name": _region_name(ctx.gazetteer, region, lang),
+        "activities": [
+            {
+                "id": a.key,
+                "date": _iso(a.date_start, a.date_precision),
+                "end_date": _iso(a.end_start, a.end_precision),
+                "title": a.title,
+                "mechanism": a.mechanism,
+                "status": a.status,
+                "participants_total": a.participants_total,
+            }
+            for a in activities
+        ],
+        "events": [event_json(e) for e in find_events(session, place_id=key)],
+        "kinds": kind_labels(ctx),
+        "kind_names": kind_names(lang),
+        "gazetteer": ctx.gazetteer.by_id.get(key),
+    }
 
 
 def _region_name(gazetteer: Gazetteer, region: Region | None, lang: str) -> str | None:
@@ -368,36 +298,25 @@ def _iso(start, precision) -> str | None:
     return PartialDate.from_parts(start, precision).isoformat() if start else None
 
 
-@router.get("/places/{key}/edit")
-def edit_form(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    with web_context(request).session() as session:
-        place = get_place(session, key)
-        values, version = _form_values(place), place.version
-    return _form(request, values, {}, key=key, version=version)
+def _form_values(session: Session, place: Place) -> dict[str, str]:
+    data = place_dict(place)
+    return {**crud.form_text(data), "border_area": "yes" if data["border_area"] else ""}
 
 
-@router.post("/places/{key}/edit")
-async def update(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    kinds = place_kinds(web_context(request).gazetteer)
-    return await crud.update_from_form(
-        request,
-        PLACE_COLUMNS,
-        save=lambda s, values, version: save_place(
-            s, values, who=who.name, key=key, version=version, kinds=kinds
-        ),
-        show_form=partial(_form, request, key=key),
-        detail_url=f"/places/{quote(key)}?saved=1",
-        current_version=lambda s: get_place(s, key).version,
-    )
+PAGES = PageSpec(
+    resource=API,
+    fields=PLACE_COLUMNS,
+    find=lambda ctx, session, filters, sort: find_places(session, **filters, sort=sort)[0],
+    shown=_shown,
+    detail=_detail,
+    record=_form_values,
+    save=lambda ctx, session, values, who, key, version: save_place(
+        session, values, who=who, key=key, version=version, kinds=place_kinds(ctx.gazetteer)
+    ),
+    conflict_field="id",
+    choices=_choices,
+    form_choices=_form_choices,
+    new_values={"kind": "village"},
+)
 
-
-@router.post("/places/{key}/delete")
-async def delete(request: Request, key: str, who: Principal = requires(EDITOR)) -> Response:
-    protected = web_context(request).gazetteer.by_id.keys()
-    return await crud.delete_from_form(
-        request,
-        delete=lambda s, version: delete_place(
-            s, key, who=who.name, version=version, protected=protected
-        ),
-        list_url="/places?deleted=" + quote(key),
-    )
+router = resource_pages(PAGES)
