@@ -318,6 +318,10 @@ def test_resilience_page_shows_the_cooperation_table(demo_db, codebook, gazettee
         assert 'id="cooperation-table"' in text and "bilateral only" in text
         ru = app.client("viewer", lang="ru").get("/analysis/resilience").text
         assert "только двустороннее" in ru
+        form = app.client("editor").get("/activities/new").text
+        assert 'name="contact"' in form and 'value="co_presence"' in form
+        detail = app.client("viewer").get("/activities/kgtj-a-0001").text
+        assert "How the two sides met" in detail and "Bilateral" in detail
         book = app.client("viewer", lang="ru").get("/codebook").text
         assert 'id="contacts"' in book and "Совместное присутствие" in book
     finally:
