@@ -82,6 +82,7 @@ def _orm_dataset(session: Session) -> Dataset:
                 record_kind=a.record_kind or "activity",
                 same_as=a.same_as,
                 frame=a.frame,
+                contact=a.contact,
                 status_reason=a.status_reason,
                 sources=tuple(link.source.url for link in a.source_links),
             )

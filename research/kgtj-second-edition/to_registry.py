@@ -72,6 +72,8 @@ def main() -> None:
                 "title_ky": r["title_ky"],
                 "title_tg": r["title_tg"],
                 "status_history": r["status_history"],
+                # how the two sides met (contact_coding.md); empty until someone codes it
+                "contact": r.get("contact", ""),
             }
         )
 

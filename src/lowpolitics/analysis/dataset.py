@@ -52,6 +52,7 @@ class ActivityView:
     record_kind: str = "activity"  # codebook record_kinds: activity, statement, restriction
     same_as: str | None = None  # the id of the row this one reports again
     frame: str | None = None  # statements: integrative, neutral, securitizing
+    contact: str | None = None  # codebook contacts: bilateral, …; None = not coded
     status_reason: str | None = None
     sources: tuple[str, ...] = ()
     members: tuple[str, ...] = ()  # when several reports were merged: every id behind this one
@@ -172,6 +173,7 @@ def _activities(db: Connection) -> list[ActivityView]:
             Activity.same_as,
             Activity.frame,
             Activity.status_reason,
+            Activity.contact,
         )
         .outerjoin(Initiative, Initiative.id == Activity.initiative_id)
         .outerjoin(Place, Place.id == Activity.place_id)
@@ -216,6 +218,7 @@ def _activities(db: Connection) -> list[ActivityView]:
                 same_as=row[20],
                 frame=row[21],
                 status_reason=row[22],
+                contact=row[23],
                 sources=sources.get(id_, ()),
             )
         )

@@ -36,6 +36,7 @@ class NamedActivity:
     frame: str | None = None
     reports: list[str] = field(default_factory=list)  # every id behind it
     sources: list[str] = field(default_factory=list)
+    contact: str | None = None  # how the two sides met (codebook contacts); None: not coded
 
 
 @dataclass
@@ -82,6 +83,7 @@ def _named(a: ActivityView, outcome: str) -> NamedActivity:
         frame=a.frame,
         reports=unit_ids(a),
         sources=list(a.sources),
+        contact=a.contact,
     )
 
 

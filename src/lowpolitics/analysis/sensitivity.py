@@ -14,12 +14,29 @@ The resilience comparison is rerun under every definition a careful reader could
 - ``end±N`` — each declared period's end moved N days later or earlier (``margins``);
 - every named period set in the context data (``period_set``), and any the user adds.
 
-For each mechanism and definition: n, disrupted, rate and interval in tension and outside, the
-risk ratio with its interval, and the same under the outcome-unknown bounds. The verdict per
-mechanism reads the direction of each interval: *higher in tension* (the ratio's interval lies
-above 1 as recorded and under both bounds), *lower in tension*, or *unclear*. If every
-definition gives the same clear direction the finding **holds under every definition**; if
-none gives a clear one, **the data cannot tell**; otherwise it **depends on the definition**.
+A second axis asks *what counts as cooperation* (codebook ``contacts``, registry column
+``contact``), because two countries taking part in the same regional event with no recorded
+contact between them is not the same thing as a joint event:
+
+- ``all`` — every cooperative unit, coded or not (the first axis' own base);
+- ``not_co_presence`` — the coded units except those coded ``co_presence``;
+- ``direct`` — the units in which the two sides dealt with each other (codes marked ``direct``:
+  bilateral and multilateral_joint; co-presence and one-sided units left out);
+- ``bilateral`` — the units coded ``bilateral`` only.
+
+A unit with no contact code counts under ``all`` only: nothing guesses what it was. When no
+unit carries a code, the second axis is left out with a warning, and the verdicts are those of
+the first axis alone.
+
+For each mechanism, definition of tension and definition of cooperation: n, disrupted, rate
+and interval in tension and outside, the risk ratio with its interval, and the same under the
+outcome-unknown bounds. The verdict reads the direction of each interval: *higher in tension*
+(the ratio's interval lies above 1 as recorded and under both bounds), *lower in tension*, or
+*unclear*. If every row gives the same clear direction the finding **holds under every
+definition**; if none gives a clear one, **the data cannot tell**; otherwise it **depends on
+the definition**. Each mechanism has a verdict per definition of cooperation (across the
+definitions of tension), one across the definitions of tension with every unit counted
+(``tension_verdict``, the first axis alone) and one across both axes (``verdict``).
 """
 
 from __future__ import annotations
@@ -47,6 +64,8 @@ HOLDS, DEPENDS, CANNOT_TELL = (
     "the data cannot tell",
 )
 HIGHER, LOWER, UNCLEAR = "higher in tension", "lower in tension", "unclear"
+ALL_UNITS, NOT_CO_PRESENCE, DIRECT, BILATERAL = "all", "not_co_presence", "direct", "bilateral"
+CO_PRESENCE_CODE, BILATERAL_CODE = "co_presence", "bilateral"
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,19 @@ class Definition:
     description: str
     periods: tuple[TensionPeriod, ...]
     exceptions: tuple[str, ...] = ()  # periods the definition could not move, and why
+
+
+@dataclass(frozen=True)
+class Cooperation:
+    """A definition of what counts as cooperation: the contact codes a unit must carry
+    (``None``: every unit, coded or not)."""
+
+    name: str
+    description: str
+    contacts: frozenset[str] | None = None
+
+    def keeps(self, contact: str | None) -> bool:
+        return self.contacts is None or contact in self.contacts
 
 
 @dataclass
@@ -78,13 +110,27 @@ class SensitivityRow:
     direction: str
     ids_in: list[str] = field(default_factory=list)
     disrupted_ids_in: list[str] = field(default_factory=list)
+    cooperation: str = ALL_UNITS  # the definition of cooperation the row counts under
+
+
+@dataclass
+class CooperationSensitivity:
+    """One definition of cooperation: how many units it counts and, across the definitions
+    of tension, its rows and verdict."""
+
+    cooperation: str
+    units: int
+    verdict: str
+    rows: list[SensitivityRow]
 
 
 @dataclass
 class MechanismSensitivity:
     mechanism: str
-    verdict: str
-    rows: list[SensitivityRow]
+    verdict: str  # across both axes: every definition of tension under every one of cooperation
+    rows: list[SensitivityRow]  # the definitions of tension, every unit counted
+    tension_verdict: str = CANNOT_TELL  # across the definitions of tension, every unit counted
+    by_cooperation: list[CooperationSensitivity] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +140,7 @@ class SensitivityResult:
     all_mechanisms: MechanismSensitivity
     methods: dict
     warnings: list[str]
+    cooperation: list[dict] = field(default_factory=list)  # name, description, contacts, units
 
     def to_dict(self) -> dict:
         return as_plain(self)
@@ -185,6 +232,33 @@ def definitions(
     return found
 
 
+def cooperation_definitions(codebook: Codebook) -> list[Cooperation]:
+    """Every definition of cooperation the comparison is rerun under (module docstring);
+    a definition whose codes the codebook lacks is left out."""
+    codes = set(codebook.contact_codes)
+    found = [Cooperation(ALL_UNITS, "every cooperative unit, whatever its contact")]
+    if CO_PRESENCE_CODE in codes:
+        found.append(
+            Cooperation(
+                NOT_CO_PRESENCE,
+                "coded units except co-presence at a wider event",
+                frozenset(codes - {CO_PRESENCE_CODE}),
+            )
+        )
+    if codebook.direct_contacts:
+        found.append(
+            Cooperation(
+                DIRECT,
+                "units in which the two sides dealt with each other: "
+                + ", ".join(c for c in codebook.contact_codes if c in codebook.direct_contacts),
+                codebook.direct_contacts,
+            )
+        )
+    if BILATERAL_CODE in codes:
+        found.append(Cooperation(BILATERAL, "bilateral units only", frozenset({BILATERAL_CODE})))
+    return found
+
+
 def _direction(result: dict) -> str:
     cis = [result["risk_ratio_ci"]]
     bounds = result.get("risk_ratio_bounds") or {}
@@ -198,7 +272,7 @@ def _direction(result: dict) -> str:
     return UNCLEAR
 
 
-def _row(name: str, result: dict) -> SensitivityRow:
+def _row(name: str, result: dict, cooperation: str = ALL_UNITS) -> SensitivityRow:
     inside, outside = result["in_tension"], result["outside"]
     bounds = result.get("risk_ratio_bounds") or {}
     return SensitivityRow(
@@ -223,6 +297,7 @@ def _row(name: str, result: dict) -> SensitivityRow:
         direction=_direction(result),
         ids_in=inside["ids"],
         disrupted_ids_in=inside["disrupted_ids"],
+        cooperation=cooperation,
     )
 
 
@@ -241,13 +316,56 @@ def sensitivity(
     options: AnalysisOptions | None = None,
     extra_sets: dict[str, list[TensionPeriod]] | None = None,
 ) -> SensitivityResult:
-    """The resilience comparison under every definition of tension, with a verdict each."""
+    """The resilience comparison under every definition of tension and every definition of
+    what counts as cooperation, with verdicts per axis and across both."""
     options = options or AnalysisOptions()
     window = dataset.between(options.date_from, options.date_to)
     base = counting_base(window.activities, codebook, options.today(), options.grace_days)
     defs = definitions(dataset, codebook, options, extra_sets)
-    rows: dict[str, list[SensitivityRow]] = {m: [] for m in [*codebook.mechanism_codes, "*"]}
     warnings: list[str] = []
+    coops = cooperation_definitions(codebook)
+    uncoded = [u.key for u in base.units if u.contact is None]
+    if base.units and len(uncoded) == len(base.units):
+        if len(coops) > 1:
+            warnings.append(
+                note(
+                    N_(
+                        "cooperation: no unit says how the two sides met (column contact); "
+                        "only every unit is counted"
+                    )
+                )
+            )
+        coops = coops[:1]
+    elif uncoded and len(coops) > 1:
+        warnings.append(
+            note(
+                N_(
+                    "cooperation: {n} units say nothing of how the two sides met and count "
+                    "under '{all}' only: {ids}"
+                ),
+                n=len(uncoded),
+                all=ALL_UNITS,
+                ids=[ident(k) for k in uncoded[:20]],
+            )
+        )
+    mechanisms = [*codebook.mechanism_codes, "*"]
+    # cooperation → mechanism → one row per definition of tension
+    grid: dict[str, dict[str, list[SensitivityRow]]] = {}
+    counted: dict[str, int] = {}
+    for coop in coops:
+        units = [u for u in base.units if coop.keeps(u.contact)]
+        counted[coop.name] = len(units)
+        sub = replace(base, units=units)
+        rows = grid[coop.name] = {m: [] for m in mechanisms}
+        for d in defs:
+            if not d.periods:
+                continue
+            by_mechanism, overall, _ = resilience_table(
+                sub, list(d.periods), codebook, options.small_n
+            )
+            for mechanism, result in by_mechanism.items():
+                rows[mechanism].append(_row(d.name, result, coop.name))
+            rows["*"].append(_row(d.name, overall, coop.name))
     for d in defs:
         if not d.periods:
             warnings.append(
@@ -257,16 +375,11 @@ def sensitivity(
                 )
             )
             continue
-        by_mechanism, overall, _ = resilience_table(
-            base, list(d.periods), codebook, options.small_n
-        )
-        for mechanism, result in by_mechanism.items():
-            rows[mechanism].append(_row(d.name, result))
-        rows["*"].append(_row(d.name, overall))
         warnings += [
             note(N_("definitions.{name}: {exception}"), name=d.name, exception=e)
             for e in d.exceptions
         ]
+    rows = grid[ALL_UNITS]
     small = [
         note(
             N_(
@@ -279,9 +392,20 @@ def sensitivity(
         for m, rs in rows.items()
         if m != "*" and any(r.n_in < options.small_n for r in rs)
     ]
-    by_mechanism = {
-        m: MechanismSensitivity(m, verdict(rs), rs) for m, rs in rows.items() if m != "*"
-    }
+
+    def block(mechanism: str, name: str) -> MechanismSensitivity:
+        per = [
+            CooperationSensitivity(
+                c.name, counted[c.name], verdict(grid[c.name][mechanism]), grid[c.name][mechanism]
+            )
+            for c in coops
+        ]
+        every = [r for c in per for r in c.rows]
+        return MechanismSensitivity(
+            name, verdict(every), rows[mechanism], verdict(rows[mechanism]), per
+        )
+
+    by_mechanism = {m: block(m, m) for m in mechanisms if m != "*"}
     return SensitivityResult(
         definitions=[
             {
@@ -293,13 +417,28 @@ def sensitivity(
             for d in defs
         ],
         by_mechanism=by_mechanism,
-        all_mechanisms=MechanismSensitivity("all", verdict(rows["*"]), rows["*"]),
+        all_mechanisms=block("*", "all"),
         methods={
             "direction": "higher (lower) in tension when the risk ratio's 95 % interval lies "
             "above (below) 1 as recorded and under both outcome-unknown bounds; else unclear",
             "verdict": f"'{HOLDS}' when every definition gives the same clear direction; "
             f"'{CANNOT_TELL}' when none does; otherwise '{DEPENDS}'",
             "margins_days": list(options.margins),
+            "cooperation": "what counts as cooperation (codebook contacts): every unit; coded "
+            "units except co-presence; units in which the two sides dealt with each other; "
+            "bilateral units only. A unit with no contact code counts under 'all' only",
+            "verdict_axes": "'tension_verdict' reads the definitions of tension with every "
+            "unit counted; each definition of cooperation has its own verdict; 'verdict' reads "
+            "every row of both axes",
         },
         warnings=warnings + small,
+        cooperation=[
+            {
+                "name": c.name,
+                "description": c.description,
+                "contacts": sorted(c.contacts) if c.contacts is not None else None,
+                "units": counted[c.name],
+            }
+            for c in coops
+        ],
     )

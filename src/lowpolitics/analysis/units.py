@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from lowpolitics.analysis.dataset import ActivityView
+from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.framework.codebook import Codebook
 
 HELD, DISRUPTED, UNKNOWN, PENDING = "held", "disrupted", "unknown", "pending"
@@ -120,3 +120,15 @@ def counting_base(
 def unit_ids(unit: ActivityView) -> list[str]:
     """Every id behind a unit: its own, or all merged reports."""
     return list(unit.members) or [unit.key]
+
+
+def with_contacts(dataset: Dataset, contacts: frozenset[str], codebook: Codebook) -> Dataset:
+    """The dataset with only the cooperative rows whose ``contact`` is one of ``contacts``
+    (``--contact bilateral,multilateral_joint``); statements, restrictions and events are kept.
+    A row with no contact code is left out: a filter on what a row is cannot keep a row that
+    does not say."""
+    cooperative = codebook.cooperative_kinds or frozenset({"activity"})
+    kept = [
+        a for a in dataset.activities if a.record_kind not in cooperative or a.contact in contacts
+    ]
+    return Dataset(kept, list(dataset.events), dict(dataset.actor_types))

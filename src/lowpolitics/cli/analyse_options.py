@@ -29,6 +29,27 @@ GRACE = typer.Option(
     "'outcome unknown'",
 )
 
+CONTACT = typer.Option(
+    None,
+    "--contact",
+    help="count only cooperative rows with these contact codes, comma-separated "
+    "(bilateral, multilateral_joint, co_presence, one_sided); rows not coded are left out",
+)
+
+
+def contact_option(value: str | None, codebook) -> frozenset[str] | None:
+    """A --contact value as a set of codebook contact codes (None: no filter)."""
+    if not value:
+        return None
+    codes = frozenset(c.strip().lower() for c in value.split(",") if c.strip())
+    unknown = sorted(codes - set(codebook.contact_codes))
+    if unknown or not codes:
+        raise ConfigError(
+            f"--contact '{value}': use codes from {', '.join(codebook.contact_codes)}, "
+            "separated by commas"
+        )
+    return codes
+
 
 def day_option(value: str | None, option: str, end: bool = False) -> date | None:
     """A --from/--to/--as-of value as a day: a month or a year stands for its first (or, with

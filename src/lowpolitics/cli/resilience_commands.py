@@ -12,6 +12,7 @@ from lowpolitics.analysis.periods import TensionPeriod, merge
 from lowpolitics.analysis.resilience import disruption_by_mechanism
 from lowpolitics.analysis.restart import restart_lags
 from lowpolitics.analysis.sensitivity import sensitivity
+from lowpolitics.analysis.units import with_contacts
 from lowpolitics.cli.analyse_commands import (
     _dataset,
     analyse_app,
@@ -20,6 +21,7 @@ from lowpolitics.cli.analyse_commands import (
 )
 from lowpolitics.cli.analyse_options import (
     AS_OF,
+    CONTACT,
     FORMAT,
     FROM,
     GRACE,
@@ -28,6 +30,7 @@ from lowpolitics.cli.analyse_options import (
     TO,
     build_options,
     check_format,
+    contact_option,
 )
 from lowpolitics.cli.output import out, print_json, print_table
 from lowpolitics.cli.state import State
@@ -145,8 +148,11 @@ def render_sensitivity(result, codebook, lang: str) -> None:
             ]
             for r in group.rows
         ]
+        title = f"{_label(codebook, group.mechanism, lang)}: {group.tension_verdict}"
+        if len(group.by_cooperation) > 1:
+            title += f" (every unit); across both axes: {group.verdict}"
         print_table(
-            f"{_label(codebook, group.mechanism, lang)}: {group.verdict}",
+            title,
             [
                 "definition",
                 "in tension",
@@ -159,7 +165,48 @@ def render_sensitivity(result, codebook, lang: str) -> None:
             ],
             rows,
         )
+        if len(group.by_cooperation) > 1:
+            render_cooperation(group, codebook, lang)
     print_warnings(result.warnings)
+
+
+def render_cooperation(group, codebook, lang: str) -> None:
+    """What counts as cooperation: each definition under the first definition of tension (the
+    declared periods), with its verdict across every definition of tension."""
+    rows = []
+    shown = None
+    for c in group.by_cooperation:
+        first = c.rows[0] if c.rows else None
+        shown = shown or (first.definition if first else None)
+        rows.append(
+            [
+                c.cooperation,
+                c.units,
+                f"{first.disrupted_in}/{first.n_in}" if first else "—",
+                _pct(first.rate_in, first.ci_in) if first else "—",
+                f"{first.disrupted_out}/{first.n_out}" if first else "—",
+                _pct(first.rate_out, first.ci_out) if first else "—",
+                _ratio(first.risk_ratio, first.risk_ratio_ci) if first else "—",
+                first.direction if first else "—",
+                c.verdict,
+            ]
+        )
+    print_table(
+        f"{_label(codebook, group.mechanism, lang)}: what counts as cooperation "
+        f"({shown or '—'} periods; verdict across every definition of tension)",
+        [
+            "cooperation",
+            "units",
+            "in tension",
+            "rate",
+            "outside",
+            "rate",
+            "risk ratio",
+            "direction",
+            "verdict",
+        ],
+        rows,
+    )
 
 
 @analyse_app.command("resilience")
@@ -172,11 +219,15 @@ def resilience_command(
     as_of: str | None = AS_OF,
     grace_days: int = GRACE,
     show_sensitivity: bool = typer.Option(
-        False, "--sensitivity", help="rerun under every definition of tension, with verdicts"
+        False,
+        "--sensitivity",
+        help="rerun under every definition of tension and of what counts as cooperation, "
+        "with verdicts",
     ),
     period_set: list[Path] = typer.Option(
         [], "--period-set", help="a context file of tension_period rows: one more definition"
     ),
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
     lang: str = typer.Option("en", help="language of the labels"),
 ) -> None:
@@ -184,7 +235,10 @@ def resilience_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of, grace_days)
+    contacts = contact_option(contact, state.codebook)
     dataset = _dataset(state)
+    if contacts is not None:
+        dataset = with_contacts(dataset, contacts, state.codebook)
     if show_sensitivity:
         extra = load_period_sets(period_set, state.codebook, state.gazetteer)
         result = sensitivity(dataset, state.codebook, options, extra)

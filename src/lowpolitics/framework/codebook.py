@@ -98,6 +98,14 @@ class RecordKind(Entry):
     cooperative: bool = False
 
 
+class ContactKind(Entry):
+    """How the two sides met in a cooperative row. ``direct`` codes are those in which the two
+    dealt with each other (bilateral, joint in a wider setting); the others record co-presence
+    at a wider event or one side acting alone."""
+
+    direct: bool = False
+
+
 class ContextEventType(Entry):
     """A finer type of context event. ``confidence_building`` types are the steps from which
     restart lags are measured; ``ends_period_as`` names the alternative period definition
@@ -127,6 +135,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "actor_types": ActorType,
     "severity_levels": SeverityLevel,
     "record_kinds": RecordKind,
+    "contacts": ContactKind,
     "context_event_types": ContextEventType,
     "actor_roles": Entry,
     "genres": Entry,
@@ -149,6 +158,7 @@ class Codebook(_Strict):
     actor_types: list[ActorType]
     severity_levels: list[SeverityLevel]
     record_kinds: list[RecordKind] = Field(default_factory=list)
+    contacts: list[ContactKind] = Field(default_factory=list)
     context_event_types: list[ContextEventType] = Field(default_factory=list)
     actor_roles: list[ActorRole] = Field(default_factory=list)
     genres: list[Entry] = Field(default_factory=list)
@@ -251,6 +261,15 @@ class Codebook(_Strict):
     @property
     def cooperative_kinds(self) -> frozenset[str]:
         return frozenset(k.code for k in self.record_kinds if k.cooperative)
+
+    @property
+    def contact_codes(self) -> list[str]:
+        return [c.code for c in self.contacts]
+
+    @property
+    def direct_contacts(self) -> frozenset[str]:
+        """Contact codes in which the two sides dealt with each other."""
+        return frozenset(c.code for c in self.contacts if c.direct)
 
     @property
     def actor_role_codes(self) -> list[str]:

@@ -54,6 +54,7 @@ REGISTRY_COLUMNS = (
     "title_ky",
     "title_tg",
     "status_history",
+    "contact",
 )
 REGISTRY_REQUIRED = ("date", "title", "mechanism", "status")
 
@@ -130,6 +131,7 @@ class ActivityRecord:
     actor_roles: tuple[str | None, ...] = ()  # parallel to ``actors``; None = not stated
     titles: tuple[tuple[str, str], ...] = ()  # (language, title) beyond the English one
     status_history: tuple[StatusStep, ...] = ()
+    contact: str | None = None  # codebook contacts; None = not coded
 
 
 def resolve_region(check: RowChecker, column: str, gazetteer: Gazetteer) -> str | None:
@@ -353,6 +355,15 @@ def check_registry_row(
     frame = check.code("frame", codebook.frame_codes, what="frame")
     if frame is not None and record_kind != "statement":
         check.fail("frame", "empty: only statements (record_kind statement) carry a frame")
+    contact = check.code("contact", codebook.contact_codes, what="contact")
+    cooperative = codebook.cooperative_kinds or frozenset({"activity"})
+    if contact is not None and record_kind not in cooperative:
+        check.fail(
+            "contact",
+            "empty: only cooperative rows (record_kind "
+            + ", ".join(sorted(cooperative))
+            + ") say how the two sides met",
+        )
     titles = tuple(
         (column.removeprefix("title_"), text)
         for column in ("title_ru", "title_ky", "title_tg")
@@ -392,6 +403,7 @@ def check_registry_row(
         "actor_roles": list(roles) if any(roles) else None,
         "titles": [list(t) for t in titles] or None,
         "status_history": [[str(h.day), h.status, h.source_url] for h in history] or None,
+        "contact": contact,
     }
     content.update({k: v for k, v in extra.items() if v not in (None, "activity")})
     digest = content_hash(content)
@@ -438,6 +450,7 @@ def check_registry_row(
         actor_roles=roles,
         titles=titles,
         status_history=history,
+        contact=contact,
     )
 
 

@@ -13,7 +13,17 @@ from datetime import date
 
 from babel.dates import format_date
 
-from lowpolitics.analysis.sensitivity import CANNOT_TELL, DEPENDS, HIGHER, HOLDS, LOWER
+from lowpolitics.analysis.sensitivity import (
+    ALL_UNITS,
+    BILATERAL,
+    CANNOT_TELL,
+    DEPENDS,
+    DIRECT,
+    HIGHER,
+    HOLDS,
+    LOWER,
+    NOT_CO_PRESENCE,
+)
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.report.records import Citations
 
@@ -68,6 +78,16 @@ def definition_label(name: str, _: Translate) -> str:
             return _("declared, each end {n} days later").format(n=shift)
         return _("declared, each end {n} days earlier").format(n=shift)
     return name
+
+
+def cooperation_label(name: str, _: Translate) -> str:
+    """Readable names of the sensitivity analysis' definitions of what counts as cooperation."""
+    return {
+        ALL_UNITS: _("every cooperative activity"),
+        NOT_CO_PRESENCE: _("without co-presence at wider events"),
+        DIRECT: _("direct contact only (bilateral or joint)"),
+        BILATERAL: _("bilateral only"),
+    }.get(name, name)
 
 
 def _entry(named: dict, period: dict, lang: str, codebook: Codebook, records) -> dict:
@@ -134,6 +154,7 @@ def held_broken_page(
             (sensitivity.get("all_mechanisms") or {}).get("verdict", CANNOT_TELL), _
         ),
         "definitions": definitions_table(sensitivity, codebook, lang, _),
+        "cooperation": cooperation_table(sensitivity, codebook, lang, _),
     }
 
 
@@ -162,3 +183,55 @@ def definitions_table(sensitivity: dict, codebook: Codebook, lang: str, _: Trans
             cells.append(f"{row['disrupted_in']}/{row['n_in']}{arrows.get(row['direction'], '')}")
         rows.append({"definition": definition_label(name, _), "cells": cells})
     return {"columns": [label for _code, label in columns] + [_("all")], "rows": rows}
+
+
+def cooperation_table(sensitivity: dict, codebook: Codebook, lang: str, _: Translate) -> dict:
+    """What counts as cooperation × mechanism, under the first definition of tension (the
+    declared periods): disrupted of counted in tension with the direction's arrow, and the
+    verdict of all mechanisms together across every definition of tension."""
+    columns = [
+        (code, codebook.label("mechanisms", code, lang).split(" (")[0])
+        for code in codebook.mechanism_codes
+    ]
+    blocks = dict(sensitivity.get("by_mechanism") or {})
+    blocks["*"] = sensitivity.get("all_mechanisms") or {}
+    arrows = {HIGHER: "↑", LOWER: "↓"}
+    names = [c["name"] for c in sensitivity.get("cooperation") or []]
+    units = {c["name"]: c.get("units", 0) for c in sensitivity.get("cooperation") or []}
+    if len(names) < 2:
+        return {"columns": [], "rows": [], "tension": None}
+    tension = None
+    rows = []
+    for name in names:
+        cells = []
+        for code in [c for c, _label in columns] + ["*"]:
+            per = next(
+                (
+                    c
+                    for c in (blocks.get(code) or {}).get("by_cooperation", [])
+                    if c["cooperation"] == name
+                ),
+                None,
+            )
+            row = (per or {}).get("rows", [None])[0] if per and per.get("rows") else None
+            if row is None or not row.get("n_in"):
+                cells.append("—")
+                continue
+            tension = tension or row["definition"]
+            cells.append(f"{row['disrupted_in']}/{row['n_in']}{arrows.get(row['direction'], '')}")
+        overall = next(
+            (c for c in blocks["*"].get("by_cooperation", []) if c["cooperation"] == name), {}
+        )
+        rows.append(
+            {
+                "cooperation": cooperation_label(name, _),
+                "units": units.get(name, 0),
+                "cells": cells,
+                "verdict": verdict_label(overall.get("verdict", CANNOT_TELL), _),
+            }
+        )
+    return {
+        "columns": [label for _code, label in columns] + [_("all")],
+        "rows": rows,
+        "tension": definition_label(tension, _) if tension else None,
+    }

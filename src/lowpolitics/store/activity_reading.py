@@ -103,6 +103,7 @@ _COLUMNS = (
     "record_kind",
     "same_as",
     "frame",
+    "contact",
     "title_ru",
     "title_ky",
     "title_tg",
@@ -137,6 +138,7 @@ class DisplayedActivity:
     record_kind: str | None
     same_as: str | None
     frame: str | None
+    contact: str | None
     title_ru: str | None
     title_ky: str | None
     title_tg: str | None

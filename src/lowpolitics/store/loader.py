@@ -173,6 +173,7 @@ def _fill_activity(activity: Activity, record: ActivityRecord, cache: _Cache) ->
     activity.record_kind = record.record_kind
     activity.same_as = record.same_as
     activity.frame = record.frame
+    activity.contact = record.contact
     titles = dict(record.titles)
     activity.title_ru, activity.title_ky, activity.title_tg = (
         titles.get("ru"),

@@ -240,6 +240,8 @@ class Activity(Timestamped, Base):
     )
     same_as: Mapped[str | None] = mapped_column(String(120))
     frame: Mapped[str | None] = mapped_column(String(20))  # statements: integrative, …
+    # how the two sides met (codebook contacts: bilateral, …); NULL = not coded, never guessed
+    contact: Mapped[str | None] = mapped_column(String(20))
     title_ru: Mapped[str | None] = mapped_column(String(500))
     title_ky: Mapped[str | None] = mapped_column(String(500))
     title_tg: Mapped[str | None] = mapped_column(String(500))

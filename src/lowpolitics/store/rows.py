@@ -54,6 +54,7 @@ def activity_row(activity: Activity) -> dict[str, str]:
         "title_ru": _text(activity.title_ru),
         "title_ky": _text(activity.title_ky),
         "title_tg": _text(activity.title_tg),
+        "contact": _text(activity.contact),
         "status_history": " ; ".join(
             "|".join(
                 [

@@ -288,6 +288,7 @@ def activity_json(activity: Activity | DisplayedActivity) -> dict[str, Any]:
         "record_kind": activity.record_kind or "activity",
         "same_as": activity.same_as,
         "frame": activity.frame,
+        "contact": activity.contact,
         "title_ru": activity.title_ru,
         "title_ky": activity.title_ky,
         "title_tg": activity.title_tg,
@@ -337,6 +338,11 @@ class ActivityIn(BaseModel):
     record_kind: str | None = Field(None, examples=["activity"])
     same_as: str | None = None
     frame: str | None = None
+    contact: str | None = Field(
+        None,
+        description="how the two sides met (codebook contacts); empty = not coded",
+        examples=["bilateral"],
+    )
     title_ru: str | None = None
     title_ky: str | None = None
     title_tg: str | None = None
@@ -382,6 +388,7 @@ class ActivityOut(BaseModel):
     record_kind: str = "activity"
     same_as: str | None = None
     frame: str | None = None
+    contact: str | None = None
     title_ru: str | None = None
     title_ky: str | None = None
     title_tg: str | None = None

@@ -25,6 +25,7 @@ def choices(ctx: PageContext, session: Session) -> dict:
         "mechanisms": ctx.codebook.mechanism_codes,
         "statuses": ctx.codebook.status_codes,
         "activity_types": ctx.codebook.activity_type_codes,
+        "contacts": ctx.codebook.contact_codes,
         "regions": sorted({p.region for p in ctx.gazetteer.places if p.region}),
     }
 

@@ -149,6 +149,8 @@ def analysis_page(
             "keys": result.activity_keys,
             # the resilience page also names what held and what broke in each period
             "held_broken": result.document.get("held_broken") if section == "resilience" else None,
+            # … and the comparison under each definition of tension and of cooperation
+            "sensitivity": result.document.get("sensitivity") if section == "resilience" else None,
             "filters": filters,
             "genres": ctx.codebook.genre_codes,
         },
