@@ -65,6 +65,7 @@ _COLUMNS = (
     "title_ky",
     "title_tg",
     "status_history",
+    "contact",
 )  # REGISTRY_COLUMNS (the registry module imports this one)
 
 
@@ -99,6 +100,7 @@ class FastRegistryCheck:
         self.gazetteer = gazetteer
         self.today = as_of or datetime.date.today()
         self.happened = codebook.happened_statuses
+        self.cooperative = codebook.cooperative_kinds or frozenset({"activity"})
         families = codebook.mechanism_codes
         statuses = codebook.status_codes
         roles = codebook.actor_role_codes
@@ -138,6 +140,7 @@ class FastRegistryCheck:
             "participants_youth": cell("integer"),
             "record_kind": cell("code", codebook.record_kind_codes, what="record kind"),
             "frame": cell("code", codebook.frame_codes, what="frame"),
+            "contact": cell("code", codebook.contact_codes, what="contact"),
             "status_history": history,
         }
         self._caches: dict[str, dict] = {column: {} for column in self._checks}
@@ -297,6 +300,12 @@ class FastRegistryCheck:
             frame = value("frame", text)
             if frame is _BAD or record_kind != "statement":
                 return SLOW
+        text = raw("contact")
+        contact = None
+        if text:
+            contact = value("contact", text)
+            if contact is _BAD or record_kind not in self.cooperative:
+                return SLOW
         titles = []
         for column, language in _TITLES:
             text = raw(column)
@@ -337,6 +346,8 @@ class FastRegistryCheck:
             content["same_as"] = same_as
         if frame is not None:
             content["frame"] = frame
+        if contact is not None:
+            content["contact"] = contact
         if any(roles):
             content["actor_roles"] = _sorted_plain(list(roles))
         if titles:
@@ -351,7 +362,7 @@ class FastRegistryCheck:
             key = "row-" + digest[:16]
             if key in seen_keys:
                 return SLOW  # warned: same content as an earlier row
-        # the frozen dataclass's __init__ sets each of its 29 fields through
+        # the frozen dataclass's __init__ sets each of its 30 fields through
         # object.__setattr__; its attributes are set here at once (it has no __post_init__)
         record = object.__new__(self.record_class)
         record.__dict__.update(
@@ -387,6 +398,7 @@ class FastRegistryCheck:
                     roles,
                     tuple(titles),
                     history,
+                    contact,
                 ),
                 strict=True,
             )
