@@ -289,10 +289,18 @@ def _events(db: Connection) -> list[EventView]:
         ContextEvent.event_type,
         ContextEvent.period_set,
     ).order_by(ContextEvent.date_start, ContextEvent.key)
+    dates: dict[tuple[date, str], PartialDate] = {}  # one record per distinct date
+
+    def when(start: date, precision: str) -> PartialDate:
+        found = dates.get((start, precision))
+        if found is None:
+            found = dates[(start, precision)] = PartialDate.from_parts(start, precision)
+        return found
+
     return [
         EventView(
             key=e.key,
-            date=PartialDate.from_parts(e.date_start, e.date_precision),
+            date=when(e.date_start, e.date_precision),
             end_date=_partial(e.end_start, e.end_precision),
             kind=e.kind,
             severity=e.severity,
