@@ -68,7 +68,11 @@ def restart_lags(
 ) -> RestartResult:
     options = options or AnalysisOptions()
     periods = periods_for(dataset, options)
-    base = counting_base(dataset.activities, codebook, options.today(), options.grace_days)
+    # every row, whatever the window (a restart may fall after it); the unbounded window is
+    # the same rows in the same order, and inside ``analyse all`` its base is already built
+    # when the options set no window
+    rows = dataset.between(None, None).activities
+    base = counting_base(rows, codebook, options.today(), options.grace_days)
     held = [u for u in base.units if base.outcomes[u.key] == HELD and u.date.precision != "year"]
     cb_types = codebook.confidence_building_types
     steps = sorted(
