@@ -7,8 +7,12 @@ known-answer tests can build them by hand and results can always name the ids be
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -27,6 +31,39 @@ from lowpolitics.store.models import (
     Region,
     Source,
 )
+
+T = TypeVar("T")
+
+# Work that several analyses repeat on the same inputs (the window, its counting base, the
+# periods), done once per ``analyse all`` run: a memo that exists only inside ``shared_work``,
+# so an analysis called on its own computes everything afresh, as before.
+_SHARED: ContextVar[dict | None] = ContextVar("lowpolitics_shared_work", default=None)
+
+
+@contextmanager
+def shared_work() -> Iterator[None]:
+    """Within this block, :func:`shared` computes each (owner, key) once; the memo is dropped
+    at the end. The inputs must not change inside the block (``analyse all`` only reads)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(owner: object, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or inside :func:`shared_work` the value it gave for the same ``owner``
+    (by identity: the memo holds the owner, so its id cannot be reused) and ``key``."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    slot = (id(owner), key)
+    found = memo.get(slot)
+    if found is not None and found[0] is owner:
+        return found[1]
+    value = compute()
+    memo[slot] = (owner, value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +125,9 @@ class Dataset:
     def last_reported(self) -> date | None:
         """The latest day the record reports something that happened (a planned row is a
         promise, not a report): a deadline after it cannot yet be judged from this record."""
+        return shared(self, "last_reported", self._last_reported)
+
+    def _last_reported(self) -> date | None:
         days = [a.date.start for a in self.activities if a.status != "planned"]
         days += [e.date.start for e in self.events]
         return max(days, default=None)
@@ -95,7 +135,9 @@ class Dataset:
     def between(self, start: date | None, end: date | None) -> Dataset:
         """Activities whose date interval overlaps [start, end]; events are all kept, because
         a period that began before the window still shapes what happens inside it."""
+        return shared(self, ("between", start, end), lambda: self._between(start, end))
 
+    def _between(self, start: date | None, end: date | None) -> Dataset:
         def keep(view: ActivityView) -> bool:
             return (start is None or view.date.end >= start) and (
                 end is None or view.date.start <= end
@@ -250,10 +292,18 @@ def _events(db: Connection) -> list[EventView]:
         ContextEvent.event_type,
         ContextEvent.period_set,
     ).order_by(ContextEvent.date_start, ContextEvent.key)
+    dates: dict[tuple[date, str], PartialDate] = {}  # one record per distinct date
+
+    def when(start: date, precision: str) -> PartialDate:
+        found = dates.get((start, precision))
+        if found is None:
+            found = dates[(start, precision)] = PartialDate.from_parts(start, precision)
+        return found
+
     return [
         EventView(
             key=e.key,
-            date=PartialDate.from_parts(e.date_start, e.date_precision),
+            date=when(e.date_start, e.date_precision),
             end_date=_partial(e.end_start, e.end_precision),
             kind=e.kind,
             severity=e.severity,

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import accumulate
 
+import numpy as np
+
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.framework.dates import PartialDate
 
 IN, OUT, UNDETERMINED = "in_tension", "outside", "undetermined"
+CODES = (IN, OUT, UNDETERMINED)  # the codes :func:`exposure_codes` gives, by position
 
 
 def interval_exposure(start: date, end: date, periods: list[TensionPeriod]) -> str:
@@ -86,3 +89,23 @@ class SpanIndex:
             low = 0
         high = bisect_right(self._starts, last)
         return sorted(self._order[k] for k in range(low, high) if self._ends[k] >= first)
+
+
+def exposure_codes(starts: np.ndarray, ends: np.ndarray, periods: Sequence[TensionPeriod]):
+    """:meth:`PeriodIndex.interval` for many intervals at once: ``starts`` and ``ends`` are
+    day ordinals (``date.toordinal``); the result holds, for each interval, the position in
+    :data:`CODES` of its exposure (0 in tension, 1 outside, 2 undetermined). The same sorted
+    starts and running maximum of ends, searched in one call per question."""
+    ordered = sorted(periods, key=lambda p: p.start)
+    first = np.array([p.start.toordinal() for p in ordered], dtype=np.int64)
+    reach = np.maximum.accumulate(np.array([p.end.toordinal() for p in ordered], dtype=np.int64))
+
+    def reaches(began_by: np.ndarray, day: np.ndarray) -> np.ndarray:
+        if not len(first):
+            return np.zeros(len(began_by), dtype=bool)
+        count = np.searchsorted(first, began_by, side="right")
+        return (count > 0) & (reach[np.maximum(count - 1, 0)] >= day)
+
+    inside = reaches(starts, ends)
+    touching = reaches(ends, starts)
+    return np.where(inside, 0, np.where(touching, 2, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.dataset import Dataset, shared
 from lowpolitics.analysis.discourse_options import DiscourseOptions
 from lowpolitics.analysis.periods import PeriodRule, TensionPeriod, tension_periods
 
@@ -35,7 +35,14 @@ class AnalysisOptions:
 
 
 def periods_for(dataset: Dataset, options: AnalysisOptions) -> list[TensionPeriod]:
-    return tension_periods(dataset.events, options.periods_mode, options.rule)
+    """The tension periods under the options (worked out once per ``analyse all`` run; each
+    caller gets its own list)."""
+    found = shared(
+        dataset.events,
+        ("periods", options.periods_mode, repr(options.rule)),
+        lambda: tension_periods(dataset.events, options.periods_mode, options.rule),
+    )
+    return list(found)
 
 
 def describe_periods(options: AnalysisOptions, periods: list[TensionPeriod]) -> str:

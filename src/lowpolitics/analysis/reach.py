@@ -29,6 +29,7 @@ from lowpolitics.framework.notes import N_, note
 
 BOOTSTRAP_RUNS = 2000
 BOOTSTRAP_SEED = 20221
+BOOTSTRAP_CELLS = 2_000_000  # resampled indices held at once (memory, not results)
 SHARE_METHOD = (
     f"pooled share over activities reporting both counts; 95 % percentile interval from "
     f"{BOOTSTRAP_RUNS} bootstrap resamples of activities (seed {BOOTSTRAP_SEED})"
@@ -49,9 +50,16 @@ def pooled_share(pairs: list[tuple[int, int]]) -> dict:
     share = parts.sum() / totals.sum()
     ci = None
     if len(pairs) >= 2:
+        # the resamples drawn a block of rows at a time: the same generator gives the same
+        # draws in the same order, and each row's sums are the same, but a 100,000-activity
+        # year no longer holds 2,000 × n indices (and their gathered values) at once
         rng = np.random.default_rng(BOOTSTRAP_SEED)
-        draws = rng.integers(0, len(pairs), size=(BOOTSTRAP_RUNS, len(pairs)))
-        shares = parts[draws].sum(axis=1) / totals[draws].sum(axis=1)
+        shares = np.empty(BOOTSTRAP_RUNS)
+        block = max(1, BOOTSTRAP_CELLS // len(pairs))
+        for first in range(0, BOOTSTRAP_RUNS, block):
+            size = min(block, BOOTSTRAP_RUNS - first)
+            draws = rng.integers(0, len(pairs), size=(size, len(pairs)))
+            shares[first : first + size] = parts[draws].sum(axis=1) / totals[draws].sum(axis=1)
         ci = [_r(np.percentile(shares, 2.5)), _r(np.percentile(shares, 97.5))]
     return {
         "share": _r(share),

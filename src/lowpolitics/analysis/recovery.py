@@ -8,6 +8,7 @@ are left out of the share and listed, because counting them would bias it down.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, timedelta
 
 from lowpolitics.analysis.dataset import ActivityView, Dataset
@@ -27,16 +28,24 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import N_, note
 
 
-def _next_working(
-    activities: list[ActivityView], mechanism: str, since: date
-) -> ActivityView | None:
-    """The earliest held/resumed activity of ``mechanism`` whose whole interval starts ≥ since."""
-    found = [
-        a
-        for a in activities
-        if a.mechanism == mechanism and a.status in WORKING and a.date.start >= since
-    ]
-    return min(found, key=_order, default=None)
+class _Working:
+    """The held/resumed activities of each mechanism in date order, so that the earliest one
+    starting on or after a day is one bisection away (not a scan of every row per period)."""
+
+    def __init__(self, activities: list[ActivityView]) -> None:
+        by_mechanism: dict[str, list[ActivityView]] = {}
+        for a in activities:
+            if a.status in WORKING:
+                by_mechanism.setdefault(a.mechanism, []).append(a)
+        self._rows = {m: sorted(rows, key=_order) for m, rows in by_mechanism.items()}
+        self._starts = {m: [a.date.start for a in rows] for m, rows in self._rows.items()}
+
+    def next(self, mechanism: str, since: date) -> ActivityView | None:
+        """The earliest held/resumed activity of ``mechanism`` whose whole interval starts
+        ≥ since (earliest by start, end, id)."""
+        rows = self._rows.get(mechanism, [])
+        at = bisect_left(self._starts.get(mechanism, []), since)
+        return rows[at] if at < len(rows) else None
 
 
 def _resumption(
@@ -125,12 +134,13 @@ def recovery(dataset: Dataset, codebook: Codebook, options: AnalysisOptions | No
     acts = [a for a in window.activities if a.date.start <= until]
     notes: list[str] = []
     by_period = []
+    working = _Working(acts)
     for p in periods:
         if p.start > until or (options.date_from and p.start < options.date_from):
             continue
         rows = {}
         for mechanism in codebook.mechanism_codes:
-            hit = _next_working(acts, mechanism, p.start)
+            hit = working.next(mechanism, p.start)
             rows[mechanism] = {
                 "days": (hit.date.start - p.start).days if hit else None,
                 "activity": hit.key if hit else None,

@@ -16,8 +16,10 @@ tension ÷ outside) carries a Katz interval. Samples under the threshold get a p
 
 from __future__ import annotations
 
-from lowpolitics.analysis.dataset import ActivityView, Dataset
-from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, PeriodIndex
+import numpy as np
+
+from lowpolitics.analysis.dataset import ActivityView, Dataset, shared
+from lowpolitics.analysis.exposure import CODES, IN, OUT, UNDETERMINED, PeriodIndex, exposure_codes
 from lowpolitics.analysis.intervals import RATE_METHOD, RATIO_METHOD, risk_ratio, wilson
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
 from lowpolitics.analysis.periods import TensionPeriod
@@ -204,13 +206,51 @@ def _split(base: CountingBase, periods: list[TensionPeriod]) -> dict:
     return split
 
 
-def _by(units: list[ActivityView], mechanism: str | None) -> list[ActivityView]:
-    return [u for u in units if mechanism is None or u.mechanism == mechanism]
+class _Columns:
+    """The units a resilience table counts (held, disrupted or unknown, in the base's order)
+    as columns: built once per counting base and reused for every set of periods."""
+
+    def __init__(self, base: CountingBase) -> None:
+        self.units = [u for u in base.units if base.outcomes[u.key] in (HELD, DISRUPTED, UNKNOWN)]
+        self.unknown = np.array([base.outcomes[u.key] == UNKNOWN for u in self.units], dtype=bool)
+        self.start = np.array([u.date.start.toordinal() for u in self.units], dtype=np.int64)
+        self.end = np.array([u.date.end.toordinal() for u in self.units], dtype=np.int64)
+        self.first_year = np.array([u.date.start.year for u in self.units], dtype=np.int64)
+        self.last_year = np.array([u.date.end.year for u in self.units], dtype=np.int64)
+        self.mechanisms = sorted({u.mechanism for u in self.units})
+        position = {m: i for i, m in enumerate(self.mechanisms)}
+        self.mechanism = np.array([position[u.mechanism] for u in self.units], dtype=np.int64)
 
 
-def _table(split: dict, mechanism: str | None, disrupted: frozenset[str]) -> dict:
+def _grouped(base: CountingBase, periods: list[TensionPeriod]) -> dict:
+    """:func:`_split` with each group also by mechanism, ``(where, slot) → {mechanism or None:
+    units}`` in the base's order: exposure for every unit in a few array searches, not a call
+    per unit for each of the sensitivity analysis' definitions."""
+    columns = shared(base, "resilience_columns", lambda: _Columns(base))
+    units = columns.units
+    day = exposure_codes(columns.start, columns.end, periods)
+    tension = np.array(sorted(tension_years(periods)), dtype=np.int64)
+    in_years = np.searchsorted(tension, columns.last_year, side="right") > np.searchsorted(
+        tension, columns.first_year, side="left"
+    )
+    slots = {"counted": ~columns.unknown, "unknown": columns.unknown}
+    wheres = {code: day == i for i, code in enumerate(CODES)}
+    wheres |= {TENSION_YEARS: in_years, CALM_YEARS: ~in_years}
+    by_mechanism = [columns.mechanism == i for i in range(len(columns.mechanisms))]
+    grouped: dict = {}
+    for where, at in wheres.items():
+        for slot, kept in slots.items():
+            mask = at & kept
+            groups = {None: [units[i] for i in np.flatnonzero(mask)]}
+            for mechanism, own in zip(columns.mechanisms, by_mechanism, strict=True):
+                groups[mechanism] = [units[i] for i in np.flatnonzero(mask & own)]
+            grouped[(where, slot)] = groups
+    return grouped
+
+
+def _table(grouped: dict, mechanism: str | None, disrupted: frozenset[str]) -> dict:
     def part(where: str, slot: str) -> list[ActivityView]:
-        return _by(split[where][slot], mechanism)
+        return grouped[(where, slot)].get(mechanism, [])
 
     day = compare(
         part(IN, "counted"),
@@ -242,12 +282,12 @@ def resilience_table(
 ) -> tuple[dict, dict, list[str]]:
     """Per mechanism and overall: the comparison at day and year resolution, with warnings."""
     disrupted = codebook.disrupted_statuses
-    split = _split(base, periods)
+    grouped = _grouped(base, periods)
     by_mechanism, warnings = {}, []
     for mechanism in codebook.mechanism_codes:
-        by_mechanism[mechanism] = _table(split, mechanism, disrupted)
+        by_mechanism[mechanism] = _table(grouped, mechanism, disrupted)
         warnings += _warnings(f"by_mechanism.{mechanism}", by_mechanism[mechanism], small_n)
-    overall = _table(split, None, disrupted)
+    overall = _table(grouped, None, disrupted)
     warnings += _warnings("all_mechanisms", overall, small_n)
     return by_mechanism, overall, warnings
 

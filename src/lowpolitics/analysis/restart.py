@@ -10,6 +10,7 @@ began. This is the framework's "alignment with confidence-building measures" in 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from lowpolitics.analysis.dataset import Dataset, EventView
@@ -67,32 +68,38 @@ def restart_lags(
 ) -> RestartResult:
     options = options or AnalysisOptions()
     periods = periods_for(dataset, options)
-    base = counting_base(dataset.activities, codebook, options.today(), options.grace_days)
+    # every row, whatever the window (a restart may fall after it); the unbounded window is
+    # the same rows in the same order, and inside ``analyse all`` its base is already built
+    # when the options set no window
+    rows = dataset.between(None, None).activities
+    base = counting_base(rows, codebook, options.today(), options.grace_days)
     held = [u for u in base.units if base.outcomes[u.key] == HELD and u.date.precision != "year"]
     cb_types = codebook.confidence_building_types
     steps = sorted(
         (e for e in dataset.events if e.event_type in cb_types), key=lambda e: e.date.start
     )
+    step_days = [e.date.start for e in steps]
+    # the held units of each mechanism, in the units' order (date, id), and their first days:
+    # the first one after a period is a bisection, not a scan of every unit
+    held_by: dict[str, list] = {}
+    for u in held:
+        held_by.setdefault(u.mechanism, []).append(u)
+    held_days = {m: [u.date.start for u in units] for m, units in held_by.items()}
     out, warnings = [], []
     for i, p in enumerate(periods):
         following = periods[i + 1].start if i + 1 < len(periods) else None
-        own_steps = [
-            e
-            for e in steps
-            if e.date.start >= p.start and (following is None or e.date.start < following)
+        own_steps = steps[
+            bisect_left(step_days, p.start) : (
+                len(steps) if following is None else bisect_left(step_days, following)
+            )
         ]
         entry = PeriodRestart(p.start.isoformat(), p.end.isoformat(), [_step(e) for e in own_steps])
         for mechanism in codebook.mechanism_codes:
-            first = next(
-                (
-                    u
-                    for u in held
-                    if u.mechanism == mechanism
-                    and u.date.start > p.end
-                    and (following is None or u.date.start < following)
-                ),
-                None,
-            )
+            candidates = held_by.get(mechanism, [])
+            at = bisect_right(held_days.get(mechanism, []), p.end)
+            first = candidates[at] if at < len(candidates) else None
+            if first is not None and following is not None and first.date.start >= following:
+                first = None
             restart = Restart(mechanism)
             if first is not None:
                 restart.first_held_id = first.key

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from lowpolitics import __version__
 from lowpolitics.analysis.at_risk import at_risk
 from lowpolitics.analysis.continuity import ContinuityInputs, continuity
-from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.analysis.dataset import Dataset, shared_work
 from lowpolitics.analysis.held_broken import held_broken
 from lowpolitics.analysis.index import run_index
 from lowpolitics.analysis.network import network_metrics
@@ -91,10 +91,31 @@ def analyse_all(
 
     ``discourse_units``: the texts about the other side (coded index and documents), read from
     the store by :func:`analyse_database`; none given, the discourse section says so."""
+    with shared_work():  # the window, its counting base and the periods: built once
+        document = _sections(
+            dataset, codebook, options, inputs, horizon_days, index_runs, discourse_units
+        )
+    # beside each section's English warnings, the same notes as message ids and values, which
+    # the pages and the brief render in the reader's language
+    for section in document.values():
+        if "warnings" in section:
+            section["notes"] = structured(section["warnings"])
+    return document
+
+
+def _sections(
+    dataset: Dataset,
+    codebook: Codebook,
+    options: AnalysisOptions,
+    inputs: ContinuityInputs | None,
+    horizon_days: int,
+    index_runs: int,
+    discourse_units: list | None,
+) -> dict:
     from lowpolitics.analysis.discourse import analyse_discourse
     from lowpolitics.analysis.options import discourse_options_for
 
-    document = {
+    return {
         "meta": meta(dataset, codebook, options),
         "resilience": disruption_by_mechanism(dataset, codebook, options),
         "sensitivity": sensitivity(dataset, codebook, options).to_dict(),
@@ -118,12 +139,6 @@ def analyse_all(
             discourse_units or [], periods_for(dataset, options), discourse_options_for(options)
         ).to_dict(),
     }
-    # beside each section's English warnings, the same notes as message ids and values, which
-    # the pages and the brief render in the reader's language
-    for section in document.values():
-        if "warnings" in section:
-            section["notes"] = structured(section["warnings"])
-    return document
 
 
 def analyse_database(

@@ -244,9 +244,13 @@ def permutation_baseline(entries: list[dict], periods, permutations: int, seed: 
             "seed": seed,
         }
     rng = random.Random(seed)
+    # ``sample`` picks positions from the population's length alone, so drawing from each
+    # initiative's tension flags instead of its years gives the same picks from the same
+    # generator, and the count of tension years among them is a sum of booleans
+    flags = [([y in years for y in c], k) for c, k in draws]
     counts = []
     for _ in range(permutations):
-        counts.append(sum(sum(1 for y in rng.sample(c, k) if y in years) for c, k in draws))
+        counts.append(sum(sum(rng.sample(f, k)) for f, k in flags))
     counts.sort()
     at_least = sum(1 for c in counts if c >= observed)
     return {

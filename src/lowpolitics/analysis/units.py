@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from lowpolitics.analysis.dataset import ActivityView, Dataset
+from lowpolitics.analysis.dataset import ActivityView, Dataset, shared
 from lowpolitics.framework.codebook import Codebook
 
 HELD, DISRUPTED, UNKNOWN, PENDING = "held", "disrupted", "unknown", "pending"
@@ -85,7 +85,20 @@ def _merge_group(rows: list[ActivityView], disrupted: frozenset[str], root: str)
 def counting_base(
     activities: list[ActivityView], codebook: Codebook, as_of: date, grace_days: int
 ) -> CountingBase:
-    """Split rows by record kind, merge linked reports, and give every unit its outcome."""
+    """Split rows by record kind, merge linked reports, and give every unit its outcome.
+
+    Inside ``analyse all`` (:func:`~lowpolitics.analysis.dataset.shared_work`) the base of one
+    list of rows is built once and shared by the analyses, which only read it."""
+    return shared(
+        activities,
+        ("counting_base", id(codebook), as_of, grace_days),
+        lambda: _counting_base(activities, codebook, as_of, grace_days),
+    )
+
+
+def _counting_base(
+    activities: list[ActivityView], codebook: Codebook, as_of: date, grace_days: int
+) -> CountingBase:
     cooperative = codebook.cooperative_kinds or frozenset({"activity"})
     disrupted = codebook.disrupted_statuses
     base = CountingBase()

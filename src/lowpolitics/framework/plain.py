@@ -14,6 +14,7 @@ from dataclasses import fields
 from typing import Any
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once
 
 
 def as_plain(obj: Any) -> Any:
@@ -22,8 +23,19 @@ def as_plain(obj: Any) -> Any:
     kind = type(obj)
     if kind in _SCALARS:
         return obj
-    if hasattr(kind, "__dataclass_fields__"):
-        return {f.name: as_plain(getattr(obj, f.name)) for f in fields(obj)}
+    names = _FIELDS.get(kind)
+    if names is None and hasattr(kind, "__dataclass_fields__"):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+    if names is not None:
+        return {name: as_plain(getattr(obj, name)) for name in names}
+    # plain lists, tuples and dicts (most of a result: lists of ids) without a call per scalar
+    if kind is list:
+        return [v if type(v) in _SCALARS else as_plain(v) for v in obj]
+    if kind is dict:
+        return {
+            (k if type(k) in _SCALARS else as_plain(k)): (v if type(v) in _SCALARS else as_plain(v))
+            for k, v in obj.items()
+        }
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return kind(*[as_plain(v) for v in obj])
     if isinstance(obj, list | tuple):

@@ -195,14 +195,24 @@ def compose(
     norm: np.ndarray, framework: Framework, ind_w: np.ndarray, pil_w: np.ndarray, aggregation: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pillar scores (years × pillars) and the index (years), both in [0, 1]."""
-    pillars = (
-        np.column_stack(
-            [aggregate(norm[:, idx], ind_w[idx], aggregation) for idx in groups(framework)]
-        )
-        if norm.shape[0]
-        else np.empty((0, len(framework.pillars)))
+    pillars = pillar_scores(norm, framework, ind_w, aggregation)
+    return pillars, index_scores(pillars, pil_w, aggregation)
+
+
+def pillar_scores(
+    norm: np.ndarray, framework: Framework, ind_w: np.ndarray, aggregation: str
+) -> np.ndarray:
+    """Pillar scores (years × pillars) in [0, 1]: the first step of :func:`compose`."""
+    if not norm.shape[0]:
+        return np.empty((0, len(framework.pillars)))
+    return np.column_stack(
+        [aggregate(norm[:, idx], ind_w[idx], aggregation) for idx in groups(framework)]
     )
-    return pillars, aggregate(pillars, pil_w, aggregation) if norm.shape[0] else np.empty(0)
+
+
+def index_scores(pillars: np.ndarray, pil_w: np.ndarray, aggregation: str) -> np.ndarray:
+    """The index (years) from pillar scores: the second step of :func:`compose`."""
+    return aggregate(pillars, pil_w, aggregation) if pillars.shape[0] else np.empty(0)
 
 
 def _pearson(a: np.ndarray, b: np.ndarray) -> tuple[float | None, int]:

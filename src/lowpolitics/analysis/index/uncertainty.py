@@ -27,8 +27,9 @@ from lowpolitics.analysis.index.construct import (
     NORMALISATIONS,
     PCA_METHOD,
     build_index,
-    compose,
+    index_scores,
     normalise_table,
+    pillar_scores,
     scheme_weights,
 )
 from lowpolitics.analysis.index.framework import Framework, load_framework, load_weights
@@ -104,13 +105,21 @@ def monte_carlo(
     factors = rng.uniform(1 - perturbation, 1 + perturbation, (runs, n_pillars))
     scores = np.full((runs, n_years), np.nan)
     pillars = np.full((runs, n_years, n_pillars), np.nan)
+    # the pillar scores depend on the normalisation, weighting and aggregation drawn, not on
+    # the perturbed pillar weights: one per combination, the index recomposed every run
+    pillar_cache: dict[tuple[str, str, str], np.ndarray] = {}
     for r in range(runs):
         n = NORMALISATIONS[draws["normalisation"][r]]
-        ind_w, pil_w = schemes[(n, weightings[draws["weighting"][r]])]
+        weighting = weightings[draws["weighting"][r]]
+        aggregation = AGGREGATIONS[draws["aggregation"][r]]
+        ind_w, pil_w = schemes[(n, weighting)]
         pil = pil_w * factors[r]
-        p, y = compose(
-            norms[n], framework, ind_w, pil / pil.sum(), AGGREGATIONS[draws["aggregation"][r]]
-        )
+        p = pillar_cache.get((n, weighting, aggregation))
+        if p is None:
+            p = pillar_cache[(n, weighting, aggregation)] = pillar_scores(
+                norms[n], framework, ind_w, aggregation
+            )
+        y = index_scores(p, pil / pil.sum(), aggregation)
         scores[r], pillars[r] = y * 100, p * 100
     inputs = {k: v for k, v in draws.items()}
     for j, code in enumerate(framework.pillar_codes):
