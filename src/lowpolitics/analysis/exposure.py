@@ -12,11 +12,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import accumulate
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.framework.dates import PartialDate
+
+if TYPE_CHECKING:  # numpy is imported where it is used: the CLI's start-up stays light
+    import numpy as np
 
 IN, OUT, UNDETERMINED = "in_tension", "outside", "undetermined"
 CODES = (IN, OUT, UNDETERMINED)  # the codes :func:`exposure_codes` gives, by position
@@ -96,6 +98,8 @@ def exposure_codes(starts: np.ndarray, ends: np.ndarray, periods: Sequence[Tensi
     day ordinals (``date.toordinal``); the result holds, for each interval, the position in
     :data:`CODES` of its exposure (0 in tension, 1 outside, 2 undetermined). The same sorted
     starts and running maximum of ends, searched in one call per question."""
+    import numpy as np
+
     ordered = sorted(periods, key=lambda p: p.start)
     first = np.array([p.start.toordinal() for p in ordered], dtype=np.int64)
     reach = np.maximum.accumulate(np.array([p.end.toordinal() for p in ordered], dtype=np.int64))

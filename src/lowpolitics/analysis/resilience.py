@@ -16,8 +16,6 @@ tension ÷ outside) carries a Katz interval. Samples under the threshold get a p
 
 from __future__ import annotations
 
-import numpy as np
-
 from lowpolitics.analysis.dataset import ActivityView, Dataset, shared
 from lowpolitics.analysis.exposure import CODES, IN, OUT, UNDETERMINED, PeriodIndex, exposure_codes
 from lowpolitics.analysis.intervals import RATE_METHOD, RATIO_METHOD, risk_ratio, wilson
@@ -211,6 +209,8 @@ class _Columns:
     as columns: built once per counting base and reused for every set of periods."""
 
     def __init__(self, base: CountingBase) -> None:
+        import numpy as np  # here, not at the top: the CLI's start-up stays light
+
         self.units = [u for u in base.units if base.outcomes[u.key] in (HELD, DISRUPTED, UNKNOWN)]
         self.unknown = np.array([base.outcomes[u.key] == UNKNOWN for u in self.units], dtype=bool)
         self.start = np.array([u.date.start.toordinal() for u in self.units], dtype=np.int64)
@@ -226,6 +226,8 @@ def _grouped(base: CountingBase, periods: list[TensionPeriod]) -> dict:
     """:func:`_split` with each group also by mechanism, ``(where, slot) → {mechanism or None:
     units}`` in the base's order: exposure for every unit in a few array searches, not a call
     per unit for each of the sensitivity analysis' definitions."""
+    import numpy as np
+
     columns = shared(base, "resilience_columns", lambda: _Columns(base))
     units = columns.units
     day = exposure_codes(columns.start, columns.end, periods)
