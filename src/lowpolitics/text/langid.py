@@ -93,8 +93,9 @@ def _model_rank(text: str) -> dict[str, float]:
     return dict(_identifier().rank(text))
 
 
+@lru_cache(maxsize=4096)
 def _script(letter: str) -> str:
-    """'cyrl', 'latn' or 'other' for one letter."""
+    """'cyrl', 'latn' or 'other' for one letter (remembered: a text has few distinct ones)."""
     name = unicodedata.name(letter, "")
     if name.startswith("CYRILLIC"):
         return "cyrl"
@@ -107,19 +108,21 @@ def _markers(lowered: str, latin: bool) -> dict[str, Counter[str]]:
     """Marker letters found, per evidence class (ky, tg, uz, other, tg|uz). Latin letters with
     diacritics count only in Latin-script text: in Cyrillic text an "ö" is a Kyrgyz typist's ө."""
     found: dict[str, Counter[str]] = {k: Counter() for k in ("ky", "tg", "uz", "other", "tg|uz")}
-    for ch in lowered:
+    # each distinct character once, in order of first appearance (as a walk over the text
+    # would add them), with its count: the per-character work is done in C by Counter
+    for ch, n in Counter(lowered).items():
         if ch in _KY:
-            found["ky"][ch] += 1
+            found["ky"][ch] += n
         elif ch in _TG:
-            found["tg"][ch] += 1
+            found["tg"][ch] += n
         elif ch in _UZ_CYRL:
-            found["uz"][ch] += 1
+            found["uz"][ch] += n
         elif ch in _OTHER_CYRL:
-            found["other"][ch] += 1
+            found["other"][ch] += n
         elif ch in _TG_UZ:
-            found["tg|uz"][ch] += 1
+            found["tg|uz"][ch] += n
         elif latin and ch.isalpha() and not ch.isascii() and _script(ch) == "latn":
-            found["other"][ch] += 1
+            found["other"][ch] += n
     for match in _UZ_LATIN.finditer(lowered):
         weight = 2 if match.group(1) == "ʻ" else 1
         found["uz"][match.group(0)[:2]] += weight
@@ -166,13 +169,15 @@ def _choose(candidates: list[str], ranked: dict[str, float]) -> tuple[str, float
 
 def identify(text: str) -> LanguageGuess:
     """Guess the language of ``text`` by the documented rules (module docstring)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    n_letters = len(letters)
+    letters = {ch: n for ch, n in Counter(text).items() if ch.isalpha()}
+    n_letters = sum(letters.values())
     n_words = len(_WORD.findall(text))
     if n_letters < MIN_LETTERS or n_words < 2:
         score = 0.1 if n_letters else 0.0
         return LanguageGuess("other", score, "script", f"too short: {n_letters} letters")
-    scripts = Counter(_script(ch) for ch in letters)
+    scripts: Counter[str] = Counter()
+    for ch, n in letters.items():
+        scripts[_script(ch)] += n
     foreign = scripts["other"] / n_letters
     if foreign > 0.5:
         return LanguageGuess("other", 0.9, "script", f"{foreign:.0%} non-Latin/Cyrillic")

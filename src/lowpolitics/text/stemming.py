@@ -80,13 +80,57 @@ _TG_TAIL = re.compile(r"[иӣ]?(?:ҳо|он|ён|гон|вон)?(?:и|ӣ|йи)?(
 _TG_PLURAL = re.compile(r"^[иӣ]?(?:он|ён|гон|вон)")
 
 
+# The packages on the way to DictStemmer's module. Their ``__init__`` files import tajiknlp's
+# whole toolkit (pandas, scikit-learn, scipy, pyarrow: about 170 MB resident and 3 s), of which
+# the stemmer uses nothing; they are stood in for while its module loads (see below).
+_TAJIKNLP_PACKAGES = (
+    "tajiknlp",
+    "tajiknlp.core",
+    "tajiknlp.components",
+    "tajiknlp.components.lemmatizers",
+    "tajiknlp.components.stemmers",
+)
+
+
+def _import_dict_stemmer() -> Any:
+    """DictStemmer's class, imported without running tajiknlp's package ``__init__`` files.
+
+    Each package on the way is stood in for by an empty module with the package's real path,
+    so only the stemmer's own module and the few it imports (config, errors, schemas, the
+    component base) load. The stand-ins are removed afterwards with every module loaded under
+    them, so a later ``import tajiknlp`` elsewhere gets the real package, whole. When tajiknlp
+    is already imported in full it is simply used.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "tajiknlp" in sys.modules:
+        return importlib.import_module("tajiknlp.components.stemmers.tajik_stemmer").DictStemmer
+    spec = importlib.util.find_spec("tajiknlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("tajiknlp is not installed")
+    root = list(spec.submodule_search_locations)[0]
+    before = set(sys.modules)
+    try:
+        for name in _TAJIKNLP_PACKAGES:
+            stand_in = types.ModuleType(name)
+            stand_in.__path__ = [root + name[len("tajiknlp") :].replace(".", "/")]
+            sys.modules[name] = stand_in
+        return importlib.import_module("tajiknlp.components.stemmers.tajik_stemmer").DictStemmer
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "tajiknlp" or name.startswith("tajiknlp."):
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def _tajik_stemmer() -> Any | None:
-    """tajiknlp's DictStemmer (about 4 s to import and load), or None when unavailable."""
+    """tajiknlp's DictStemmer (about a second to load its dictionary), or None when
+    unavailable."""
     try:
-        from tajiknlp.components.stemmers.tajik_stemmer import DictStemmer
-
-        return DictStemmer()
+        return _import_dict_stemmer()()
     except Exception:  # ImportError or a data-loading error inside tajiknlp
         return None
 
