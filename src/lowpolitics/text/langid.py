@@ -167,8 +167,12 @@ def _choose(candidates: list[str], ranked: dict[str, float]) -> tuple[str, float
     return best, pooled.get(best, 0.0) / total
 
 
-def identify(text: str) -> LanguageGuess:
-    """Guess the language of ``text`` by the documented rules (module docstring)."""
+_Evidence = tuple[int, dict[str, Counter[str]], list[str]]  # letters, markers, strong languages
+
+
+def _script_evidence(text: str) -> LanguageGuess | _Evidence:
+    """Rules 1–3 without the model: a verdict when the script alone gives one (too short,
+    foreign), else the letter count, the markers found and the strong languages."""
     letters = {ch: n for ch, n in Counter(text).items() if ch.isalpha()}
     n_letters = sum(letters.values())
     n_words = len(_WORD.findall(text))
@@ -183,12 +187,40 @@ def identify(text: str) -> LanguageGuess:
         return LanguageGuess("other", 0.9, "script", f"{foreign:.0%} non-Latin/Cyrillic")
 
     found = _markers(text.lower(), latin=scripts["latn"] > scripts["cyrl"])
-    ranked = _model_rank(text)
-    model_best = next(iter(ranked))
-    model_note = _model_text(ranked)
     strong = [k for k in ("ky", "tg", "uz", "other") if _is_strong(found[k], n_letters)]
     if "other" in strong and "ky" in strong:
         strong.remove("ky")  # Kazakh writes ө ү ң as well as ә і ұ
+    return n_letters, found, strong
+
+
+def identify_lang(text: str) -> Lang:
+    """The language :func:`identify` would give ``text``, without asking the model when the
+    script rules alone decide it (one strong language, other than Kyrgyz without ң, which
+    yields to a model verdict of mn or kk): the model reads every byte in Python and costs
+    more than the rest of fast classification."""
+    evidence = _script_evidence(text)
+    if isinstance(evidence, LanguageGuess):
+        return evidence.lang
+    _, found, strong = evidence
+    if len(strong) == 1 and not (strong[0] == "ky" and "ң" not in found["ky"]):
+        return _as_target(strong[0])
+    return _with_model(text, evidence).lang
+
+
+def identify(text: str) -> LanguageGuess:
+    """Guess the language of ``text`` by the documented rules (module docstring)."""
+    evidence = _script_evidence(text)
+    if isinstance(evidence, LanguageGuess):
+        return evidence
+    return _with_model(text, evidence)
+
+
+def _with_model(text: str, evidence: _Evidence) -> LanguageGuess:
+    """Rules 3–5 once the script's evidence is counted: the model joins in."""
+    n_letters, found, strong = evidence
+    ranked = _model_rank(text)
+    model_best = next(iter(ranked))
+    model_note = _model_text(ranked)
 
     if len(strong) == 1:
         lang = _as_target(strong[0])

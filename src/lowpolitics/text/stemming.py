@@ -37,6 +37,17 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+def words(text: str) -> list[str]:
+    """The tokens of ``text`` without offsets: what :func:`tokens` finds, listed in C (the
+    lexicon coder needs offsets only for the few tokens a term matched)."""
+    return _TOKEN.findall(text)
+
+
+def token_matches(text: str) -> list[re.Match[str]]:
+    """The tokens of ``text`` as match objects, for their offsets."""
+    return list(_TOKEN.finditer(text))
+
+
 # ---------------------------------------------------------------------------------------------
 # Russian and English
 # ---------------------------------------------------------------------------------------------
