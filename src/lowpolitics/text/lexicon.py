@@ -187,7 +187,7 @@ class LexiconCoder:
     bundled one. One Aho–Corasick automaton is built per language, on first use, and kept.
     """
 
-    def __init__(self, lexicon: Mapping[str, Any] | None = None, stem_cache: int = 100_000) -> None:
+    def __init__(self, lexicon: Mapping[str, Any] | None = None, stem_cache: int = 50_000) -> None:
         # stems of the words seen, per language: news repeats its words, and a dictionary
         # look-up is far cheaper than a stemmer; emptied when it holds ``stem_cache`` words so
         # memory stays bounded whatever the input
@@ -278,7 +278,9 @@ class LexiconCoder:
                 cache.clear()
             for i, (word, known) in enumerate(zip(found, stems, strict=True)):
                 if known is None:
-                    known = cache[word] = stem(word, lang).replace(" ", "")
+                    # the stemmer itself, not its own cache: this dictionary is the one
+                    # cache of the words of texts, so memory has one bound
+                    known = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
                     stems[i] = known
         return stems
 
