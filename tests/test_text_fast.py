@@ -13,7 +13,7 @@ import pytest
 
 from lowpolitics.framework.errors import ConfigError
 from lowpolitics.framework.gazetteer import load_gazetteer
-from lowpolitics.text import dates
+from lowpolitics.text import date_patterns, dates
 from lowpolitics.text.corpus import benchmark_files, corpus_files
 from lowpolitics.text.gold import read_jsonl
 from lowpolitics.text.langid import identify, identify_lang
@@ -51,11 +51,13 @@ def texts() -> list[tuple[str, str]]:
 def test_date_patterns_tried_at_candidate_starts_find_what_a_full_scan_finds(texts):
     checked = 0
     for text in [t for t, _ in texts] + TRICKY:
-        starts = dates._candidate_starts(text)
-        for pattern in dates._PATTERNS:
+        starts = date_patterns.candidate_starts(text)
+        for pattern in date_patterns.PATTERNS:
             expected = [m.span() for m in pattern.rx.finditer(text)]
-            tried = dates._starts_for(pattern.starts, starts)
-            assert [m.span() for m in dates._matches(pattern.rx, text, tried)] == expected, (
+            tried = date_patterns.starts_for(pattern.starts, starts)
+            assert [
+                m.span() for m in date_patterns.matches_at(pattern.rx, text, tried)
+            ] == expected, (
                 pattern.kind,
                 text[:80],
             )
@@ -65,9 +67,9 @@ def test_date_patterns_tried_at_candidate_starts_find_what_a_full_scan_finds(tex
 
 def test_a_pattern_is_skipped_only_when_the_text_lacks_what_it_needs(texts):
     for text, _ in texts[:300]:
-        for pattern in dates._PATTERNS:
+        for pattern in date_patterns.PATTERNS:
             if any(pattern.rx.finditer(text)):
-                assert all(dates._NEEDS[need].search(text) for need in pattern.needs)
+                assert all(date_patterns.NEEDS[need].search(text) for need in pattern.needs)
 
 
 def test_dates_are_found_in_tricky_texts():
