@@ -26,6 +26,7 @@ from typing import Any
 import snowballstemmer
 
 MIN_STEM = 3  # no stemmer may cut a word below this many letters
+_STEM_MEMO = 200_000  # words whose stem a process remembers (here and in DictStemmer)
 
 # A token: letters/digits, possibly joined by inner hyphens or apostrophes ("чыр-чатак",
 # "Kyrgyzstan's"). Underscore is not a word character here.
@@ -179,6 +180,11 @@ def _stem_tg(word: str) -> str:
     dict_stemmer = _tajik_stemmer()
     stem = word
     if dict_stemmer is not None:
+        # DictStemmer remembers every word it was given, without bound: over a long input that
+        # was the one cache growing with its size; it is emptied at the bound of ``stem``'s own
+        memo = getattr(dict_stemmer, "_cache", None)
+        if isinstance(memo, dict) and len(memo) > _STEM_MEMO:
+            memo.clear()
         candidate = dict_stemmer.stem(word)
         tail = word[len(candidate) :] if word.startswith(candidate) else None
         if (
@@ -283,7 +289,7 @@ _STEMMERS = {"ru": _stem_ru, "en": _stem_en, "tg": _stem_tg, "ky": _stem_ky}
 SUPPORTED_LANGUAGES = tuple(_STEMMERS)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_STEM_MEMO)
 def stem(word: str, lang: str) -> str:
     """The matching key of one ``word`` in ``lang`` (ru, ky, tg, en); lower-cased.
 
