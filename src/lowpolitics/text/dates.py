@@ -30,229 +30,26 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import regex
 
 from lowpolitics.framework.dates import PartialDate
+from lowpolitics.text.date_patterns import (
+    ANY_RELATIVE,
+    CYR_MONTHS,
+    EN_MONTHS,
+    NEEDS,
+    PATTERNS,
+    REL_PATTERNS,
+    RELATIVE,
+    Kind,
+    candidate_starts,
+    matches_at,
+    starts_for,
+)
 
 __all__ = ["DateMention", "event_date", "event_mention", "extract_dates"]
-
-# "май" takes only its own endings: a free tail would read "майрамы 2022-жылы" (the 2022
-# holiday) as May 2022.
-_MAY = "ма(?:йында|йынын|йынан|йына|йдын|йдан|йга|йда|йы|йи|й|я|е|ю|ем)(?![\\p{L}])"
-# Month stems shared by Russian, Kyrgyz and Tajik (all borrow the Russian names); the inflection
-# tail (сентября, сентябрында, сентябри, моҳи майи) is any run of letters after the stem.
-_CYR_MONTHS = (
-    "январ", "феврал", "март", "апрел", _MAY, "июн", "июл", "август",
-    "сентябр", "октябр", "ноябр", "декабр",
-)  # fmt: skip
-_EN_MONTHS = (
-    "jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?",
-    "aug(?:ust)?", "sep(?:t(?:ember)?)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?",
-)  # fmt: skip
-_L = r"[\p{L}\p{M}]"
-_CYR_MONTH = "(?P<month>(?:" + "|".join(_CYR_MONTHS) + rf"){_L}{{0,8}})"
-_EN_MONTH = "(?P<month>" + "|".join(_EN_MONTHS) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)"
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_RU_YEAR_WORD = r"(?:\s*(?:года|году|год|г\.))"
-_KY_YEAR_WORD = r"\s*-?\s*(?:жылдын|жылы|жылга|жылда|жылдан|жылкы|жыл|ж\.)"
-_B, _E = r"(?<![\p{L}\p{N}])", r"(?![\p{L}\p{N}])"
-
-# Day ranges: the first day (and its month, when it differs) in day1/month1, the last day in
-# day/month. Hyphen, en dash or em dash, with or without spaces.
-_DASH = r"\s*[\-–—]\s*"
-_DAY1 = r"(?P<day1>[0-3]?\d)"
-_CYR_ORD = r"(?:-?(?:уми|ум|го|е|ого))?"
-_EN_ORD = r"(?:st|nd|rd|th)?"
-_CYR_MONTH1 = _CYR_MONTH.replace("?P<month>", "?P<month1>")
-_EN_MONTH1 = _EN_MONTH.replace("?P<month>", "?P<month1>")
-_TO_MONTH = r"(?:\s*-\s*|\s+)(?:моҳи\s+)?"
-_CYR_FROM = rf"{_DAY1}{_CYR_ORD}(?:{_TO_MONTH}{_CYR_MONTH1})?"
-# 14–16 сентября · 17-21-май · 29 апрел – 1 майи · с 14 по 16 сентября · аз 29 апрел то 1 майи
-_CYR_RANGE = (
-    rf"(?:{_CYR_FROM}{_DASH}|(?:со|с|аз)\s+{_CYR_FROM}\s+(?:по|то)\s+)"
-    rf"{_DAY}{_CYR_ORD}{_TO_MONTH}{_CYR_MONTH}"
-)
-# 14–16 September · 29 April – 1 May · September 14–16 · April 29 – May 1
-# "from June 7 to 14" joins its days with "to" (or "through", "till", "until") as "7–14" does
-_EN_TO = rf"(?:{_DASH}|\s+(?:to|through|till|until)\s+)"
-_EN_RANGE_DMY = (
-    rf"{_DAY1}{_EN_ORD}(?:\s+{_EN_MONTH1})?{_EN_TO}{_DAY}{_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}"
-)
-_EN_RANGE_MDY = rf"{_EN_MONTH1}\s+{_DAY1}{_EN_ORD}{_EN_TO}(?:{_EN_MONTH}\s+)?{_DAY}{_EN_ORD}"
-# Kyrgyz says "from the 10th of October to the 21st of October": 10-октябрдан 21-октябрга чейин
-_KY_ABL = r"(?:дан|тан|нан|ден|тен|нен|дон|тон|дөн|төн)"
-_KY_MONTH1 = "(?P<month1>(?:" + "|".join(_CYR_MONTHS[:4] + ("май",) + _CYR_MONTHS[5:]) + ")"
-_KY_MONTH1 += rf"{_L}{{0,5}}?{_KY_ABL})"
-_KY_RANGE = rf"{_DAY1}\s*-\s*{_KY_MONTH1}\s+{_DAY}\s*-\s*{_CYR_MONTH}\s+чейин"
-
-Kind = str  # "dmy" | "my" | "y" | "range" | "rangedm" | a relative rule name
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    langs: frozenset[str]
-    kind: Kind
-    rx: regex.Pattern[str]
-
-
-def _p(langs: str, kind: Kind, body: str) -> _Pattern:
-    flags = regex.IGNORECASE | regex.VERSION1
-    return _Pattern(frozenset(langs.split()), kind, regex.compile(_B + body + _E, flags))
-
-
-_PATTERNS: tuple[_Pattern, ...] = (
-    # 14–16 сентября 2022 года · с 14 по 16 сентября 2022 г. · 4–5 августи соли 2022
-    _p(
-        "ru tg ky",
-        "range",
-        rf"{_CYR_RANGE}[\s,]+(?:соли\s+)?{_YEAR}(?:{_RU_YEAR_WORD}|{_KY_YEAR_WORD}|\s*с\.)?",
-    ),
-    # 2023-жылдын 17-21-май күндөрү · 2015-жылдын 8–13-июлунда
-    _p("ky", "range", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_RANGE}(?:\s+күндөрү{_L}*)?"),
-    # 2022-жылдын 10-октябрынан 21-октябрына чейин
-    _p("ky", "range", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_KY_RANGE}"),
-    # 14–16 September 2022 · September 14–16, 2022 · Sept. 14-16, 2022
-    _p("en", "range", rf"{_EN_RANGE_DMY},?\s+{_YEAR}"),
-    _p("en", "range", rf"{_EN_RANGE_MDY},?\s+{_YEAR}"),
-    _p("ru ky tg en", "iso", r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"),
-    _p("ru ky tg en", "dotted", r"(?P<day>\d\d?)\.(?P<month>\d\d?)\.(?P<year>\d{4})"),
-    # 17 сентября 2022 года · 14 сентябри соли 2022 · 14-уми сентябри 2022
-    _p(
-        "ru tg ky",
-        "dmy",
-        rf"{_DAY}(?:-?(?:уми|ум|го|е|ого))?(?:\s*-\s*|\s+)(?:моҳи\s+)?{_CYR_MONTH}[\s,]+"
-        rf"(?:соли\s+)?{_YEAR}(?:{_RU_YEAR_WORD}|{_KY_YEAR_WORD}|\s*с\.)?",
-    ),
-    # 2022-жылдын 14-сентябрында · 2022-жылы 14-сентябрда
-    _p("ky", "dmy", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_DAY}\s*-\s*{_CYR_MONTH}"),
-    # Sept. 14, 2022 · September 14th, 2022 · 14 September 2022
-    _p("en", "dmy", rf"{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}"),
-    _p("en", "dmy", rf"{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH},?\s+{_YEAR}"),
-    # апреле 2021 года · моҳи апрели соли 2021 · 2021-жылдын апрелинде · April 2021
-    _p("ru tg", "my", rf"(?:моҳи\s+)?{_CYR_MONTH}\s+(?:соли\s+)?{_YEAR}{_RU_YEAR_WORD}?"),
-    _p("ky", "my", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_MONTH}"),
-    _p("ky", "my", rf"{_CYR_MONTH}\s+{_YEAR}{_KY_YEAR_WORD}?"),
-    _p("en", "my", rf"{_EN_MONTH}\s+(?:of\s+)?{_YEAR}"),
-    # в 2019 году · 2019-жылы · соли 2019 · in 2019
-    _p("ru", "y", rf"{_YEAR}(?:-?м)?{_RU_YEAR_WORD}"),
-    _p("ky", "y", rf"{_YEAR}{_KY_YEAR_WORD}"),
-    _p("tg", "y", rf"соли\s+{_YEAR}"),
-    _p("en", "y", rf"(?<=(?:in|since|during|by|until|of|from|early|late)\s+){_YEAR}"),
-    # day and month, year from the reference: 17 сентября · 14-сентябрда · September 14
-    _p("ru tg ky", "dm", rf"{_DAY}(?:-?(?:уми|ум|го|е|ого))?\s*-?\s*{_CYR_MONTH}"),
-    _p("en", "dm", rf"{_EN_MONTH}\s+{_DAY}(?:st|nd|rd|th)?"),
-    _p("en", "dm", rf"{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}"),
-    # day range, year from the reference: 14-16 сентября · September 14–16
-    _p("ru tg ky", "rangedm", _CYR_RANGE),
-    _p("en", "rangedm", _EN_RANGE_DMY),
-    _p("en", "rangedm", _EN_RANGE_MDY),
-    _p("ky", "rangedm", _KY_RANGE),
-    # a span of months: "April–May 2021" gives its first month, as a day range its first day;
-    # one from January is a year-to-date period of statistics ("trade for January–April
-    # 2025", «январ–апрели соли 2025»), no event
-    _p(
-        "ru tg",
-        "period",
-        rf"(?:моҳи\s+)?{_CYR_MONTH1}{_DASH}{_CYR_MONTH}\s+(?:соли\s+)?{_YEAR}{_RU_YEAR_WORD}?",
-    ),
-    _p("ky", "period", rf"{_YEAR}{_KY_YEAR_WORD}\s+{_CYR_MONTH1}{_DASH}{_CYR_MONTH}"),
-    _p("en", "period", rf"{_EN_MONTH1}{_DASH}{_EN_MONTH},?\s+{_YEAR}"),
-)
-
-# Relative expressions: rule name -> phrases per language.
-_RELATIVE: dict[str, dict[str, tuple[str, ...]]] = {
-    "d-2": {
-        "ru": ("позавчера",),
-        "ky": ("мурдагы күнү", "башка күнү"),
-        "tg": ("парерӯз", "парерӯзи"),
-        "en": ("the day before yesterday",),
-    },
-    "d-1": {
-        "ru": ("вчера", "вчерашн[\\p{L}]*"),
-        "ky": ("кечээ", "кеча"),
-        "tg": ("дирӯз", "дируз", "рӯзи гузаштаи?"),
-        "en": ("yesterday",),
-    },
-    "d0": {
-        "ru": ("сегодня",),
-        "ky": ("бүгүн", "бугун"),
-        "tg": ("имрӯз", "имруз"),
-        "en": ("today", "this morning"),
-    },
-    "d+1": {"ru": ("завтра",), "ky": ("эртең",), "tg": ("фардо",), "en": ("tomorrow",)},
-    "w-1": {
-        "ru": ("на прошлой неделе",),
-        "ky": ("өткөн жумада", "өткөн аптада"),
-        "tg": ("ҳафтаи гузашта",),
-        "en": ("last week",),
-    },
-    "w0": {
-        "ru": ("на этой неделе",),
-        "ky": ("ушул жумада", "ушул аптада"),
-        "tg": ("ҳамин ҳафта", "ҳафтаи ҷорӣ"),
-        "en": ("this week",),
-    },
-    "m-1": {
-        "ru": ("в прошлом месяце",),
-        "ky": ("өткөн айда",),
-        "tg": ("моҳи гузашта",),
-        "en": ("last month",),
-    },
-    "m0": {
-        "ru": ("в этом месяце", "в текущем месяце"),
-        "ky": ("ушул айда",),
-        "tg": ("моҳи ҷорӣ",),
-        "en": ("this month",),
-    },
-    "y-1": {
-        "ru": ("в прошлом году",),
-        "ky": ("өткөн жылы",),
-        "tg": ("соли гузашта",),
-        "en": ("last year",),
-    },
-    "y0": {
-        "ru": ("в этом году", "в текущем году"),
-        "ky": ("быйыл", "ушул жылы"),
-        "tg": ("имсол", "соли ҷорӣ"),
-        "en": ("this year",),
-    },
-    "y+1": {
-        "ru": ("в следующем году", "в будущем году"),
-        "ky": ("келерки жылы", "кийинки жылы"),
-        "tg": ("соли оянда", "соли оянда"),
-        "en": ("next year",),
-    },
-}
-# Weekdays ("on Friday", «в пятницу», «жума күнү» is left out: «жума» is also "week"): the latest
-# such day on or before the document's date — reports mostly look back.
-_WEEKDAYS = {
-    "ru": ("в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "в субботу",
-           "в воскресенье"),
-    "ky": ("дүйшөмбүдө", "шейшембиде", "шаршембиде", "бейшембиде", None, "ишембиде",
-           "жекшембиде"),
-    "tg": ("рӯзи душанбе", "рӯзи сешанбе", "рӯзи чоршанбе", "рӯзи панҷшанбе", "рӯзи ҷумъа",
-           "рӯзи шанбе", "рӯзи якшанбе"),
-    "en": ("on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Saturday",
-           "on Sunday"),
-}  # fmt: skip
-for _lang, _names in _WEEKDAYS.items():
-    for _day, _name in enumerate(_names):
-        if _name:
-            _RELATIVE.setdefault(f"wd{_day}", {})[_lang] = (_name,)
-
-
-def _relative_patterns() -> tuple[_Pattern, ...]:
-    out = []
-    for rule, by_lang in _RELATIVE.items():
-        for lang, phrases in by_lang.items():
-            body = "(?:" + "|".join(p.replace(" ", r"\s+") for p in phrases) + ")"
-            out.append(_p(lang, rule, body))
-    return tuple(out)
-
-
-_REL_PATTERNS = _relative_patterns()
 
 
 @dataclass(frozen=True)
@@ -272,14 +69,15 @@ class DateMention:
     period: bool = False  # months from January ("January–April 2025"): statistics, no event
 
 
+@lru_cache(maxsize=1024)
 def _month_number(token: str) -> int:
     low = token.casefold().rstrip(".")
     if low.isascii() and low.isdigit():
         return int(low)
-    for i, stem in enumerate(_CYR_MONTHS, start=1):
+    for i, stem in enumerate(CYR_MONTHS, start=1):
         if regex.match(stem, low):
             return i
-    for i, stem in enumerate(_EN_MONTHS, start=1):
+    for i, stem in enumerate(EN_MONTHS, start=1):
         if regex.fullmatch(stem, low):
             return i
     raise ValueError(token)
@@ -346,7 +144,7 @@ def _build(
         return None
 
 
-_REL_RULES = frozenset(_RELATIVE)
+_REL_RULES = frozenset(RELATIVE)
 _DIGIT = regex.compile(r"\d")
 
 
@@ -386,13 +184,30 @@ def extract_dates(
     """
     found: list[tuple[int, int, Kind, regex.Match[str]]] = []
     # every absolute pattern has a day or a year in figures, and relative mentions cannot be
-    # dated without a reference: a text without digits, or without a reference, skips them
-    scanned = (_PATTERNS if _DIGIT.search(text) else ()) + (_REL_PATTERNS if reference else ())
+    # dated without a reference: a text without digits, or without a reference, skips them;
+    # so does one where no relative phrase of the language occurs at all
+    any_relative = ANY_RELATIVE.get(lang)
+    relative = reference is not None and (any_relative is None or any_relative.search(text))
+    scanned = (PATTERNS if _DIGIT.search(text) else ()) + (REL_PATTERNS if relative else ())
+    present: dict[str, bool] = {}
+    starts: dict[str, list[int]] | None = None
     for pattern in scanned:
         if lang is not None and lang not in pattern.langs:
             continue
-        for m in pattern.rx.finditer(text):
-            found.append((m.start(), m.end(), pattern.kind, m))
+        for need in pattern.needs:
+            if need not in present:
+                present[need] = NEEDS[need].search(text) is not None
+            if not present[need]:
+                break
+        else:
+            if pattern.kind in _REL_RULES:
+                matches = pattern.rx.finditer(text)
+            else:
+                if starts is None:
+                    starts = candidate_starts(text)
+                matches = matches_at(pattern.rx, text, starts_for(pattern.starts, starts))
+            for m in matches:
+                found.append((m.start(), m.end(), pattern.kind, m))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []

@@ -93,8 +93,9 @@ def _model_rank(text: str) -> dict[str, float]:
     return dict(_identifier().rank(text))
 
 
+@lru_cache(maxsize=4096)
 def _script(letter: str) -> str:
-    """'cyrl', 'latn' or 'other' for one letter."""
+    """'cyrl', 'latn' or 'other' for one letter (remembered: a text has few distinct ones)."""
     name = unicodedata.name(letter, "")
     if name.startswith("CYRILLIC"):
         return "cyrl"
@@ -107,19 +108,21 @@ def _markers(lowered: str, latin: bool) -> dict[str, Counter[str]]:
     """Marker letters found, per evidence class (ky, tg, uz, other, tg|uz). Latin letters with
     diacritics count only in Latin-script text: in Cyrillic text an "ö" is a Kyrgyz typist's ө."""
     found: dict[str, Counter[str]] = {k: Counter() for k in ("ky", "tg", "uz", "other", "tg|uz")}
-    for ch in lowered:
+    # each distinct character once, in order of first appearance (as a walk over the text
+    # would add them), with its count: the per-character work is done in C by Counter
+    for ch, n in Counter(lowered).items():
         if ch in _KY:
-            found["ky"][ch] += 1
+            found["ky"][ch] += n
         elif ch in _TG:
-            found["tg"][ch] += 1
+            found["tg"][ch] += n
         elif ch in _UZ_CYRL:
-            found["uz"][ch] += 1
+            found["uz"][ch] += n
         elif ch in _OTHER_CYRL:
-            found["other"][ch] += 1
+            found["other"][ch] += n
         elif ch in _TG_UZ:
-            found["tg|uz"][ch] += 1
+            found["tg|uz"][ch] += n
         elif latin and ch.isalpha() and not ch.isascii() and _script(ch) == "latn":
-            found["other"][ch] += 1
+            found["other"][ch] += n
     for match in _UZ_LATIN.finditer(lowered):
         weight = 2 if match.group(1) == "ʻ" else 1
         found["uz"][match.group(0)[:2]] += weight
@@ -164,26 +167,60 @@ def _choose(candidates: list[str], ranked: dict[str, float]) -> tuple[str, float
     return best, pooled.get(best, 0.0) / total
 
 
-def identify(text: str) -> LanguageGuess:
-    """Guess the language of ``text`` by the documented rules (module docstring)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    n_letters = len(letters)
+_Evidence = tuple[int, dict[str, Counter[str]], list[str]]  # letters, markers, strong languages
+
+
+def _script_evidence(text: str) -> LanguageGuess | _Evidence:
+    """Rules 1–3 without the model: a verdict when the script alone gives one (too short,
+    foreign), else the letter count, the markers found and the strong languages."""
+    letters = {ch: n for ch, n in Counter(text).items() if ch.isalpha()}
+    n_letters = sum(letters.values())
     n_words = len(_WORD.findall(text))
     if n_letters < MIN_LETTERS or n_words < 2:
         score = 0.1 if n_letters else 0.0
         return LanguageGuess("other", score, "script", f"too short: {n_letters} letters")
-    scripts = Counter(_script(ch) for ch in letters)
+    scripts: Counter[str] = Counter()
+    for ch, n in letters.items():
+        scripts[_script(ch)] += n
     foreign = scripts["other"] / n_letters
     if foreign > 0.5:
         return LanguageGuess("other", 0.9, "script", f"{foreign:.0%} non-Latin/Cyrillic")
 
     found = _markers(text.lower(), latin=scripts["latn"] > scripts["cyrl"])
-    ranked = _model_rank(text)
-    model_best = next(iter(ranked))
-    model_note = _model_text(ranked)
     strong = [k for k in ("ky", "tg", "uz", "other") if _is_strong(found[k], n_letters)]
     if "other" in strong and "ky" in strong:
         strong.remove("ky")  # Kazakh writes ө ү ң as well as ә і ұ
+    return n_letters, found, strong
+
+
+def identify_lang(text: str) -> Lang:
+    """The language :func:`identify` would give ``text``, without asking the model when the
+    script rules alone decide it (one strong language, other than Kyrgyz without ң, which
+    yields to a model verdict of mn or kk): the model reads every byte in Python and costs
+    more than the rest of fast classification."""
+    evidence = _script_evidence(text)
+    if isinstance(evidence, LanguageGuess):
+        return evidence.lang
+    _, found, strong = evidence
+    if len(strong) == 1 and not (strong[0] == "ky" and "ң" not in found["ky"]):
+        return _as_target(strong[0])
+    return _with_model(text, evidence).lang
+
+
+def identify(text: str) -> LanguageGuess:
+    """Guess the language of ``text`` by the documented rules (module docstring)."""
+    evidence = _script_evidence(text)
+    if isinstance(evidence, LanguageGuess):
+        return evidence
+    return _with_model(text, evidence)
+
+
+def _with_model(text: str, evidence: _Evidence) -> LanguageGuess:
+    """Rules 3–5 once the script's evidence is counted: the model joins in."""
+    n_letters, found, strong = evidence
+    ranked = _model_rank(text)
+    model_best = next(iter(ranked))
+    model_note = _model_text(ranked)
 
     if len(strong) == 1:
         lang = _as_target(strong[0])

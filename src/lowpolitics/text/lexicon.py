@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, count
+from operator import add
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -26,7 +29,7 @@ import regex
 import yaml
 
 from lowpolitics.framework.codebook import load_codebook
-from lowpolitics.text.stemming import stem, stem_sequence, tokens
+from lowpolitics.text.stemming import stem, stem_sequence, token_matches, words
 
 NO_MECHANISM = "none"  # the mechanism group's answer when the text has no evidence for it
 NEUTRAL = "neutral"  # the frame group's answer when neither frame wins
@@ -184,7 +187,12 @@ class LexiconCoder:
     bundled one. One Aho–Corasick automaton is built per language, on first use, and kept.
     """
 
-    def __init__(self, lexicon: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, lexicon: Mapping[str, Any] | None = None, stem_cache: int = 50_000) -> None:
+        # stems of the words seen, per language: news repeats its words, and a dictionary
+        # look-up is far cheaper than a stemmer; emptied when it holds ``stem_cache`` words so
+        # memory stays bounded whatever the input
+        self._stems: dict[str, dict[str, str]] = {}
+        self._stem_cache = stem_cache
         data = dict(lexicon) if lexicon is not None else _default_lexicon()
         if "codes" not in data and isinstance(data.get("lexicon"), Mapping):
             data = dict(data["lexicon"])
@@ -231,29 +239,28 @@ class LexiconCoder:
         "межправительственная комиссия" counts once); each remaining hit adds 1 to its code.
         """
         built = self._automaton(lang)
-        toks = tokens(text)
-        if built.automaton is None or not toks:
+        found = words(text)
+        if built.automaton is None or not found:
             return CodingResult(lang=lang)
-        # The stem string " s0 s1 … sn " and, for each token, the offset where its stem ends.
-        ends: dict[int, int] = {}
-        pieces: list[str] = [" "]
-        position = 1
-        for index, (token, _, _) in enumerate(toks):
-            token_stem = stem(token, lang).replace(" ", "")
-            pieces.append(token_stem + " ")
-            position += len(token_stem)
-            ends[position - 1] = index  # the last character of this token's stem
-            position += 1
-        haystack = "".join(pieces)
+        stems = self._stem_words(found, lang)
+        # The stem string " s0 s1 … sn " and, for each token, where its closing space stands
+        # (all computed in C: a per-token Python loop was most of the coder's time).
+        haystack = f" {' '.join(stems)} "
+        closing = list(map(add, accumulate(map(len, stems)), count(1)))
         hits: list[tuple[int, int, str, str]] = []  # (first token, last token, code, term)
         for end_char, (n_tokens, payload) in built.automaton.iter(haystack):
-            last = ends.get(end_char - 1)  # end_char is the closing space of the match
-            if last is None:
+            last = bisect_left(closing, end_char)  # end_char is the closing space of the match
+            if last == len(closing) or closing[last] != end_char:
                 continue
             first = last - n_tokens + 1
             hits.extend((first, last, code, term) for code, term in payload)
+        if not hits:
+            return CodingResult(lang=lang)
+        spans = token_matches(text)
         kept = _drop_nested(hits)
-        evidence = [Evidence(code, term, toks[a][1], toks[b][2]) for a, b, code, term in kept]
+        evidence = [
+            Evidence(code, term, spans[a].start(), spans[b].end()) for a, b, code, term in kept
+        ]
         evidence = _without_names(text, evidence)
         evidence = _without_sources(text, evidence, lang)
         evidence.sort(key=lambda e: (e.start, e.end, e.code))
@@ -261,6 +268,21 @@ class LexiconCoder:
         for item in evidence:
             scores[item.code] = scores.get(item.code, 0.0) + 1.0
         return CodingResult(lang=lang, evidence=evidence, scores=scores)
+
+    def _stem_words(self, found: list[str], lang: str) -> list[str]:
+        """The stems of ``found`` (spaces taken out, so each stays one token), cached."""
+        cache = self._stems.setdefault(lang, {})
+        stems = list(map(cache.get, found))
+        if None in stems:
+            if len(cache) > self._stem_cache:
+                cache.clear()
+            for i, (word, known) in enumerate(zip(found, stems, strict=True)):
+                if known is None:
+                    # the stemmer itself, not its own cache: this dictionary is the one
+                    # cache of the words of texts, so memory has one bound
+                    known = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
+                    stems[i] = known
+        return stems
 
 
 def _names(text: str) -> list[tuple[int, int]]:

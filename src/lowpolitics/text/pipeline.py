@@ -20,7 +20,7 @@ from lowpolitics.framework.codebook import Codebook, load_codebook
 from lowpolitics.framework.dates import first_day
 from lowpolitics.framework.gazetteer import load_gazetteer
 from lowpolitics.text.embeddings import embed
-from lowpolitics.text.langid import identify
+from lowpolitics.text.langid import identify_lang
 from lowpolitics.text.lexicon import NEUTRAL, NO_MECHANISM, LexiconCoder
 from lowpolitics.text.model import Model
 from lowpolitics.text.options import TextOptions
@@ -102,8 +102,9 @@ class Classifier:
         self.model = model
         self.options = options or TextOptions()
         self.codebook = codebook or load_codebook()
-        self.coder = LexiconCoder(self.codebook.lexicon)
+        self.coder = LexiconCoder(self.codebook.lexicon, stem_cache=self.options.word_cache)
         self.gazetteer = load_gazetteer()
+        self._folded: dict[str, str] = {}  # word → gazetteer key, across texts (bounded)
 
     def _model_outputs(self, items: list[TextInput], codings: list) -> dict[str, np.ndarray]:
         features = np.hstack(
@@ -128,8 +129,11 @@ class Classifier:
         from lowpolitics.text.places import extract_places
         from lowpolitics.text.statuses import NO_STATUS, read_status
 
-        prefix = self.options.langid_prefix  # the opening of a long text tells its language
-        langs = [item.lang or identify(item.text[:prefix]).lang for item in items]
+        # the opening of a long text tells its language; --fast reads a shorter one
+        prefix = self.options.fast_langid_prefix if self.fast else self.options.langid_prefix
+        langs = [item.lang or identify_lang(item.text[:prefix]) for item in items]
+        if len(self._folded) > self.options.word_cache:
+            self._folded.clear()
         codings = [self.coder.code(i.text, lang) for i, lang in zip(items, langs, strict=True)]
         probabilities = self._model_outputs(items, codings) if not self.fast and items else {}
         results = []
@@ -180,7 +184,9 @@ class Classifier:
             places = [
                 p
                 for p in read_places(
-                    item.text, extract_places(item.text, self.gazetteer, lang), self.gazetteer
+                    item.text,
+                    extract_places(item.text, self.gazetteer, lang, self._folded),
+                    self.gazetteer,
                 )
                 if line is None or not (line.place_start <= p.start < line.place_end)
             ]

@@ -35,11 +35,11 @@ broadest kind first — so the first mention at a span is what ``Gazetteer.best`
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
 
 import ahocorasick
 import regex
@@ -240,45 +240,56 @@ def _ordered(gazetteer: Gazetteer, ids: list[str]) -> list[Place]:
     return ordered
 
 
-def extract_places(text: str, gazetteer: Gazetteer, lang: str | None = None) -> list[PlaceMention]:
+def extract_places(
+    text: str, gazetteer: Gazetteer, lang: str | None = None, folded: dict[str, str] | None = None
+) -> list[PlaceMention]:
     """Places of ``gazetteer`` named in ``text``, in reading order (see the module docstring).
 
     ``lang`` ("ru", "ky", "tg", "en") limits which suffixes and Russian case forms are
-    accepted; ``None`` accepts those of all four languages.
+    accepted; ``None`` accepts those of all four languages. ``folded`` (word → its key) may
+    be a dictionary kept across texts, since news repeats its words; the caller bounds it.
     """
-    keys: dict[str, str] = {}  # words repeat: each distinct one is folded once
-    tokens = []
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        key = keys.get(word)
-        if key is None:
-            key = keys[word] = fold(word)
-        tokens.append((m.start(), m.end(), key))
-    tokens = [t for t in tokens if t[2]]
-    if not tokens:
+    words = _TOKEN.findall(text)
+    if not words:
         return []
-    folded_parts: list[str] = []
-    owner: list[int] = []  # folded position -> token index
-    starts: dict[int, int] = {}
-    ends: list[int] = []  # token index -> folded end position
-    for index, (_, _, key) in enumerate(tokens):
-        starts[len(owner)] = index
-        folded_parts.append(key)
-        owner.extend([index] * len(key))
-        ends.append(len(owner))
-    folded = "".join(folded_parts)
+    keys_of = folded if folded is not None else {}
+    keys = list(map(keys_of.get, words))
+    if None in keys:
+        for i, (word, key) in enumerate(zip(words, keys, strict=True)):
+            if key is None:
+                keys[i] = keys_of[word] = fold(word)
+    found = _TOKEN.finditer(text)
+    # the tokens with a key, as (start, end, key); offsets are taken only for hits
+    token_spans: list[tuple[int, int]] | None = None
+    if "" in keys:
+        matches = list(found)
+        kept = [i for i, key in enumerate(keys) if key]
+        if not kept:
+            return []
+        token_spans = [matches[i].span() for i in kept]
+        keys = [keys[i] for i in kept]
+    # the folded text is the keys run together; token i ends (exclusive) at ends[i]
+    folded_text = "".join(keys)
+    ends = list(accumulate(map(len, keys)))
+
+    def span(index: int) -> tuple[int, int]:
+        nonlocal token_spans
+        if token_spans is None:
+            token_spans = [m.span() for m in found]
+        return token_spans[index]
+
     spans: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for last, (key, entries) in _automaton(gazetteer).iter(folded):
-        first_tok = starts.get(last - len(key) + 1)
-        if first_tok is None:
-            continue
-        last_tok = owner[last]
-        tail = folded[last + 1 : ends[last_tok]]
+    for last, (key, entries) in _automaton(gazetteer).iter(folded_text):
+        begin = last - len(key) + 1
+        first_tok = bisect_right(ends, begin)
+        if ends[first_tok] - len(keys[first_tok]) != begin:
+            continue  # the match does not start where a token does
+        last_tok = bisect_right(ends, last)
+        tail = folded_text[last + 1 : ends[last_tok]]
         gaps_ok = all(
-            _JOIN.fullmatch(text[tokens[k][1] : tokens[k + 1][0]])
-            for k in range(first_tok, last_tok)
+            _JOIN.fullmatch(text[span(k)[1] : span(k + 1)[0]]) for k in range(first_tok, last_tok)
         )
-        start, end = tokens[first_tok][0], tokens[last_tok][1]
+        start, end = span(first_tok)[0], span(last_tok)[1]
         if not gaps_ok or (key in _MONTH_ABBR and _NUMBER_NEXT.match(text, end)):
             continue
         if fold(text[start:end]) in _NOT_PLACES:

@@ -26,6 +26,7 @@ from typing import Any
 import snowballstemmer
 
 MIN_STEM = 3  # no stemmer may cut a word below this many letters
+_STEM_MEMO = 200_000  # words whose stem a process remembers (here and in DictStemmer)
 
 # A token: letters/digits, possibly joined by inner hyphens or apostrophes ("чыр-чатак",
 # "Kyrgyzstan's"). Underscore is not a word character here.
@@ -35,6 +36,17 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'’ʼ][^\W_]+)*")
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Tokens of ``text`` as ``(token, start, end)``; offsets are code-point indices into text."""
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The tokens of ``text`` without offsets: what :func:`tokens` finds, listed in C (the
+    lexicon coder needs offsets only for the few tokens a term matched)."""
+    return _TOKEN.findall(text)
+
+
+def token_matches(text: str) -> list[re.Match[str]]:
+    """The tokens of ``text`` as match objects, for their offsets."""
+    return list(_TOKEN.finditer(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,13 +92,57 @@ _TG_TAIL = re.compile(r"[иӣ]?(?:ҳо|он|ён|гон|вон)?(?:и|ӣ|йи)?(
 _TG_PLURAL = re.compile(r"^[иӣ]?(?:он|ён|гон|вон)")
 
 
+# The packages on the way to DictStemmer's module. Their ``__init__`` files import tajiknlp's
+# whole toolkit (pandas, scikit-learn, scipy, pyarrow: about 170 MB resident and 3 s), of which
+# the stemmer uses nothing; they are stood in for while its module loads (see below).
+_TAJIKNLP_PACKAGES = (
+    "tajiknlp",
+    "tajiknlp.core",
+    "tajiknlp.components",
+    "tajiknlp.components.lemmatizers",
+    "tajiknlp.components.stemmers",
+)
+
+
+def _import_dict_stemmer() -> Any:
+    """DictStemmer's class, imported without running tajiknlp's package ``__init__`` files.
+
+    Each package on the way is stood in for by an empty module with the package's real path,
+    so only the stemmer's own module and the few it imports (config, errors, schemas, the
+    component base) load. The stand-ins are removed afterwards with every module loaded under
+    them, so a later ``import tajiknlp`` elsewhere gets the real package, whole. When tajiknlp
+    is already imported in full it is simply used.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "tajiknlp" in sys.modules:
+        return importlib.import_module("tajiknlp.components.stemmers.tajik_stemmer").DictStemmer
+    spec = importlib.util.find_spec("tajiknlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("tajiknlp is not installed")
+    root = list(spec.submodule_search_locations)[0]
+    before = set(sys.modules)
+    try:
+        for name in _TAJIKNLP_PACKAGES:
+            stand_in = types.ModuleType(name)
+            stand_in.__path__ = [root + name[len("tajiknlp") :].replace(".", "/")]
+            sys.modules[name] = stand_in
+        return importlib.import_module("tajiknlp.components.stemmers.tajik_stemmer").DictStemmer
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "tajiknlp" or name.startswith("tajiknlp."):
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def _tajik_stemmer() -> Any | None:
-    """tajiknlp's DictStemmer (about 4 s to import and load), or None when unavailable."""
+    """tajiknlp's DictStemmer (about a second to load its dictionary), or None when
+    unavailable."""
     try:
-        from tajiknlp.components.stemmers.tajik_stemmer import DictStemmer
-
-        return DictStemmer()
+        return _import_dict_stemmer()()
     except Exception:  # ImportError or a data-loading error inside tajiknlp
         return None
 
@@ -124,6 +180,11 @@ def _stem_tg(word: str) -> str:
     dict_stemmer = _tajik_stemmer()
     stem = word
     if dict_stemmer is not None:
+        # DictStemmer remembers every word it was given, without bound: over a long input that
+        # was the one cache growing with its size; it is emptied at the bound of ``stem``'s own
+        memo = getattr(dict_stemmer, "_cache", None)
+        if isinstance(memo, dict) and len(memo) > _STEM_MEMO:
+            memo.clear()
         candidate = dict_stemmer.stem(word)
         tail = word[len(candidate) :] if word.startswith(candidate) else None
         if (
@@ -228,7 +289,7 @@ _STEMMERS = {"ru": _stem_ru, "en": _stem_en, "tg": _stem_tg, "ky": _stem_ky}
 SUPPORTED_LANGUAGES = tuple(_STEMMERS)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_STEM_MEMO)
 def stem(word: str, lang: str) -> str:
     """The matching key of one ``word`` in ``lang`` (ru, ky, tg, en); lower-cased.
 
