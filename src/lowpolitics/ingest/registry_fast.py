@@ -37,36 +37,6 @@ _JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
 # an address that urlparse certainly reads as http(s) with a host; anything else is asked
 _PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9._~-]+(?::[0-9]*)?(?:[/?#][!-~]*)?")
 _TITLES = (("title_ru", "ru"), ("title_ky", "ky"), ("title_tg", "tg"))
-_COLUMNS = (
-    "id",
-    "date",
-    "end_date",
-    "title",
-    "initiative",
-    "mechanism",
-    "mechanisms_secondary",
-    "activity_type",
-    "status",
-    "status_reason",
-    "host_country",
-    "partner_country",
-    "region",
-    "place",
-    "actors",
-    "participants_total",
-    "participants_women",
-    "participants_youth",
-    "source_url",
-    "notes",
-    "record_kind",
-    "same_as",
-    "frame",
-    "title_ru",
-    "title_ky",
-    "title_tg",
-    "status_history",
-    "contact",
-)  # REGISTRY_COLUMNS (the registry module imports this one)
 
 
 def _sorted_plain(values: list) -> list:
@@ -87,6 +57,7 @@ class FastRegistryCheck:
         as_of: datetime.date | None = None,
     ):
         from lowpolitics.ingest.registry import (
+            REGISTRY_COLUMNS,
             ActivityRecord,
             parse_status_history,
             resolve_place,
@@ -94,6 +65,7 @@ class FastRegistryCheck:
         )
 
         self.file = file
+        self.columns = REGISTRY_COLUMNS  # the contract's columns, as the full check reads them
         self.record_class = ActivityRecord
         self.fields = tuple(f.name for f in dataclasses.fields(ActivityRecord))
         self.codebook = codebook
@@ -177,7 +149,7 @@ class FastRegistryCheck:
     def record(self, line: int, cells: dict, seen_keys: dict[str, int]):  # noqa: C901, PLR0911, PLR0912, PLR0915
         get = cells.get
         value = self._value
-        stripped = {column: (get(column) or "").strip() for column in _COLUMNS}
+        stripped = {column: (get(column) or "").strip() for column in self.columns}
         raw = stripped.__getitem__
 
         text = raw("date")
