@@ -1,0 +1,203 @@
+"""Filtering on how the two sides met (``contact``) where a user reads figures and lists:
+``analyse all`` / ``held-broken`` (and every analysis counting cooperative rows) under
+``--contact``, with the definition printed and carried in the JSON; the activities list on the
+web and ``GET /api/v1/activities?contact=…``. Known answers on a small registry, both backends.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from lowpolitics.store.importing import import_file
+
+# one tension period (2021-04-28 – 2021-10-26); in it: two bilateral rows (one cancelled), one
+# joint row at a wider event, one co-presence row, one row not coded; outside it: one
+# co-presence row, one one-sided row, one row not coded (postponed), and a statement
+REGISTRY = """id,date,title,mechanism,status,contact,record_kind,frame
+b1,2021-05-02,Joint festival,societal,held,bilateral,,
+b2,2021-05-10,Youth camp,education_youth,cancelled,bilateral,,
+m1,2021-05-03,Regional games match,societal,held,multilateral_joint,,
+c1,2021-05-04,Regional forum,institutional,held,co_presence,,
+c2,2020-03-04,Regional forum 2020,institutional,held,co_presence,,
+o1,2019-05-04,One side only,societal,held,one_sided,,
+n1,2021-06-04,Not coded,societal,held,,,
+n2,2019-06-04,Not coded 2019,societal,postponed,,,
+s1,2021-05-05,Minister's statement,discursive,held,,statement,neutral
+"""
+CONTEXT = """id,date,end_date,kind,summary
+p1,2021-04-28,2021-10-26,tension_period,Border conflict
+"""
+
+# cooperative units counted (meta.records) and (disrupted, n) in tension, per --contact value
+EXPECTED = {
+    None: (8, (1, 5)),
+    "bilateral": (2, (1, 2)),
+    "multilateral_joint": (1, (0, 1)),
+    "co_presence": (2, (0, 1)),
+    "one_sided": (1, (0, 0)),
+    "bilateral,multilateral_joint": (3, (1, 3)),
+}
+
+
+@pytest.fixture
+def small(engine, codebook, gazetteer, tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    context = tmp_path / "context.csv"
+    context.write_text(CONTEXT, encoding="utf-8")
+    assert import_file(engine, "registry", registry, codebook, gazetteer).result.added == 9
+    import_file(engine, "context", context, codebook, gazetteer)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _all(cli, db, contact):
+    args = ["--db", db, "analyse", "all", "--as-of", "2024-01-01"]
+    result = cli(*args, *(["--contact", contact] if contact else []))
+    assert result.code == 0, result
+    return json.loads(result.out)
+
+
+def test_analyse_all_counts_under_each_contact_and_says_which(cli, small):
+    for contact, (units, (disrupted, n)) in EXPECTED.items():
+        document = _all(cli, small, contact)
+        meta = document["meta"]
+        assert meta["records"]["cooperative_units"] == units, contact
+        assert meta["records"]["statements"] == 1  # a statement is never filtered out
+        tension = document["resilience"]["all_mechanisms"]["in_tension"]
+        assert (tension["disrupted"], tension["n"]) == (disrupted, n), contact
+        expected_codes = contact.split(",") if contact else None
+        assert meta["contact"]["contacts"] == expected_codes
+        assert document["resilience"]["contact"] == meta["contact"]
+        assert document["held_broken"]["contact"] == meta["contact"]
+        if contact:
+            assert "rows not coded left out" in meta["contact"]["description"]
+        else:
+            assert "rows not coded included" in meta["contact"]["description"]
+
+
+def test_held_broken_names_only_the_chosen_contacts(cli, small):
+    def named(contact):
+        args = ["--db", small, "analyse", "held-broken", "--as-of", "2024-01-01", "-f", "json"]
+        out = cli(*args, *(["--contact", contact] if contact else [])).out
+        result = json.loads(out)
+        (period,) = result["periods"]
+        ids = {
+            a["id"]
+            for entry in period["by_mechanism"].values()
+            for group in ("held", "disrupted", "unknown")
+            for a in entry[group]
+        }
+        return ids, result["contact"]["contacts"]
+
+    assert named(None) == ({"b1", "b2", "m1", "c1", "n1"}, None)
+    assert named("bilateral") == ({"b1", "b2"}, ["bilateral"])
+    # the order of the codebook, whatever the order typed
+    assert named("co_presence,BILATERAL") == ({"b1", "b2", "c1"}, ["bilateral", "co_presence"])
+    table = cli("--db", small, "analyse", "held-broken", "--contact", "bilateral").out
+    assert table.startswith("cooperative rows counted: only cooperative rows whose contact")
+    assert "c1" not in table and "b2" in table
+
+
+def test_every_counting_command_takes_the_option_and_prints_the_definition(cli, small):
+    for command in ("timeline", "reach", "survival", "recovery", "restart", "at-risk"):
+        table = cli("--db", small, "analyse", command, "--contact", "co_presence")
+        assert table.code == 0, (command, table)
+        assert "cooperative rows counted: only cooperative rows whose contact is co_presence" in (
+            " ".join(table.out.split())
+        ), command
+        as_json = cli("--db", small, "analyse", command, "--contact", "one_sided", "-f", "json")
+        assert json.loads(as_json.out)["contact"]["contacts"] == ["one_sided"], command
+    timeline = json.loads(
+        cli("--db", small, "analyse", "timeline", "--contact", "bilateral", "-f", "json").out
+    )
+    assert sum(row["total"] for row in timeline["by_year"]) == 2
+    plain = cli("--db", small, "analyse", "timeline").out
+    assert "every cooperative row, whatever its contact" in " ".join(plain.split())
+
+
+@pytest.mark.parametrize("command", ["all", "held-broken", "resilience", "timeline"])
+def test_a_bad_contact_is_refused_before_anything_is_read(cli, small, command):
+    bad = cli("--db", small, "analyse", command, "--contact", "met")
+    assert bad.code != 0 and "--contact 'met'" in bad.err
+
+
+# --- the API and the list page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(web, small):
+    return web
+
+
+def _api_ids(web, query: str) -> set[str]:
+    response = web.client().get(f"/api/v1/activities?{query}", headers=web.bearer("viewer"))
+    assert response.status_code == 200, response.text
+    return {a["id"] for a in response.json()["items"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("contact=bilateral", {"b1", "b2"}),
+        ("contact=bilateral&contact=co_presence", {"b1", "b2", "c1", "c2"}),
+        ("contact=multilateral_joint,one_sided", {"m1", "o1"}),
+        ("contact=co_presence&sort=title", {"c1", "c2"}),  # the Python path too
+        ("contact=bilateral&q=camp", {"b2"}),
+        ("contact=", {"b1", "b2", "m1", "c1", "c2", "o1", "n1", "n2", "s1"}),
+    ],
+)
+def test_api_filters_on_contact(listed, query, expected):
+    assert _api_ids(listed, query) == expected
+
+
+def test_api_refuses_an_unknown_contact_naming_the_field(listed):
+    response = listed.client().get(
+        "/api/v1/activities?contact=bilateral&contact=met", headers=listed.bearer("viewer")
+    )
+    assert response.status_code == 422
+    (field,) = response.json()["error"]["fields"]
+    assert field["field"] == "contact" and field["value"] == "met"
+    assert "co_presence" in field["expected"]
+
+
+def test_openapi_documents_the_contact_filter(listed):
+    schema = listed.app.openapi()
+    parameters = schema["paths"]["/api/v1/activities"]["get"]["parameters"]
+    (contact,) = [p for p in parameters if p["name"] == "contact"]
+    assert contact["in"] == "query" and "co_presence" in contact["description"]
+    types = json.dumps(contact["schema"])
+    assert '"array"' in types  # several values allowed
+
+
+def _rows(html: str) -> set[str]:
+    return set(re.findall(r'<a href="/activities/([^"]+)">', html))
+
+
+def test_list_page_filters_on_contact_with_labels_in_the_readers_language(listed):
+    viewer = listed.client("viewer")
+    page = viewer.get("/activities?contact=bilateral&contact=multilateral_joint")
+    assert page.status_code == 200
+    assert _rows(page.text) == {"b1", "b2", "m1"}
+    pattern = r'<select id="f-contact" name="contact" multiple.*?</select>'
+    select = re.search(pattern, page.text, re.S)
+    assert select, "no contact filter"
+    chosen = re.findall(r'<option value="(\w+)" selected>', select.group(0))
+    assert chosen == ["bilateral", "multilateral_joint"]
+    assert "Bilateral" in select.group(0)
+    russian = listed.client("viewer", lang="ru").get("/activities?contact=co_presence")
+    assert _rows(russian.text) == {"c1", "c2"}
+    assert "Двустороннее" in russian.text
+    # sort and export links keep every chosen value
+    assert "contact=bilateral&amp;contact=multilateral_joint" in page.text
+    csv = viewer.get("/activities.csv?contact=one_sided").text
+    assert "o1" in csv and "b1" not in csv
+
+
+def test_list_page_says_an_unknown_contact_next_to_its_field(listed):
+    page = listed.client("viewer").get("/activities?contact=met")
+    assert page.status_code == 422 and "<html" in page.text
+    field = re.search(r'<div class="field invalid" id="filter-contact".*?</div>', page.text, re.S)
+    assert field and "met" in field.group(0)
