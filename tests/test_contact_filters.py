@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -201,3 +202,56 @@ def test_list_page_says_an_unknown_contact_next_to_its_field(listed):
     assert page.status_code == 422 and "<html" in page.text
     field = re.search(r'<div class="field invalid" id="filter-contact".*?</div>', page.text, re.S)
     assert field and "met" in field.group(0)
+
+
+# --- the brief and the analysis pages say which rows they count -------------------------------
+
+
+def test_the_definition_reads_in_every_language_with_the_vocabularys_labels(codebook):
+    from lowpolitics.analysis.contact_scope import contact_scope_text
+
+    both = {"contacts": ["bilateral", "co_presence"]}
+    assert contact_scope_text(both, codebook, "en").startswith(
+        "only cooperative rows whose contact is Bilateral; "
+    )
+    assert "Двустороннее" in contact_scope_text(both, codebook, "ru")
+    for lang in ("ru", "ky", "tg"):
+        assert contact_scope_text(None, codebook, lang) != contact_scope_text(None, codebook, "en")
+    # a document written before the block existed counted every row
+    assert contact_scope_text({}, codebook, "en").startswith("every cooperative row")
+
+
+def test_analysis_pages_say_which_rows_they_count(listed):
+    viewer = listed.client("viewer")
+    for address in ("/analysis", "/analysis/resilience", "/analysis/timeline"):
+        page = viewer.get(address)
+        assert page.status_code == 200, address
+        scope = re.search(r'<p class="muted" id="contact-scope">(.*?)</p>', page.text, re.S)
+        assert scope, address
+        assert "every cooperative row, whatever its contact" in scope.group(1)
+    russian = listed.client("viewer", lang="ru").get("/analysis/resilience").text
+    assert "Учтённые мероприятия сотрудничества" in russian
+
+
+def test_brief_names_the_definition_it_counts(small, codebook, tmp_path):
+    from lowpolitics.analysis.options import AnalysisOptions
+    from lowpolitics.report.build import brief_from_store
+    from lowpolitics.store.db import make_engine
+
+    engine = make_engine(small)
+    try:
+        html, _, document = brief_from_store(
+            engine,
+            codebook,
+            tmp_path / "brief",
+            AnalysisOptions(as_of=date(2024, 1, 1)),
+            "en",
+            with_charts=False,
+            contacts=frozenset({"bilateral"}),
+        )
+    finally:
+        engine.dispose()
+    text = html.read_text(encoding="utf-8")
+    scope = re.search(r'<p class="counted" id="contact-scope">(.*?)</p>', text, re.S).group(1)
+    assert "only cooperative rows whose contact is Bilateral" in scope
+    assert document["meta"]["records"]["cooperative_units"] == 2

@@ -11,6 +11,8 @@ above every table, so a figure never travels without its definition.
 from __future__ import annotations
 
 from lowpolitics.analysis.dataset import Dataset
+from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.i18n import translator
 from lowpolitics.framework.notes import N_, Note, ident, note, structured
 
 EVERY_ROW = N_("every cooperative row, whatever its contact (rows not coded included)")
@@ -34,3 +36,15 @@ def contact_scope(dataset: Dataset) -> dict:
         "description": str(described),
         "note": structured([described])[0],
     }
+
+
+def contact_scope_text(block: dict | None, codebook: Codebook, lang: str) -> str:
+    """The definition in the reader's language with the vocabulary's own labels (the brief
+    and the pages): "only cooperative rows whose contact is Bilateral, …". A document written
+    before the block existed counted every row, and says so."""
+    _ = translator(lang)
+    contacts = (block or {}).get("contacts")
+    if contacts is None:
+        return _(EVERY_ROW)
+    labels = "; ".join(codebook.label("contacts", c, lang) for c in contacts)
+    return _(ONLY_CODES).format(codes=labels)

@@ -67,9 +67,16 @@ def page_context(request: Request) -> dict[str, Any]:
         local = get(f"title_{lang}") if lang != "en" else None
         return local or get("title") or ""
 
+    def contact_scope(block: dict | None) -> str:
+        """Which cooperative rows a document's figures count (its ``meta.contact``)."""
+        from lowpolitics.analysis.contact_scope import contact_scope_text
+
+        return contact_scope_text(block, ctx.codebook, lang)
+
     return {
         "request": request,
         "user": who,
+        "contact_scope": contact_scope,
         "title_of": title_of,
         "lang": lang,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
