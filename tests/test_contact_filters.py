@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +256,57 @@ def test_brief_names_the_definition_it_counts(small, codebook, tmp_path):
     scope = re.search(r'<p class="counted" id="contact-scope">(.*?)</p>', text, re.S).group(1)
     assert "only cooperative rows whose contact is Bilateral" in scope
     assert document["meta"]["records"]["cooperative_units"] == 2
+
+
+# --- IATI: a tag in our own vocabulary ---------------------------------------------------------
+
+IATI_REGISTRY = """id,date,title,initiative,mechanism,status,host_country,actors,contact
+t1,2019-05-02,Festival,Border festivals,societal,held,KG,Theatre [KG],bilateral
+t2,2020-05-02,Forum festival,Border festivals,societal,held,KG,Theatre [KG],co_presence
+t3,2019-06-02,Games,,societal,held,KG,Sports committee [KG],multilateral_joint
+t4,2019-07-02,Not coded,,societal,held,KG,Sports committee [KG],
+"""
+XSD = Path("/work/shared/schemas/iati/iati-activities-schema.xsd")
+
+
+def test_iati_carries_the_contact_as_a_tag_of_our_own_vocabulary(
+    engine, codebook, gazetteer, tmp_path
+):
+    from lxml import etree
+
+    from lowpolitics.exchange.iati_export import export_iati
+
+    registry = tmp_path / "registry.csv"
+    registry.write_text(IATI_REGISTRY, encoding="utf-8")
+    import_file(engine, "registry", registry, codebook, gazetteer)
+    target = tmp_path / "iati.xml"
+    export_iati(engine, target, codebook, as_of=date(2024, 1, 1))
+    root = etree.parse(str(target)).getroot()
+
+    def tags(suffix: str) -> list[tuple[str, str, str]]:
+        (found,) = [
+            a for a in root.iter("iati-activity") if suffix in a.findtext("iati-identifier")
+        ]
+        return [
+            (t.get("vocabulary"), t.get("code"), t.findtext("narrative")) for t in found.iter("tag")
+        ]
+
+    assert tags("-a-t3") == [("99", "contact:multilateral_joint", "Joint, in a wider setting")]
+    assert tags("-a-t4") == []  # not coded: nothing is guessed
+    assert [code for _, code, _ in tags("-i-border-festivals")] == [
+        "contact:bilateral",
+        "contact:co_presence",
+    ]
+    (games,) = [a for a in root.iter("iati-activity") if "-a-t3" in a.findtext("iati-identifier")]
+    languages = {
+        n.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for n in games.iter("narrative")
+        if n.getparent().tag == "tag"
+    }
+    assert languages == {None, "ru", "ky", "tg"}
+    assert "How the two sides met: Joint, in a wider setting." in games.findtext(
+        "description/narrative"
+    )
+    if XSD.exists():  # the schema, where the machine has it: the tag sits where it may
+        checker = etree.XMLSchema(etree.parse(str(XSD)))
+        assert checker.validate(etree.parse(str(target))), checker.error_log
