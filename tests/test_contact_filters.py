@@ -310,3 +310,14 @@ def test_iati_carries_the_contact_as_a_tag_of_our_own_vocabulary(
     if XSD.exists():  # the schema, where the machine has it: the tag sits where it may
         checker = etree.XMLSchema(etree.parse(str(XSD)))
         assert checker.validate(etree.parse(str(target))), checker.error_log
+
+
+def test_list_activities_filters_on_contact_as_the_web_list_does(cli, small):
+    listed = json.loads(
+        cli(
+            "--db", small, "list", "activities", "--contact", "co_presence,one_sided", "-f", "json"
+        ).out
+    )
+    assert {r["id"] for r in listed} == {"c1", "c2", "o1"}
+    bad = cli("--db", small, "list", "activities", "--contact", "met")
+    assert bad.code != 0 and "--contact 'met'" in bad.err
