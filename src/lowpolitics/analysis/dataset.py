@@ -121,6 +121,10 @@ class Dataset:
     activities: list[ActivityView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)
     actor_types: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, CC) → type
+    # which cooperative rows it holds (``analysis.contact_scope``): None, every one whatever its
+    # contact; else only those coded with these contact codes. Carried so that every figure
+    # drawn from the dataset can say which definition of a cooperative row it counts.
+    contacts: tuple[str, ...] | None = None
 
     def last_reported(self) -> date | None:
         """The latest day the record reports something that happened (a planned row is a
@@ -144,7 +148,10 @@ class Dataset:
             )
 
         return Dataset(
-            [a for a in self.activities if keep(a)], list(self.events), dict(self.actor_types)
+            [a for a in self.activities if keep(a)],
+            list(self.events),
+            dict(self.actor_types),
+            self.contacts,
         )
 
 

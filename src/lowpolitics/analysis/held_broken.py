@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lowpolitics.analysis.contact_scope import contact_scope
 from lowpolitics.analysis.dataset import ActivityView, Dataset
 from lowpolitics.analysis.exposure import IN, OUT, UNDETERMINED, SpanIndex, interval_exposure
 from lowpolitics.analysis.options import AnalysisOptions, describe_periods, periods_for
@@ -65,6 +66,8 @@ class HeldBrokenResult:
     periods: list[PeriodHeldBroken]
     methods: dict
     warnings: list[str]
+    # which cooperative rows are named (``analysis.contact_scope``): every one, or one contact
+    contact: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return as_plain(self)
@@ -163,4 +166,5 @@ def held_broken(
             "merged": "several reports of one event are one entry; 'reports' lists their ids",
         },
         warnings=warnings,
+        contact=contact_scope(dataset),
     )

@@ -16,6 +16,7 @@ tension ÷ outside) carries a Katz interval. Samples under the threshold get a p
 
 from __future__ import annotations
 
+from lowpolitics.analysis.contact_scope import contact_scope
 from lowpolitics.analysis.dataset import ActivityView, Dataset, shared
 from lowpolitics.analysis.exposure import CODES, IN, OUT, UNDETERMINED, PeriodIndex, exposure_codes
 from lowpolitics.analysis.intervals import RATE_METHOD, RATIO_METHOD, risk_ratio, wilson
@@ -384,6 +385,7 @@ def disruption_by_mechanism(
             "from": options.date_from.isoformat() if options.date_from else None,
             "to": options.date_to.isoformat() if options.date_to else None,
         },
+        "contact": contact_scope(dataset),
         "counting": {
             "units": len(base.units),
             "merged_reports": base.merged,

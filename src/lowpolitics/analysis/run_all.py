@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from lowpolitics import __version__
 from lowpolitics.analysis.at_risk import at_risk
+from lowpolitics.analysis.contact_scope import contact_scope
 from lowpolitics.analysis.continuity import ContinuityInputs, continuity
 from lowpolitics.analysis.dataset import Dataset, shared_work
 from lowpolitics.analysis.held_broken import held_broken
@@ -26,7 +27,7 @@ from lowpolitics.analysis.restart import restart_lags
 from lowpolitics.analysis.sensitivity import sensitivity
 from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
-from lowpolitics.analysis.units import counting_base, unit_ids
+from lowpolitics.analysis.units import counting_base, unit_ids, with_contacts
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.notes import structured
 
@@ -64,6 +65,8 @@ def meta(dataset: Dataset, codebook: Codebook, options: AnalysisOptions) -> dict
         # the data's own date: the latest day a row reports as happened (plans excluded)
         "last_record": (last.isoformat() if (last := dataset.last_reported()) else None),
         "data_fingerprint": fingerprint(dataset),
+        # which cooperative rows every figure below counts: all of them, or one contact
+        "contact": contact_scope(dataset),
         # every registry row, then what the rows are: the brief counts units, not rows
         "activities": len(dataset.activities),
         "records": _record_counts(dataset, codebook, options),
@@ -142,9 +145,14 @@ def _sections(
 
 
 def analyse_database(
-    engine, codebook: Codebook, options: AnalysisOptions, horizon_days: int = 180
+    engine,
+    codebook: Codebook,
+    options: AnalysisOptions,
+    horizon_days: int = 180,
+    contacts: frozenset[str] | None = None,
 ) -> tuple[dict, Dataset]:
-    """Read the store once and run every analysis: the document and the dataset behind it."""
+    """Read the store once and run every analysis: the document and the dataset behind it.
+    ``contacts``: count only the cooperative rows with these contact codes (``--contact``)."""
     from lowpolitics.analysis.continuity import load_continuity_inputs
     from lowpolitics.analysis.dataset import load_dataset
     from lowpolitics.analysis.discourse_units import load_units
@@ -154,5 +162,7 @@ def analyse_database(
     with session_scope(engine) as session:
         dataset, inputs = load_dataset(session), load_continuity_inputs(session)
         units = load_units(session, codebook.frame_codes)
+    if contacts is not None:
+        dataset = with_contacts(dataset, contacts, codebook)
     document = analyse_all(dataset, codebook, options, inputs, horizon_days, discourse_units=units)
     return document, dataset

@@ -139,9 +139,13 @@ def with_contacts(dataset: Dataset, contacts: frozenset[str], codebook: Codebook
     """The dataset with only the cooperative rows whose ``contact`` is one of ``contacts``
     (``--contact bilateral,multilateral_joint``); statements, restrictions and events are kept.
     A row with no contact code is left out: a filter on what a row is cannot keep a row that
-    does not say."""
+    does not say. The result records the codes it keeps (in the codebook's order), so that the
+    figures drawn from it can name their definition; filtering twice keeps the codes in both."""
     cooperative = codebook.cooperative_kinds or frozenset({"activity"})
+    if dataset.contacts is not None:
+        contacts = contacts & frozenset(dataset.contacts)
     kept = [
         a for a in dataset.activities if a.record_kind not in cooperative or a.contact in contacts
     ]
-    return Dataset(kept, list(dataset.events), dict(dataset.actor_types))
+    ordered = tuple(c for c in codebook.contact_codes if c in contacts)
+    return Dataset(kept, list(dataset.events), dict(dataset.actor_types), ordered)

@@ -9,6 +9,7 @@ import typer
 
 from lowpolitics.cli.analyse_options import (
     AS_OF,
+    CONTACT,
     FORMAT,
     FROM,
     PERIODS,
@@ -16,6 +17,7 @@ from lowpolitics.cli.analyse_options import (
     TO,
     build_options,
     check_format,
+    contact_option,
 )
 from lowpolitics.cli.output import err, out, print_json, print_table
 from lowpolitics.cli.state import State
@@ -25,21 +27,39 @@ from lowpolitics.store.db import require_schema, session_scope
 analyse_app = typer.Typer(help="Measure what holds when tension rises.", no_args_is_help=True)
 
 
-def _dataset(state: State):
-    from lowpolitics.analysis.dataset import load_dataset
-
-    require_schema(state.engine)
-    with session_scope(state.engine) as session:
-        return load_dataset(session)
+def _dataset(state: State, contact: str | None = None):
+    """The store's dataset, narrowed to the cooperative rows of ``--contact`` when given (the
+    option is checked before the store is read, so a bad code costs nothing)."""
+    return _dataset_and_inputs(state, contact, inputs=False)[0]
 
 
-def _dataset_and_inputs(state: State):
+def _dataset_and_inputs(state: State, contact: str | None = None, inputs: bool = True):
     from lowpolitics.analysis.continuity import load_continuity_inputs
     from lowpolitics.analysis.dataset import load_dataset
+    from lowpolitics.analysis.units import with_contacts
 
+    contacts = contact_option(contact, state.codebook)
     require_schema(state.engine)
     with session_scope(state.engine) as session:
-        return load_dataset(session), load_continuity_inputs(session)
+        dataset = load_dataset(session)
+        found = load_continuity_inputs(session) if inputs else None
+    if contacts is not None:
+        dataset = with_contacts(dataset, contacts, state.codebook)
+    return dataset, found
+
+
+def print_contact(dataset) -> None:
+    """The header line every analysis table opens with: which cooperative rows it counts."""
+    from lowpolitics.analysis.contact_scope import contact_note
+
+    out().print(f"cooperative rows counted: {contact_note(dataset.contacts)}", highlight=False)
+
+
+def scoped(result: dict, dataset) -> dict:
+    """A result with the definition of a cooperative row it counts (``contact``)."""
+    from lowpolitics.analysis.contact_scope import contact_scope
+
+    return {**result, "contact": contact_scope(dataset)}
 
 
 def _pct(rate, ci) -> str:
@@ -70,6 +90,7 @@ def reach_command(
     ctx: typer.Context,
     date_from: str | None = FROM,
     date_to: str | None = TO,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Participants, women and youth, border regions and reciprocity, per year."""
@@ -78,10 +99,12 @@ def reach_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, "auto", None)
-    result = reach(_dataset(state), options, state.codebook)
+    dataset = _dataset(state, contact)
+    result = reach(dataset, options, state.codebook)
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     rows = []
     for year, block in [*result["by_year"].items(), ("all", result["overall"])]:
         hosted = block["reciprocity"]["hosted_by"]
@@ -119,6 +142,7 @@ def timeline_command(
     date_to: str | None = TO,
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Activities by mechanism per year and quarter, with the tension periods."""
@@ -127,10 +151,12 @@ def timeline_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule)
-    result = timeline(_dataset(state), state.codebook, options)
+    dataset = _dataset(state, contact)
+    result = timeline(dataset, state.codebook, options)
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     mechanisms = result["mechanisms"]
     print_table(
         "activities per year",
@@ -151,6 +177,7 @@ def all_command(
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
     horizon: int = typer.Option(180, "--horizon", help="days ahead for the at-risk list", min=1),
+    contact: str | None = CONTACT,
     fmt: str = typer.Option("json", "--format", "-f", help="json"),
     out_file: Path | None = typer.Option(None, "--out", help="write the JSON to this file"),
 ) -> None:
@@ -160,7 +187,8 @@ def all_command(
     state: State = ctx.obj
     check_format(fmt, ("json",))
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    result, _ = analyse_database(state.engine, state.codebook, options, horizon)
+    contacts = contact_option(contact, state.codebook)
+    result, _ = analyse_database(state.engine, state.codebook, options, horizon, contacts)
     if out_file:
         out_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         out().print(f"wrote {out_file}", highlight=False)
@@ -180,6 +208,7 @@ def survival_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Time from an initiative's start to its first disruption (Kaplan–Meier, Cox)."""
@@ -188,10 +217,12 @@ def survival_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    result = survival(_dataset(state), state.codebook, options)
+    dataset = _dataset(state, contact)
+    result = survival(dataset, state.codebook, options)
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     rows = []
     for mechanism, block in [*result["by_mechanism"].items(), ("all", result["all_mechanisms"])]:
         at = block.get("at_years") or {}
@@ -227,6 +258,7 @@ def recovery_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Days from each period's start until each mechanism is seen working again."""
@@ -235,10 +267,12 @@ def recovery_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    result = recovery(_dataset(state), state.codebook, options)
+    dataset = _dataset(state, contact)
+    result = recovery(dataset, state.codebook, options)
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     mechanisms = state.codebook.mechanism_codes
     print_table(
         "days from a period's start to the next held activity, by mechanism",
@@ -267,6 +301,7 @@ def at_risk_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Planned activities in the horizon, with their estimated chance of disruption."""
@@ -275,10 +310,12 @@ def at_risk_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(None, None, periods, period_rule, as_of)
-    result = at_risk(_dataset(state), state.codebook, options, horizon)
+    dataset = _dataset(state, contact)
+    result = at_risk(dataset, state.codebook, options, horizon)
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     if not result["activities"]:
         out().print(
             f"no planned activity between {result['as_of']} and {result['horizon_end']}",
@@ -311,6 +348,7 @@ def continuity_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """Commission rhythm, commitments with activity, and silent disruptions (inferred)."""
@@ -319,13 +357,14 @@ def continuity_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of)
-    dataset, inputs = _dataset_and_inputs(state)
+    dataset, inputs = _dataset_and_inputs(state, contact)
     result = continuity(
         dataset, inputs, state.codebook, options, meeting_types=state.codebook.body_session_types
     )
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     print_table(
         "commissions and working groups",
         ["body", "rhythm (months)", "sessions", "longest gap (days)", "gaps over rhythm"],
@@ -381,6 +420,7 @@ def network_command(
     ctx: typer.Context,
     date_from: str | None = FROM,
     date_to: str | None = TO,
+    contact: str | None = CONTACT,
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | graphml | gexf"),
     out_file: Path | None = typer.Option(None, "--out", help="file for graphml/gexf/json"),
 ) -> None:
@@ -391,14 +431,14 @@ def network_command(
     state: State = ctx.obj
     check_format(fmt, ("table", "json", "graphml", "gexf"))
     options = build_options(date_from, date_to, "auto", None)
-    dataset = _dataset(state)
+    dataset = _dataset(state, contact)
     if fmt in ("graphml", "gexf"):
         if out_file is None:
             raise ConfigError(f"--format {fmt} writes a file: give --out FILE.{fmt}")
         written = write_graph(build_graph(dataset, state.codebook, options), out_file, fmt)
         out().print(f"wrote {written} (opens in Gephi)", highlight=False)
         return
-    result = network_metrics(dataset, state.codebook, options)
+    result = scoped(network_metrics(dataset, state.codebook, options), dataset)
     if fmt == "json":
         if out_file:
             out_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -406,6 +446,7 @@ def network_command(
         else:
             print_json(result)
         return
+    print_contact(dataset)
     overall = result["overall"]
     across = overall["reach_across"]
     out().print(
@@ -447,6 +488,7 @@ def index_command(
     weights: Path | None = typer.Option(None, "--weights", help="YAML: pillar/indicator → weight"),
     runs: int = typer.Option(1000, "--runs", min=10, help="Monte Carlo runs"),
     seed: int = typer.Option(42, "--seed", help="random seed (same seed, same result)"),
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
 ) -> None:
     """The Cultural Diplomacy Index per year, with its 5–95 % band and what drives it."""
@@ -455,8 +497,9 @@ def index_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, "auto", None)
+    dataset = _dataset(state, contact)
     result = run_index(
-        _dataset(state),
+        dataset,
         state.codebook,
         options,
         framework=framework,
@@ -465,8 +508,9 @@ def index_command(
         seed=seed,
     )
     if fmt == "json":
-        print_json(result)
+        print_json(scoped(result, dataset))
         return
+    print_contact(dataset)
     pillars = list(next(iter(result["years"].values()), {}).get("pillars", {}))
     print_table(
         "Cultural Diplomacy Index (0–100): nominal score, Monte Carlo median and 5–95 % band",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from lowpolitics.cli.analyse_options import contact_option
 from lowpolitics.cli.output import FORMATS, out, print_csv, print_json, print_table
 from lowpolitics.cli.state import State
 from lowpolitics.framework.dates import PartialDate
@@ -55,9 +56,15 @@ def list_activities_command(
     date_from: str | None = typer.Option(None, "--from", help="YYYY[-MM[-DD]]"),
     date_to: str | None = typer.Option(None, "--to", help="YYYY[-MM[-DD]]"),
     region: str | None = typer.Option(None, help="ISO 3166-2 code or region name"),
+    contact: str | None = typer.Option(
+        None,
+        "--contact",
+        help="only rows coded with these contact codes, comma-separated (bilateral, "
+        "multilateral_joint, co_presence, one_sided); rows not coded are not listed",
+    ),
     fmt: str = FORMAT,
 ) -> None:
-    """Activities, oldest first, filtered by mechanism, status, dates and region."""
+    """Activities, oldest first, filtered by mechanism, status, dates, region and contact."""
     state: State = ctx.obj
     _check_format(fmt)
     codebook = state.codebook
@@ -73,6 +80,7 @@ def list_activities_command(
         date_from=_date_option(date_from, "--from"),
         date_to=_date_option(date_to, "--to"),
         region=region_code,
+        contacts=contact_option(contact, codebook),
     )
     require_schema(state.engine)
     with session_scope(state.engine) as session:

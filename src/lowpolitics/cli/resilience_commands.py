@@ -12,12 +12,13 @@ from lowpolitics.analysis.periods import TensionPeriod, merge
 from lowpolitics.analysis.resilience import disruption_by_mechanism
 from lowpolitics.analysis.restart import restart_lags
 from lowpolitics.analysis.sensitivity import sensitivity
-from lowpolitics.analysis.units import with_contacts
 from lowpolitics.cli.analyse_commands import (
     _dataset,
     analyse_app,
+    print_contact,
     print_periods,
     print_warnings,
+    scoped,
 )
 from lowpolitics.cli.analyse_options import (
     AS_OF,
@@ -30,7 +31,6 @@ from lowpolitics.cli.analyse_options import (
     TO,
     build_options,
     check_format,
-    contact_option,
 )
 from lowpolitics.cli.output import out, print_json, print_table
 from lowpolitics.cli.state import State
@@ -235,22 +235,21 @@ def resilience_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of, grace_days)
-    contacts = contact_option(contact, state.codebook)
-    dataset = _dataset(state)
-    if contacts is not None:
-        dataset = with_contacts(dataset, contacts, state.codebook)
+    dataset = _dataset(state, contact)
     if show_sensitivity:
         extra = load_period_sets(period_set, state.codebook, state.gazetteer)
         result = sensitivity(dataset, state.codebook, options, extra)
         if fmt == "json":
-            print_json(result.to_dict())
+            print_json(scoped(result.to_dict(), dataset))
         else:
+            print_contact(dataset)
             render_sensitivity(result, state.codebook, lang)
         return
     res = disruption_by_mechanism(dataset, state.codebook, options)
     if fmt == "json":
         print_json(res)
     else:
+        print_contact(dataset)
         render_resilience(res, state.codebook, lang)
 
 
@@ -267,6 +266,7 @@ def held_broken_command(
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
     grace_days: int = GRACE,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
     lang: str = typer.Option("en", help="language of the labels"),
 ) -> None:
@@ -274,10 +274,12 @@ def held_broken_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(date_from, date_to, periods, period_rule, as_of, grace_days)
-    result = held_broken(_dataset(state), state.codebook, options)
+    dataset = _dataset(state, contact)
+    result = held_broken(dataset, state.codebook, options)
     if fmt == "json":
         print_json(result.to_dict())
         return
+    print_contact(dataset)
     for p in result.periods:
         rows = [
             [
@@ -315,6 +317,7 @@ def restart_command(
     periods: str = PERIODS,
     period_rule: Path | None = RULE,
     as_of: str | None = AS_OF,
+    contact: str | None = CONTACT,
     fmt: str = FORMAT,
     lang: str = typer.Option("en", help="language of the labels"),
 ) -> None:
@@ -323,10 +326,12 @@ def restart_command(
     state: State = ctx.obj
     check_format(fmt)
     options = build_options(None, None, periods, period_rule, as_of)
-    result = restart_lags(_dataset(state), state.codebook, options)
+    dataset = _dataset(state, contact)
+    result = restart_lags(dataset, state.codebook, options)
     if fmt == "json":
-        print_json(result.to_dict())
+        print_json(scoped(result.to_dict(), dataset))
         return
+    print_contact(dataset)
     for p in result.periods:
         rows = [
             [

@@ -21,6 +21,7 @@ from lowpolitics.exchange.iati_records import (
     ResultPeriod,
     activity_suffix,
     add_org,
+    contact_tags,
     countries,
     initiative_suffix,
     organisations,
@@ -115,6 +116,7 @@ def standalone_record(activity: Activity, folded: list[Activity], ctx: Context) 
         sectors=sectors([activity], ctx),
         documents=source_links([activity, *folded], ctx),
         updated=activity.updated_at,
+        tags=contact_tags([activity], ctx),
     )
 
 
@@ -316,4 +318,5 @@ def initiative_record(bundle: InitiativeBundle, ctx: Context) -> Record | None:
         documents=source_links([*rows, *bundle.folded], ctx),
         results=[result] if result else [],
         updated=max((u for u in updates if u is not None), default=None),
+        tags=contact_tags(rows, ctx),
     )

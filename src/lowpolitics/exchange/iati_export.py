@@ -25,6 +25,7 @@ from lowpolitics.exchange.iati_build import InitiativeBundle, initiative_record,
 from lowpolitics.exchange.iati_mapping import IatiMapping, ReportingOrg, load_mapping
 from lowpolitics.exchange.iati_records import (
     DEFAULT_LANG,
+    TAG_VOCABULARY,
     Context,
     DocumentLink,
     Location,
@@ -266,6 +267,9 @@ def activity_element(record: Record, org: ReportingOrg) -> etree._Element:
         _location(activity, location)
     for code, share in record.sectors:
         etree.SubElement(activity, "sector", vocabulary="1", code=code, percentage=str(share))
+    for tag in record.tags:  # after sector, as the schema's sequence demands
+        element = etree.SubElement(activity, "tag", vocabulary=TAG_VOCABULARY, code=tag.code)
+        _narratives(element, tag.names)
     for link in record.documents:
         _document(activity, link)
     for result in record.results:

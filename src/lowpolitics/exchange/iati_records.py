@@ -86,6 +86,21 @@ class Result:
     periods: list[ResultPeriod]
 
 
+# IATI has no element for how the two sides of a cooperative row met (codebook ``contacts``).
+# It travels as a ``tag`` in the reporting organisation's own vocabulary (TagVocabulary 99),
+# its code prefixed so that it cannot be read as any other tag the same publisher writes.
+TAG_VOCABULARY = "99"
+CONTACT_TAG = "contact:"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A ``tag``: a code of our own vocabulary with its labels (language, text)."""
+
+    code: str
+    names: tuple[tuple[str | None, str], ...]
+
+
 @dataclass
 class Record:
     """Everything one iati-activity says, in the schema's terms."""
@@ -102,6 +117,7 @@ class Record:
     documents: list[DocumentLink]
     results: list[Result] = field(default_factory=list)
     updated: datetime | None = None
+    tags: list[Tag] = field(default_factory=list)
 
 
 @dataclass
@@ -354,9 +370,28 @@ def row_line(activity: Activity, ctx: Context) -> str:
     return " · ".join(parts)
 
 
+def contact_tags(rows: list[Activity], ctx: Context) -> list[Tag]:
+    """One tag per contact code the rows carry, in the codebook's order (rows not coded add
+    none: nothing is guessed), named in every language the codebook labels it in."""
+    found = {r.contact for r in rows if r.contact}
+    return [
+        Tag(
+            CONTACT_TAG + code,
+            tuple(
+                (None if lang == "en" else lang, ctx.codebook.label("contacts", code, lang))
+                for lang in ctx.codebook.languages
+            ),
+        )
+        for code in ctx.codebook.contact_codes
+        if code in found
+    ]
+
+
 def row_description(activity: Activity, ctx: Context) -> str:
     lines = [row_line(activity, ctx) + "."]
     lines.append(f"Mechanism: {ctx.codebook.label('mechanisms', activity.mechanism)}.")
+    if activity.contact:
+        lines.append(f"How the two sides met: {ctx.codebook.label('contacts', activity.contact)}.")
     if activity.participants_total is not None:
         extra = [
             f"{label} {value}"

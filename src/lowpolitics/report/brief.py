@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from jinja2 import Environment, select_autoescape
 
+from lowpolitics.analysis.contact_scope import contact_scope_text
 from lowpolitics.analysis.dataset import Dataset
 from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.i18n import translator
@@ -166,6 +167,8 @@ def context(inputs: BriefInputs) -> dict:
             "last": timeline[-1]["period"] if timeline else "—",
             # "data as of" is the latest record, not the day the brief was run
             "as_of": day(meta.get("last_record"), lang),
+            # which cooperative rows every count of the brief includes (``--contact``)
+            "counted": contact_scope_text(meta.get("contact"), inputs.codebook, lang),
         },
         "held_broken": page_one,
         "findings": key_findings(inputs.document, inputs.codebook, lang, _),

@@ -26,12 +26,15 @@ def brief_from_store(
     lang: str = "en",
     rules_file: str | None = None,
     with_charts: bool = True,
+    contacts: frozenset[str] | None = None,
 ) -> tuple[Path, Path, dict]:
-    """Analyse, recommend and write the brief; return the two paths and the analysis document."""
+    """Analyse, recommend and write the brief; return the two paths and the analysis document.
+    ``contacts``: count only the cooperative rows with these contact codes (the brief says so
+    under its headline figures)."""
     if lang not in LANGUAGES:
         raise ConfigError(f"--lang '{lang}': the brief is written in {', '.join(LANGUAGES)}")
     options = options or AnalysisOptions()
-    document, dataset = analyse_database(engine, codebook, options)
+    document, dataset = analyse_database(engine, codebook, options, contacts=contacts)
     kinds = codebook.cooperative_kinds or frozenset({"activity"})
     with session_scope(engine) as session:
         sources = source_urls(session)

@@ -38,6 +38,8 @@ class ActivityFilter:
     date_from: PartialDate | None = None
     date_to: PartialDate | None = None
     region: str | None = None  # ISO 3166-2 code
+    # how the two sides met: any of these codebook contact codes (a row not coded matches none)
+    contacts: frozenset[str] | None = None
 
 
 def activity_query() -> Select:
@@ -69,6 +71,8 @@ def list_activities(session: Session, flt: ActivityFilter | None = None) -> list
         query = query.where(Activity.status == flt.status)
     if flt.region:
         query = query.where(Activity.region_code == flt.region.upper())
+    if flt.contacts:
+        query = query.where(Activity.contact.in_(sorted(flt.contacts)))
     if flt.date_to:
         query = query.where(Activity.date_start <= flt.date_to.end)
     query = query.order_by(Activity.date_start, Activity.key)

@@ -6,7 +6,7 @@ text ``q`` over title, initiative, place and notes, and a sort on any listed col
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -128,7 +128,29 @@ def _ends_on_or_after(lower: date):
     )
 
 
-def _filtered(query, mechanism, status, region, lower, upper):
+def contact_filter(values: dict, codes: Sequence[str]) -> dict:
+    """A list's filters with ``contact`` as codebook codes: given as repeated parameters
+    (``?contact=bilateral&contact=co_presence``), comma-separated, or both; an unknown code is
+    refused naming the field, before anything is read."""
+    given = values.get("contact")
+    if not given:
+        return {**values, "contact": None}
+    raw = [given] if isinstance(given, str) else list(given)
+    chosen = {c.strip().lower() for v in raw for c in v.split(",") if c.strip()}
+    unknown = sorted(chosen - set(codes))
+    if unknown:
+        shown = ", ".join(unknown)
+        expected = f"one or more of {', '.join(codes)}"
+        raise InputError(
+            [CellError("query", None, "contact", shown, expected)],
+            f"'contact': {shown} is not a contact code",
+        )
+    return {**values, "contact": tuple(c for c in codes if c in chosen) or None}
+
+
+def _filtered(query, mechanism, status, region, lower, upper, contact=None):
+    if contact:  # codes checked by contact_filter; a row not coded matches none of them
+        query = query.where(Activity.contact.in_(list(contact)))
     if mechanism:
         query = query.where(Activity.mechanism == mechanism)
     if status:
@@ -152,12 +174,13 @@ def activity_page_sql(
     region: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    contact: Sequence[str] | None = None,
     sort: str = "date",
 ) -> tuple[list[int], int]:
     """Ids of one page and the total, counted, sorted and cut in the database: two queries
     whatever the number of activities (for every sort but title, and no free text)."""
     lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
-    base = _filtered(select(Activity.id), mechanism, status, region, lower, upper)
+    base = _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     order = [c.desc() if sort.startswith("-") else c.asc() for c in _SQL_SORTS[key]]
     rows = session.scalars(base.order_by(*order).offset((page - 1) * per_page).limit(per_page))
@@ -173,6 +196,7 @@ def find_activity_ids(
     date_from: str | None = None,
     date_to: str | None = None,
     q: str | None = None,
+    contact: Sequence[str] | None = None,
     sort: str = "date",
 ) -> list[int]:
     """Ids of the matching activities in display order. Filters mean what they mean in
@@ -180,7 +204,8 @@ def find_activity_ids(
     case-insensitively in any script (Python's casefold, which SQLite's LOWER is not)."""
     lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
     query = select(*_LIGHT).outerjoin(Initiative, Activity.initiative_id == Initiative.id)
-    rows = list(session.execute(_filtered(query, mechanism, status, region, lower, upper)))
+    found = _filtered(query, mechanism, status, region, lower, upper, contact)
+    rows = list(session.execute(found))
     if q:
         needle = q.casefold()
         rows = [

@@ -28,13 +28,16 @@ environment.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys":
 
 
 def query_with(request: Request, **changes: Any) -> str:
-    """The current query string with some parameters changed (pagination and sort links)."""
-    params = dict(request.query_params)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
+    """The current query string with some parameters changed (pagination and sort links). A
+    parameter given several times (``contact``) keeps every value."""
+    params: list[tuple[str, str]] = []
+    for key, value in request.query_params.multi_items():
+        if key not in changes:
+            params.append((key, value))
+        elif changes[key] is not None and all(k != key for k, _ in params):
+            params.append((key, str(changes[key])))  # changed where it stood
+    present = {k for k, _ in params}
+    params += [(k, str(v)) for k, v in changes.items() if v is not None and k not in present]
     return "?" + urlencode(params)
 
 
@@ -64,9 +67,16 @@ def page_context(request: Request) -> dict[str, Any]:
         local = get(f"title_{lang}") if lang != "en" else None
         return local or get("title") or ""
 
+    def contact_scope(block: dict | None) -> str:
+        """Which cooperative rows a document's figures count (its ``meta.contact``)."""
+        from lowpolitics.analysis.contact_scope import contact_scope_text
+
+        return contact_scope_text(block, ctx.codebook, lang)
+
     return {
         "request": request,
         "user": who,
+        "contact_scope": contact_scope,
         "title_of": title_of,
         "lang": lang,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],

@@ -23,6 +23,7 @@ from lowpolitics.web.activity_views import (
     SavedActivity,
     activity_json,
     activity_page,
+    contact_filter,
 )
 from lowpolitics.web.api.resource_router import SOURCE, resource_router
 from lowpolitics.web.context import WebContext
@@ -33,6 +34,7 @@ ActivityPatch = patch_model(ActivityIn)
 
 
 def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
+    values = contact_filter(values, ctx.codebook.contact_codes)
     return activity_page(session, page, per_page, **values, sort=sort, load=read_activities)
 
 
@@ -90,6 +92,13 @@ SPEC = ResourceSpec(
         "date_from": Filter(description="keeps activities ending on or after it"),
         "date_to": Filter(description="keeps activities starting on or before it"),
         "q": Filter(description="text in title, id, initiative, place or notes"),
+        "contact": Filter(
+            type=list[str],
+            description="how the two sides met (codebook contacts: bilateral, "
+            "multilateral_joint, co_presence, one_sided); repeat the parameter or separate "
+            "codes with commas to keep any of several; rows not coded match none; an unknown "
+            "code is refused (422)",
+        ),
     },
     sorts=SORTS,
     default_sort="date",

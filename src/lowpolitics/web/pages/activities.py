@@ -13,7 +13,12 @@ from lowpolitics.analysis.options import GRACE_DAYS
 from lowpolitics.ingest.registry import REGISTRY_COLUMNS
 from lowpolitics.store.editing import save_activity
 from lowpolitics.store.rows import activity_row
-from lowpolitics.web.activity_views import activity_json, find_activities, unknown_outcomes
+from lowpolitics.web.activity_views import (
+    activity_json,
+    contact_filter,
+    find_activities,
+    unknown_outcomes,
+)
 from lowpolitics.web.api.activities import SPEC as API
 from lowpolitics.web.pages.resource_pages import Export, PageContext, PageSpec, resource_pages
 
@@ -56,7 +61,9 @@ PAGES = PageSpec(
     resource=API,
     fields=REGISTRY_COLUMNS,
     default_sort="-date",  # newest first
-    find=lambda ctx, session, filters, sort: find_activities(session, **filters, sort=sort),
+    find=lambda ctx, session, filters, sort: find_activities(
+        session, **contact_filter(filters, ctx.codebook.contact_codes), sort=sort
+    ),
     page_of=lambda ctx, session, filters, sort, page, per_page: API.find(
         ctx.web, session, filters, sort, page, per_page
     ),

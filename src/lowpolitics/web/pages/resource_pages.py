@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, get_origin
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -190,12 +190,14 @@ def _with_filters(
     name: str,
 ) -> Callable[..., Response]:
     """``view`` with the list's filters as text parameters (empty: no filter) and its sort
-    in its signature, between ``first`` and ``tail`` (FastAPI reads the signature)."""
+    in its signature, between ``first`` and ``tail`` (FastAPI reads the signature). A filter
+    the API declares as a list (``contact``) is a list here too: a multiple select sends the
+    parameter once per value chosen."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     sort = spec.default_sort or spec.resource.default_sort
     parameters = [
         *first,
-        *(inspect.Parameter(f, keyword, default="", annotation=str) for f in spec.list_filters()),
+        *(_filter_parameter(spec, f) for f in spec.list_filters()),
         inspect.Parameter("sort", keyword, default=sort, annotation=str),
         *tail,
         inspect.Parameter(
@@ -205,6 +207,14 @@ def _with_filters(
     view.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     view.__name__ = f"{spec.resource.noun.replace(' ', '_')}_{name}"
     return view
+
+
+def _filter_parameter(spec: PageSpec, name: str) -> inspect.Parameter:
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    declared = spec.resource.filters.get(name)
+    if declared is not None and get_origin(declared.type) is list:
+        return inspect.Parameter(name, keyword, default=Query([]), annotation=list[str])
+    return inspect.Parameter(name, keyword, default="", annotation=str)
 
 
 _REQUEST = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
