@@ -175,7 +175,7 @@ def test_every_bundled_cooperative_row_says_how_the_sides_met(codebook, gazettee
     # the figures the dataset README and the coding log print
     assert Counter(r.contact for r in coop) == {
         "bilateral": 167,
-        "co_presence": 130,
+        "co_presence": 131,
         "multilateral_joint": 79,
         "one_sided": 18,
     }
