@@ -321,3 +321,140 @@ def test_list_activities_filters_on_contact_as_the_web_list_does(cli, small):
     assert {r["id"] for r in listed} == {"c1", "c2", "o1"}
     bad = cli("--db", small, "list", "activities", "--contact", "met")
     assert bad.code != 0 and "--contact 'met'" in bad.err
+
+
+# --- the analysis pages and their API under a chosen contact ----------------------------------
+
+
+def _analysed(page: str) -> int:
+    return int(re.search(r"Activities analysed: (\d+)", page).group(1))
+
+
+def test_analysis_pages_count_only_the_chosen_contacts(listed):
+    viewer = listed.client("viewer")
+    page = viewer.get("/analysis/resilience?as_of=2024-01-01&contact=bilateral")
+    assert page.status_code == 200
+    # b1 and b2, and the statement s1 (a filter on contact keeps what is not cooperative)
+    assert _analysed(page.text) == 3
+    assert set(re.findall(r'href="/activities/([^"]+)"', page.text)) <= {"b1", "b2", "s1"}
+    scope = re.search(r'id="contact-scope">(.*?)</p>', page.text, re.S).group(1)
+    assert "only cooperative rows whose contact is Bilateral" in scope
+    pattern = r'<select id="o-contact" name="contact" multiple.*?</select>'
+    select = re.search(pattern, page.text, re.S)
+    assert select and re.findall(r'<option value="(\w+)" selected>', select.group(0)) == [
+        "bilateral"
+    ]
+    # the JSON link and the section links carry the choice
+    assert "/api/v1/analysis/resilience?as_of=2024-01-01&amp;contact=bilateral" in page.text
+    overview = viewer.get("/analysis?contact=bilateral&contact=co_presence").text
+    assert _analysed(overview) == 5
+    assert 'href="/analysis/timeline?contact=bilateral%2Cco_presence"' in overview
+    # repeated or comma-separated, as the activities list takes it
+    assert _analysed(viewer.get("/analysis/reach?contact=bilateral,co_presence").text) == 5
+    assert _analysed(viewer.get("/analysis/reach").text) == 9
+    russian = listed.client("viewer", lang="ru").get("/analysis/reach?contact=co_presence").text
+    assert "Двустороннее" in russian  # the options are the vocabulary's labels in Russian
+
+
+def test_analysis_api_takes_contact_and_the_cache_keeps_definitions_apart(listed, monkeypatch):
+    from lowpolitics.web import analysis_cache
+
+    runs = []
+    real = analysis_cache.analyse_database
+
+    def counting(*args, **kwargs):
+        runs.append(kwargs.get("contacts"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_cache, "analyse_database", counting)
+    client, headers = listed.client(), listed.bearer("viewer")
+
+    def units(query: str) -> int:
+        response = client.get(f"/api/v1/analysis/meta?as_of=2024-01-01{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["records"]["cooperative_units"]
+
+    assert units("") == 8
+    assert units("&contact=bilateral") == 2  # not the entry computed for every row
+    assert units("") == 8  # nor the other way round
+    assert units("&contact=bilateral,multilateral_joint") == 3
+    assert units("&contact=multilateral_joint&contact=bilateral") == 3  # the same definition
+    assert units("&contact=") == 8  # nothing chosen: every row, the default entry
+    assert runs == [None, frozenset({"bilateral"}), frozenset({"bilateral", "multilateral_joint"})]
+    whole = client.get("/api/v1/analysis?contact=one_sided", headers=headers).json()
+    assert whole["meta"]["contact"]["contacts"] == ["one_sided"]
+    # the charts a page draws come from the same entry, never another definition's
+    timeline = listed.client("viewer").get("/analysis/timeline?contact=one_sided")
+    assert timeline.status_code == 200 and "<svg" in timeline.text
+    assert len(runs) == 4
+    keys = [k for (_, k) in analysis_cache.memo(listed.app.state.ctx)._slots if k[0] == "chart"]
+    assert keys and all(k[3][-1] == ("one_sided",) for k in keys)
+
+
+@pytest.mark.parametrize("address", ["/analysis/resilience", "/analysis", "/api/v1/analysis"])
+def test_a_bad_contact_on_the_analyses_is_refused_naming_the_field(listed, address):
+    response = listed.client("viewer").get(
+        f"{address}?contact=bilateral,met", headers=listed.bearer("viewer")
+    )
+    assert response.status_code == 422
+    if address.startswith("/api"):
+        (field,) = response.json()["error"]["fields"]
+        assert field["field"] == "contact" and field["value"] == "met"
+    else:
+        assert "<strong>contact</strong>: met" in response.text
+
+
+# --- the brief's map places the rows its figures count ----------------------------------------
+
+
+def _map_points(engine_url, codebook, tmp_path, monkeypatch, contacts):
+    from lowpolitics.analysis.options import AnalysisOptions
+    from lowpolitics.report import build
+    from lowpolitics.store.db import make_engine
+
+    seen = {}
+
+    def capture(inputs, out_dir):
+        seen["points"] = inputs.points
+        return out_dir / "brief.html", out_dir / "brief.pdf"
+
+    monkeypatch.setattr(build, "write_brief", capture)
+    engine = make_engine(engine_url)
+    try:
+        build.brief_from_store(
+            engine, codebook, tmp_path, AnalysisOptions(as_of=date(2024, 1, 1)), contacts=contacts
+        )
+    finally:
+        engine.dispose()
+    return seen["points"]
+
+
+def test_brief_map_places_only_the_chosen_contacts(small, codebook, tmp_path, monkeypatch):
+    def mechanisms(contacts):
+        points = _map_points(small, codebook, tmp_path, monkeypatch, contacts)
+        return sorted(p["mechanism"] for p in points)
+
+    assert len(mechanisms(None)) == 8  # every cooperative row, coded or not; no statement
+    assert mechanisms(frozenset({"bilateral"})) == ["education_youth", "societal"]
+    assert mechanisms(frozenset({"co_presence"})) == ["institutional", "institutional"]
+    assert mechanisms(frozenset({"bilateral", "one_sided"})) == [
+        "education_youth",
+        "societal",
+        "societal",
+    ]
+
+
+def test_brief_map_caption_says_which_rows_it_places(codebook):
+    from lowpolitics.framework.i18n import translator
+    from lowpolitics.report.findings import chart_readings
+
+    def caption(block, lang="en"):
+        document = {"meta": {"contact": block}}
+        return chart_readings(document, codebook, lang, translator(lang))["border_map"]
+
+    assert caption({"contacts": ["bilateral"]}).endswith(
+        "Activities mapped: only cooperative rows whose contact is Bilateral "
+        "(rows not coded left out)."
+    )
+    assert "Activities mapped: every cooperative row" in caption({"contacts": None})
+    assert "Двустороннее" in caption({"contacts": ["bilateral"]}, "ru")

@@ -36,9 +36,11 @@ def brief_from_store(
     options = options or AnalysisOptions()
     document, dataset = analyse_database(engine, codebook, options, contacts=contacts)
     kinds = codebook.cooperative_kinds or frozenset({"activity"})
+    # under --contact the map places the rows ``with_contacts`` kept for the figures, no others
+    kept = frozenset(a.key for a in dataset.activities) if dataset.contacts is not None else None
     with session_scope(engine) as session:
         sources = source_urls(session)
-        points = points_from_session(session, kinds=kinds) if with_charts else None
+        points = points_from_session(session, kinds=kinds, keys=kept) if with_charts else None
         clashes = clashes_from_session(session) if with_charts else None
         records = records_from_session(session)
     recommendations = evaluate_rules(document, load_rules(rules_file), lang)

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -129,21 +129,28 @@ def points_from_dataset(
 
 
 def points_from_session(
-    session: Any, gazetteer: Gazetteer | None = None, kinds: Iterable[str] | None = None
+    session: Any,
+    gazetteer: Gazetteer | None = None,
+    kinds: Iterable[str] | None = None,
+    keys: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Map points straight from the store, for callers whose dataset records carry no place.
     ``kinds`` keeps only those record kinds (the brief maps cooperative activities, not
-    statements or restrictions)."""
+    statements or restrictions); ``keys``, when given, only those row ids: the rows an analysed
+    dataset holds, so that a map drawn beside figures counted under ``--contact`` places the
+    same rows they count (None: every row of those kinds)."""
     from sqlalchemy import select
 
     from lowpolitics.store.models import Activity
 
     gazetteer = gazetteer or load_gazetteer()
-    query = select(Activity.mechanism, Activity.place_id, Activity.region_code)
+    query = select(Activity.key, Activity.mechanism, Activity.place_id, Activity.region_code)
     if kinds is not None:
         query = query.where(Activity.record_kind.in_(list(kinds)))
     points = []
-    for mechanism, place_id, region in session.execute(query):
+    for key, mechanism, place_id, region in session.execute(query):
+        if keys is not None and key not in keys:  # kept in Python: a set may hold every row
+            continue
         found = _coordinates(place_id, region, gazetteer)
         if found is None:
             points.append({"lat": None, "lon": None, "mechanism": mechanism})

@@ -13,6 +13,7 @@ from babel.numbers import format_decimal, format_percent
 
 from lowpolitics.advise.figures import figures_from
 from lowpolitics.advise.rules import format_figure
+from lowpolitics.analysis.contact_scope import contact_scope_text
 from lowpolitics.framework.codebook import Codebook
 
 Translate = Callable[[str], str]
@@ -163,10 +164,20 @@ def chart_readings(document: dict, codebook: Codebook, lang: str, _: Translate) 
         "Organisations linked by shared activities; pink lines join a Kyrgyz "
         "and a Tajik organisation, and the most connecting ones are named."
     )
-    readings["border_map"] = _(
-        "Cooperative activities with a known place; circle size grows with the number of "
-        "activities there. Regions holding border districts are shaded; crosses mark clashes "
-        "and armed incidents at a known place."
+    readings["border_map"] = " ".join(
+        (
+            _(
+                "Cooperative activities with a known place; circle size grows with the number "
+                "of activities there. Regions holding border districts are shaded; crosses mark "
+                "clashes and armed incidents at a known place."
+            ),
+            # the map places the rows the figures count: say which, as beside the headline
+            _("Activities mapped: {definition}.").format(
+                definition=contact_scope_text(
+                    (document.get("meta") or {}).get("contact"), codebook, lang
+                )
+            ),
+        )
     )
     return readings
 

@@ -128,13 +128,15 @@ def _ends_on_or_after(lower: date):
     )
 
 
-def contact_filter(values: dict, codes: Sequence[str]) -> dict:
-    """A list's filters with ``contact`` as codebook codes: given as repeated parameters
-    (``?contact=bilateral&contact=co_presence``), comma-separated, or both; an unknown code is
-    refused naming the field, before anything is read."""
-    given = values.get("contact")
+def contact_codes(
+    given: str | Sequence[str] | None, codes: Sequence[str]
+) -> tuple[str, ...] | None:
+    """``contact`` query values as codebook codes in the codebook's order (None: no filter):
+    given as repeated parameters (``?contact=bilateral&contact=co_presence``), comma-separated,
+    or both. An unknown code is refused naming the field, before anything is read, so the list,
+    the API and the analysis pages accept and refuse the same values."""
     if not given:
-        return {**values, "contact": None}
+        return None
     raw = [given] if isinstance(given, str) else list(given)
     chosen = {c.strip().lower() for v in raw for c in v.split(",") if c.strip()}
     unknown = sorted(chosen - set(codes))
@@ -145,7 +147,12 @@ def contact_filter(values: dict, codes: Sequence[str]) -> dict:
             [CellError("query", None, "contact", shown, expected)],
             f"'contact': {shown} is not a contact code",
         )
-    return {**values, "contact": tuple(c for c in codes if c in chosen) or None}
+    return tuple(c for c in codes if c in chosen) or None
+
+
+def contact_filter(values: dict, codes: Sequence[str]) -> dict:
+    """A list's filters with ``contact`` as codebook codes (``contact_codes``)."""
+    return {**values, "contact": contact_codes(values.get("contact"), codes)}
 
 
 def _filtered(query, mechanism, status, region, lower, upper, contact=None):

@@ -39,7 +39,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from lowpolitics.advise.rules import LANGUAGES as ADVICE_LANGUAGES
 from lowpolitics.advise.rules import evaluate_rules, load_rules
@@ -53,7 +53,8 @@ from lowpolitics.framework.i18n import translator
 from lowpolitics.report.brief import LANGUAGES as BRIEF_LANGUAGES
 from lowpolitics.store.audit import generation
 from lowpolitics.store.queries import compute_stats
-from lowpolitics.web.context import WebContext
+from lowpolitics.web.activity_views import contact_codes
+from lowpolitics.web.context import WebContext, web_context
 from lowpolitics.web.shared_results import shared_result
 
 T = TypeVar("T")
@@ -144,6 +145,8 @@ class Selection:
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
     horizon: int = DEFAULT_HORIZON
     given: dict[str, str] = field(default_factory=dict)  # non-default values, for links
+    # which cooperative rows are counted (codebook contacts); None: every one, as ``--contact``
+    contacts: tuple[str, ...] | None = None
 
     @property
     def key(self) -> tuple:
@@ -161,6 +164,7 @@ class Selection:
             o.small_n,
             o.today(),  # "today" moves at midnight, and with it at-risk and censoring
             self.horizon,
+            self.contacts,  # another definition of a cooperative row: another result
         )
 
 
@@ -181,6 +185,7 @@ def _day(value: str | None, name: str, *, end: bool = False, exact: bool = False
 
 
 def selection(
+    request: Request,
     date_from: str | None = Query(None, description="YYYY[-MM[-DD]]: first day of the window"),
     date_to: str | None = Query(None, description="YYYY[-MM[-DD]]: last day of the window"),
     periods: str = Query(
@@ -191,11 +196,18 @@ def selection(
     horizon: int = Query(
         DEFAULT_HORIZON, ge=1, le=3650, description="days ahead for the at-risk list"
     ),
+    contact: list[str] | None = Query(
+        None,
+        description="count only cooperative rows with these contact codes (codebook contacts: "
+        "bilateral, multilateral_joint, co_presence, one_sided), repeated or comma-separated; "
+        "none: every cooperative row, as without --contact",
+    ),
 ) -> Selection:
     """The options ``lowpolitics analyse`` offers, as query parameters (a FastAPI dependency).
     The period rule stays the default: a rule file on the server is not the caller's to pick."""
     if periods not in MODES:
         raise _bad("periods", periods, f"one of {', '.join(MODES)}")
+    contacts = contact_codes(contact, web_context(request).codebook.contact_codes)
     options = AnalysisOptions(
         date_from=_day(date_from, "date_from"),
         date_to=_day(date_to, "date_to", end=True),
@@ -211,11 +223,12 @@ def selection(
             ("date_to", date_to),
             ("as_of", as_of),
             ("periods", None if periods == "auto" else periods),
+            ("contact", ",".join(contacts) if contacts else None),
             ("horizon", None if horizon == DEFAULT_HORIZON else str(horizon)),
         )
         if value
     }
-    return Selection(options, horizon, given)
+    return Selection(options, horizon, given, contacts)
 
 
 # --- cached results ------------------------------------------------------------------------
@@ -239,8 +252,9 @@ def analysis(ctx: WebContext, chosen: Selection | None = None, gen: int | None =
     gen = current_generation(ctx) if gen is None else gen
 
     def compute() -> Analysis:
+        contacts = frozenset(chosen.contacts) if chosen.contacts is not None else None
         document, dataset = analyse_database(
-            ctx.engine, ctx.codebook, chosen.options, chosen.horizon
+            ctx.engine, ctx.codebook, chosen.options, chosen.horizon, contacts=contacts
         )
         keys = frozenset(a.key for a in dataset.activities)
         return Analysis(document, dataset, gen, keys)
