@@ -128,3 +128,16 @@ def test_places_named_after_places_by_index_are_those_of_a_scan():
             assert place_context._named_after(gazetteer, place, kinds) == expected
             named += expected is not None
     assert named > 10
+
+
+def test_the_embedding_batch_changes_memory_not_vectors(monkeypatch):
+    from lowpolitics.framework.errors import ConfigError
+    from lowpolitics.text.embeddings import embed
+    from lowpolitics.text.options import TextOptions
+
+    texts = build_texts(0.002)[:6] + ["Фестиваль дружбы прошёл в Баткене.", "Ok"]
+    assert embed(texts, 2).tobytes() == embed(texts, 5).tobytes() == embed(texts).tobytes()
+    with pytest.raises(ConfigError, match="embed batch"):
+        TextOptions(embed_batch=0)
+    monkeypatch.setenv("LOWPOLITICS_EMBED_BATCH", "8")
+    assert TextOptions.from_env().embed_batch == 8
