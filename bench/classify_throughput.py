@@ -143,12 +143,13 @@ def main() -> None:
     if spacy_s:
         print(f"classify --fast is {fast / spacy_s:.1f}× the time of spaCy (target: below 1×)")
     sample = texts[: args.full]
-    full = classified(Classifier(load_model(), codebook=codebook), sample)
-    sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1e6
-    print(
-        f"full classifier on {len(sample)} texts: {sample_mb / full:.3f} MB/s, "
-        f"{len(sample) / full:.1f} texts/s"
-    )
+    if sample:  # --full 0 skips the full classifier
+        full = classified(Classifier(load_model(), codebook=codebook), sample)
+        sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1e6
+        print(
+            f"full classifier on {len(sample)} texts: {sample_mb / full:.3f} MB/s, "
+            f"{len(sample) / full:.1f} texts/s"
+        )
     if not args.no_cli:
         seconds, rss = peak_rss_of_cli(texts)
         print(

@@ -108,13 +108,13 @@ def _needs(body: str) -> frozenset[str]:
 # pattern that starts with a figure, the same matches.
 _FIRST: tuple[tuple[str, str, frozenset[str]], ...] = (
     # how a body begins, the class of its first character, the kinds of start (``_STARTS``)
-    (_CYR_RANGE, r"[\dса]", frozenset({"digit", "sa"})),  # a figure, or с/со/аз before one
-    (_DAY, r"\d", frozenset({"digit"})),
-    (_DAY1, r"\d", frozenset({"digit"})),
-    (_YEAR, r"\d", frozenset({"digit"})),
-    (r"(?P<year>\d", r"\d", frozenset({"digit"})),
-    (r"(?P<day>\d", r"\d", frozenset({"digit"})),
-    (r"(?<=(?:in|since", r"\d", frozenset({"digit"})),  # a lookbehind, then the year
+    (_CYR_RANGE, r"[\dса]", frozenset({"day", "sa"})),  # a day, or с/со/аз before one
+    (_DAY, r"\d", frozenset({"day"})),
+    (_DAY1, r"\d", frozenset({"day"})),
+    (_YEAR, r"\d", frozenset({"year"})),
+    (r"(?P<year>\d", r"\d", frozenset({"iso"})),  # 2022-05-01
+    (r"(?P<day>\d", r"\d", frozenset({"dotted"})),  # 01.05.2022
+    (r"(?<=(?:in|since", r"\d", frozenset({"year"})),  # a lookbehind, then the year
     (_EN_MONTH, "[jfmasond]", frozenset({"en"})),
     (_EN_MONTH1, "[jfmasond]", frozenset({"en"})),
     (_CYR_MONTH, "[яфмаисонд]", frozenset({"cyr"})),
@@ -129,21 +129,42 @@ _FIRST: tuple[tuple[str, str, frozenset[str]], ...] = (
 # scan finds these places, by kind, and each pattern is tried only at the places of its kinds
 # rather than scanning the whole text. The tails are lookaheads so "с 14" gives "с" and "14".
 _STARTS = regex.compile(
-    _B
-    + "(?:(?P<digit>\\d)|(?P<cyr>"
+    # the first characters of every kind, as a lookahead: the engine skips to them
+    "(?=[\\dяфмаисондjfmasond])"
+    + _B
+    + "(?:(?P<digit>\\d+)|(?P<cyr>"
     + "|".join(m if m != _MAY else "ма[йяею]" for m in CYR_MONTHS)
     + ")|(?P<moh>моҳи(?=\\s))|(?P<soli>соли(?=\\s))|(?P<sa>(?:со|с|аз)(?=\\s+\\d))"
     + "|(?P<en>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
     _FLAGS,
 )
 _START_KINDS = frozenset({"digit", "cyr", "moh", "soli", "sa", "en"})
+# A figure starts a day only as a run of one or two (``[0-3]?\d`` is never followed by a
+# figure), a year only as a run of four beginning 18, 19 or 20, an ISO date as a run of four
+# and a hyphen, a dotted date as a run of one or two and a full stop: so a pattern starting
+# with a day is not tried at "2022" nor at "No. 12345".
+_DIGIT_KINDS = frozenset({"day", "dotted", "iso", "year"})
 
 
 def candidate_starts(text: str) -> dict[str, list[int]]:
     """The places of ``text`` where a match can start, by kind, each list ascending."""
-    found: dict[str, list[int]] = {kind: [] for kind in _START_KINDS}
+    found: dict[str, list[int]] = {kind: [] for kind in _START_KINDS | _DIGIT_KINDS}
     for m in _STARTS.finditer(text):
-        found[m.lastgroup].append(m.start())
+        kind, start = m.lastgroup, m.start()
+        found[kind].append(start)
+        if kind != "digit":
+            continue
+        run, after = m.group(), text[m.end() : m.end() + 1]
+        if len(run) <= 2:
+            if after == ".":
+                found["dotted"].append(start)
+            if len(run) == 1 or run[0] in "0123":
+                found["day"].append(start)
+        elif len(run) == 4:
+            if after == "-":
+                found["iso"].append(start)
+            if run[:2] in ("18", "19", "20"):
+                found["year"].append(start)
     return found
 
 

@@ -168,6 +168,35 @@ def _build_range(
     return (first, last) if first < last else None
 
 
+_Found = tuple[int, int, Kind, regex.Match[str]]
+
+
+@lru_cache(maxsize=8)
+def _absolute_matches(text: str, lang: str | None) -> tuple[_Found, ...]:
+    """The matches of the absolute patterns, which depend on neither reference: remembered for
+    the last few texts, since the event's date reads a text up to three times (once plain,
+    once more with the year or the day of its report) and the dateline once before."""
+    if not _DIGIT.search(text):
+        return ()
+    found: list[_Found] = []
+    present: dict[str, bool] = {}
+    starts: dict[str, list[int]] | None = None
+    for pattern in PATTERNS:
+        if lang is not None and lang not in pattern.langs:
+            continue
+        for need in pattern.needs:
+            if need not in present:
+                present[need] = NEEDS[need].search(text) is not None
+            if not present[need]:
+                break
+        else:
+            if starts is None:
+                starts = candidate_starts(text)
+            for m in matches_at(pattern.rx, text, starts_for(pattern.starts, starts)):
+                found.append((m.start(), m.end(), pattern.kind, m))
+    return tuple(found)
+
+
 def extract_dates(
     text: str,
     lang: str | None = None,
@@ -182,32 +211,16 @@ def extract_dates(
     ``year_from`` (a date the text itself gives) lends its year to a day and month written
     without one when there is no ``reference`` — never to "вчера" or "last week".
     """
-    found: list[tuple[int, int, Kind, regex.Match[str]]] = []
     # every absolute pattern has a day or a year in figures, and relative mentions cannot be
     # dated without a reference: a text without digits, or without a reference, skips them;
     # so does one where no relative phrase of the language occurs at all
+    found = list(_absolute_matches(text, lang))
     any_relative = ANY_RELATIVE.get(lang)
-    relative = reference is not None and (any_relative is None or any_relative.search(text))
-    scanned = (PATTERNS if _DIGIT.search(text) else ()) + (REL_PATTERNS if relative else ())
-    present: dict[str, bool] = {}
-    starts: dict[str, list[int]] | None = None
-    for pattern in scanned:
-        if lang is not None and lang not in pattern.langs:
-            continue
-        for need in pattern.needs:
-            if need not in present:
-                present[need] = NEEDS[need].search(text) is not None
-            if not present[need]:
-                break
-        else:
-            if pattern.kind in _REL_RULES:
+    if reference is not None and (any_relative is None or any_relative.search(text)):
+        for pattern in REL_PATTERNS:
+            if lang is None or lang in pattern.langs:
                 matches = pattern.rx.finditer(text)
-            else:
-                if starts is None:
-                    starts = candidate_starts(text)
-                matches = matches_at(pattern.rx, text, starts_for(pattern.starts, starts))
-            for m in matches:
-                found.append((m.start(), m.end(), pattern.kind, m))
+                found.extend((m.start(), m.end(), pattern.kind, m) for m in matches)
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []

@@ -81,9 +81,11 @@ class LanguageGuess:
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
     """Load py3langid's model once (about 0.6 s) and restrict it to ``MODEL_LANGS``."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from lowpolitics.text.langid_walk import word_walking_identifier
+
+    identifier = word_walking_identifier(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(MODEL_LANGS))
     return identifier
 

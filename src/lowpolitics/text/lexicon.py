@@ -278,6 +278,12 @@ class LexiconCoder:
                 cache.clear()
             for i, (word, known) in enumerate(zip(found, stems, strict=True)):
                 if known is None:
+                    if word.isascii() and word.isdigit():
+                        # a number is its own stem in every language (tests/test_text_fast.py);
+                        # numbers are most of the new words of a stream (each issue, each
+                        # count), so they are neither stemmed nor remembered
+                        stems[i] = word
+                        continue
                     # the stemmer itself, not its own cache: this dictionary is the one
                     # cache of the words of texts, so memory has one bound
                     known = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")

@@ -1,6 +1,6 @@
 """Options of the text pipeline in one place: flags set them, environment variables give their
 defaults (``LOWPOLITICS_STATUS_THRESHOLD``, ``LOWPOLITICS_FRAME_THRESHOLD``,
-``LOWPOLITICS_CLASSIFY_BATCH``)."""
+``LOWPOLITICS_CLASSIFY_BATCH``, ``LOWPOLITICS_EMBED_BATCH``)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ class TextOptions:
     # framing was the error users met on real news.
     frame_threshold: float = 0.6
     batch: int = 64  # texts classified (and written) together
+    # texts the full classifier embeds at once: the same vectors whatever the number, fewer
+    # hold less memory and take longer (embeddings.BATCH)
+    embed_batch: int = 32
     langid_prefix: int = 2000  # characters of a text read to identify its language
     # --fast reads fewer: on the benchmark and the development corpus (1,126 texts) language
     # accuracy is the same (1.0) from 200 characters to 2,000, and the model's cost is linear
@@ -44,6 +47,8 @@ class TextOptions:
             raise ConfigError(f"frame threshold {self.frame_threshold}: use a number in 0–1")
         if self.batch < 1:
             raise ConfigError(f"batch {self.batch}: use a whole number ≥ 1")
+        if self.embed_batch < 1:
+            raise ConfigError(f"embed batch {self.embed_batch}: use a whole number ≥ 1")
         for name in ("langid_prefix", "fast_langid_prefix", "word_cache"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} {getattr(self, name)}: use a whole number ≥ 1")
@@ -56,6 +61,7 @@ class TextOptions:
                 "status_threshold": float(_env("LOWPOLITICS_STATUS_THRESHOLD", "0.4")),
                 "frame_threshold": float(_env("LOWPOLITICS_FRAME_THRESHOLD", "0.6")),
                 "batch": int(_env("LOWPOLITICS_CLASSIFY_BATCH", "64")),
+                "embed_batch": int(_env("LOWPOLITICS_EMBED_BATCH", "32")),
             }
         except ValueError as exc:
             raise ConfigError(f"a LOWPOLITICS_ text option is not a number: {exc}") from exc

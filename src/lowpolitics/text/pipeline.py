@@ -109,7 +109,7 @@ class Classifier:
     def _model_outputs(self, items: list[TextInput], codings: list) -> dict[str, np.ndarray]:
         features = np.hstack(
             [
-                embed([item.text for item in items]).astype(np.float64),
+                embed([item.text for item in items], self.options.embed_batch).astype(np.float64),
                 np.vstack(
                     [
                         lexicon_features(

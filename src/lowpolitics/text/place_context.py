@@ -28,6 +28,7 @@ the government that sits there. Six general rules, in the four languages:
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import regex
 
@@ -78,18 +79,33 @@ _CALLED_AFTER = regex.compile(
 _CALLED_BEFORE = regex.compile(r"(?:под\s+названием|бо\s+номи|named|called)\s+[«\"“]?$", _F)
 
 
+@lru_cache(maxsize=8)
+def _names_index(
+    gazetteer: Gazetteer,
+) -> tuple[dict[tuple[str, str], Place], dict[str, Place]]:
+    """Places by (English name, country), and districts by each of their variants — the first
+    in gazetteer order, as a scan of the gazetteer would find them."""
+    by_name: dict[tuple[str, str], Place] = {}
+    districts: dict[str, Place] = {}
+    for other in gazetteer.places:
+        by_name.setdefault((other.name, other.country), other)
+        if other.kind == "district":
+            for variant in other.variants:
+                districts.setdefault(variant, other)
+    return by_name, districts
+
+
 def _named_after(gazetteer: Gazetteer, place: Place, kind_names: tuple[str, ...]) -> Place | None:
     """The region, district or checkpoint named after ``place`` ("Batken" → "Batken Region"),
     else for a district one that lists the place's name among its variants (the old name
     "Jirgatol" of Lakhsh District)."""
+    by_name, districts = _names_index(gazetteer)
     for suffix in kind_names:
-        for other in gazetteer.places:
-            if other.name == f"{place.name} {suffix}" and other.country == place.country:
-                return other
+        other = by_name.get((f"{place.name} {suffix}", place.country))
+        if other is not None:
+            return other
     if kind_names == ("District",):
-        for other in gazetteer.places:
-            if other.kind == "district" and place.name in other.variants:
-                return other
+        return districts.get(place.name)
     return None
 
 

@@ -22,8 +22,14 @@ gives the status with the sentence and the words that decided it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import NamedTuple
 
+import ahocorasick
 import regex
+
+from lowpolitics.text.date_patterns import matches_at
+from lowpolitics.text.pattern_heads import heads
 
 __all__ = [
     "NO_STATUS",
@@ -376,17 +382,63 @@ class StatusReading:
     cues: tuple[StatusCue, ...] = ()  # every cue of the text, as read
 
 
-def _compile() -> tuple[tuple[str, str, regex.Pattern[str]], ...]:
+class _Cues(NamedTuple):
+    status: str
+    lang: str
+    rx: regex.Pattern[str]
+    heads: frozenset[str] | None  # what every match begins with (case-folded), or unknown
+
+
+def _compile() -> tuple[_Cues, ...]:
     flags = regex.IGNORECASE | regex.VERSION1
     out = []
     for status, by_lang in _CUES.items():
         for lang, patterns in by_lang.items():
             if not patterns:
                 continue
-            body = "|".join(p.replace(" ", r"\s+") for p in patterns)
+            bodies = [p.replace(" ", r"\s+") for p in patterns]
+            body = "|".join(bodies)
             rx = regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags)
-            out.append((status, lang, rx))
+            found = [heads(b) for b in bodies]
+            known = None if None in found else frozenset().union(*found)
+            out.append(_Cues(status, lang, rx, known))
     return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _head_automaton(lang: str | None) -> ahocorasick.Automaton | None:
+    """One automaton over the heads of every cue pattern of ``lang`` (``None``: all): head →
+    the indexes in ``_COMPILED`` of the patterns it begins."""
+    by_head: dict[str, list[int]] = {}
+    for index, cues in enumerate(_COMPILED):
+        if cues.heads is not None and lang in (None, cues.lang):
+            for head in cues.heads:
+                by_head.setdefault(head, []).append(index)
+    if not by_head:
+        return None
+    automaton = ahocorasick.Automaton()
+    for head, indexes in by_head.items():
+        automaton.add_word(head, (len(head), tuple(indexes)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _cue_starts(text: str, lang: str | None) -> dict[int, list[int]] | None:
+    """Where each cue pattern with known heads can match: pattern index → the places one of
+    its heads begins, ascending. ``None`` when case folding changes the text's length (then
+    places in the folded text are not places in the text, and every pattern scans it all)."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        return None
+    starts: dict[int, list[int]] = {}
+    automaton = _head_automaton(lang)
+    if automaton is not None:
+        for end, (length, indexes) in automaton.iter(folded):
+            for index in indexes:
+                starts.setdefault(index, []).append(end - length + 1)
+    for places in starts.values():
+        places.sort()
+    return starts
 
 
 def _contexts(table: dict[str, str]) -> dict[str, regex.Pattern[str]]:
@@ -439,10 +491,17 @@ def status_cues(text: str, lang: str | None = None) -> list[StatusCue]:
     """Status cues of ``text`` in reading order, each read in its sentence; ``lang`` limits
     them to one language. Cues that deny a step without naming another are left out."""
     found = []
-    for status, cue_lang, rx in _COMPILED:
+    # each pattern is tried only where one of its heads stands (the same matches as a scan of
+    # the whole text: every match begins with a head), or over the whole text without heads
+    starts = _cue_starts(text, lang)
+    for index, (status, cue_lang, rx, known) in enumerate(_COMPILED):
         if lang is not None and cue_lang != lang:
             continue
-        for m in rx.finditer(text, overlapped=False):
+        if known is None or starts is None:
+            matches = rx.finditer(text, overlapped=False)
+        else:
+            matches = matches_at(rx, text, starts.get(index, []))
+        for m in matches:
             found.append(StatusCue(status, m.group(), m.start(), m.end(), cue_lang, status))
     found.sort(key=lambda c: (c.start - c.end, c.start))
     kept: list[StatusCue] = []
