@@ -97,6 +97,7 @@ SPEC = ResourceSpec(
     envelope="activity",
     schema_saved=SavedActivity,
     patch_cleared=_cleared,
+    json_rows=True,  # activity_json: ActivityOut's fields in its order (test_api_json_bodies)
     docs={
         "get": "One activity; its version is also the ``ETag`` (send it back as ``If-Match``).",
         "patch": "Change only the fields given (a JSON merge patch); ``null`` clears an "
