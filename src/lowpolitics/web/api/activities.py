@@ -21,11 +21,13 @@ from lowpolitics.web.activity_views import (
     ActivityOut,
     ActivityUpdate,
     SavedActivity,
+    activity_count,
     activity_json,
     activity_page,
 )
 from lowpolitics.web.api.resource_router import SOURCE, resource_router
 from lowpolitics.web.context import WebContext
+from lowpolitics.web.list_totals import cached_total
 from lowpolitics.web.merge_patch import patch_model
 from lowpolitics.web.resources import Filter, ResourceSpec
 
@@ -33,7 +35,13 @@ ActivityPatch = patch_model(ActivityIn)
 
 
 def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
-    return activity_page(session, page, per_page, **values, sort=sort, load=read_activities)
+    def total_of(filters: dict) -> int:
+        key = ("activities", *sorted(filters.items()))
+        return cached_total(ctx, session, key, lambda: activity_count(session, **filters))
+
+    return activity_page(
+        session, page, per_page, **values, sort=sort, load=read_activities, total_of=total_of
+    )
 
 
 def _rows(
