@@ -244,24 +244,24 @@ def read_activity(session: Session, key: str) -> DisplayedActivity:
 
 
 def _views(rows, views: dict[int, DisplayedActivity]) -> None:
+    # the view's first fields are _COLUMNS in order (test_activity_reading checks it)
     width = len(_COLUMNS)
-    for row in rows:
-        values = dict(zip(_COLUMNS, row[:width], strict=True))
+    for row in rows.all():
         name = row[width]
         views[row[0]] = DisplayedActivity(
-            **values, initiative=InitiativeName(name) if name is not None else None
+            *row[:width], initiative=InitiativeName(name) if name is not None else None
         )
 
 
 def _relations(connection: Connection, ids: list[int], views: dict[int, DisplayedActivity]) -> None:
-    for activity_id, mechanism in connection.execute(_SECONDARY, {"ids": ids}):
+    for activity_id, mechanism in connection.execute(_SECONDARY, {"ids": ids}).all():
         views[activity_id].secondary.append(SecondaryMechanism(mechanism))
-    for activity_id, name, country, role in connection.execute(_ACTORS, {"ids": ids}):
+    for activity_id, name, country, role in connection.execute(_ACTORS, {"ids": ids}).all():
         views[activity_id].actor_links.append(ActorLink(ActorName(name, country), role))
-    for activity_id, url in connection.execute(_SOURCES, {"ids": ids}):
+    for activity_id, url in connection.execute(_SOURCES, {"ids": ids}).all():
         views[activity_id].source_links.append(SourceLink(SourceUrl(url)))
     steps: defaultdict[int, list[HistoryStep]] = defaultdict(list)
-    for activity_id, *values in connection.execute(_HISTORY, {"ids": ids}):
+    for activity_id, *values in connection.execute(_HISTORY, {"ids": ids}).all():
         steps[activity_id].append(HistoryStep(*values))
     for activity_id, found in steps.items():
         views[activity_id].history = found
