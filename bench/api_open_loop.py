@@ -141,6 +141,9 @@ class Run:
 # ---------------------------------------------------------------- the load generator
 
 
+IDLE_SECONDS = 4.0  # a kept connection idle longer is dropped: uvicorn closes them after 5 s
+
+
 class RawClient:
     """GET over keep-alive HTTP/1.1 connections with asyncio streams, and nothing else.
 
@@ -159,16 +162,30 @@ class RawClient:
         lines = [f"Host: {host_port}", *(f"{k}: {v}" for k, v in headers.items())]
         self.tail = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         self.timeout = timeout
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened: list[asyncio.StreamWriter] = []
 
     async def get(self, path: str) -> int:
-        """The response's status; raises on a timeout or a broken connection."""
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-            self.opened.append(writer)
+        """The response's status; raises on a timeout or a broken connection. A kept
+        connection the server closed meanwhile (uvicorn closes one idle for 5 s) fails
+        before any answer: the request is then sent once more on a new connection, as
+        httpx does, rather than counted as the server's error."""
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if now - since < IDLE_SECONDS:
+                try:
+                    return await self._exchange(reader, writer, path)
+                except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                    if getattr(exc, "partial", b""):
+                        raise
+            else:
+                writer.close()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        self.opened.append(writer)
+        return await self._exchange(reader, writer, path)
+
+    async def _exchange(self, reader, writer, path: str) -> int:
         try:
             async with asyncio.timeout(self.timeout):
                 writer.write(b"GET " + path.encode("latin-1") + b" HTTP/1.1\r\n" + self.tail)
@@ -181,7 +198,7 @@ class RawClient:
             writer.close()
             raise
         if keep:
-            self.idle.append((reader, writer))
+            self.idle.append((reader, writer, time.monotonic()))
         else:
             writer.close()
         return status
