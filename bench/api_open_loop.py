@@ -7,8 +7,12 @@ imported through ``import_file``, the bulk path), on SQLite and/or PostgreSQL.
 The load generator is open loop: for each offered rate R the send times are fixed before the
 run (``--arrivals poisson``: R×S instants drawn uniformly over S seconds and sorted, i.e. a
 Poisson process with exactly R×S arrivals; ``uniform``: every 1/R s), and each request is
-launched at its time whether or not earlier ones have finished (asyncio + one
-``httpx.AsyncClient`` with a pool large enough never to queue). Latency is measured from the
+launched at its time whether or not earlier ones have finished (asyncio, with a pool of
+keep-alive connections large enough never to queue). The client is ``--client raw`` by default:
+a minimal HTTP/1.1 GET over asyncio streams (``RawClient``), which costs the generator a fraction
+of the CPU of ``--client httpx`` (one ``httpx.AsyncClient``, the client of the first figures):
+at 100-200 req/s httpx alone took 40-90 % of one of the machine's two cores, so the server was
+measured short of CPU. Latency is measured from the
 *scheduled* send time to the end of the response body, so a server that falls behind is
 charged for the wait (no coordinated omission). Requests the generator itself launched more
 than 5 ms late are counted (``late``), with the achieved send rate and the generator's CPU
@@ -31,6 +35,7 @@ cores.
     python bench/api_open_loop.py [N ...] [--backend sqlite|postgresql|both]
                                   [--rates 50,100,200] [--seconds 12] [--workers 2]
                                   [--arrivals poisson|uniform] [--timeout 10]
+                                  [--client raw|httpx]
 """
 
 from __future__ import annotations
@@ -136,6 +141,92 @@ class Run:
 # ---------------------------------------------------------------- the load generator
 
 
+IDLE_SECONDS = 4.0  # a kept connection idle longer is dropped: uvicorn closes them after 5 s
+
+
+class RawClient:
+    """GET over keep-alive HTTP/1.1 connections with asyncio streams, and nothing else.
+
+    Why not httpx: at 100-200 req/s ``httpx.AsyncClient`` took 40-90 % of a core on the
+    2-core machine the server was measured on, leaving the server short of CPU. This client
+    writes one fixed request head per path and reads the status, the ``Content-Length`` body
+    and whether the server keeps the connection; an idle connection is reused, else a new one
+    is opened (so concurrency is never limited by the pool). Bodies are read, not parsed.
+    A response without ``Content-Length`` (chunked) is not expected from these endpoints and
+    counts as an error."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], timeout: float) -> None:
+        host_port = base_url.split("://", 1)[1].rstrip("/")
+        self.host, _, port = host_port.partition(":")
+        self.port = int(port or 80)
+        lines = [f"Host: {host_port}", *(f"{k}: {v}" for k, v in headers.items())]
+        self.tail = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.timeout = timeout
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
+        self.opened: list[asyncio.StreamWriter] = []
+
+    async def get(self, path: str) -> int:
+        """The response's status; raises on a timeout or a broken connection. A kept
+        connection the server closed meanwhile (uvicorn closes one idle for 5 s) fails
+        before any answer: the request is then sent once more on a new connection, as
+        httpx does, rather than counted as the server's error."""
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if now - since < IDLE_SECONDS:
+                try:
+                    return await self._exchange(reader, writer, path)
+                except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                    if getattr(exc, "partial", b""):
+                        raise
+            else:
+                writer.close()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        self.opened.append(writer)
+        return await self._exchange(reader, writer, path)
+
+    async def _exchange(self, reader, writer, path: str) -> int:
+        try:
+            async with asyncio.timeout(self.timeout):
+                writer.write(b"GET " + path.encode("latin-1") + b" HTTP/1.1\r\n" + self.tail)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status, length, keep = parse_head(head)
+                if length is None:
+                    raise ValueError("response without Content-Length")
+                await reader.readexactly(length)
+        except BaseException:
+            writer.close()
+            raise
+        if keep:
+            self.idle.append((reader, writer, time.monotonic()))
+        else:
+            writer.close()
+        return status
+
+    async def aclose(self) -> None:
+        for writer in self.opened:
+            writer.close()
+
+
+def parse_head(head: bytes) -> tuple[int, int | None, bool]:
+    """Status, ``Content-Length`` (None if absent) and whether the connection stays open,
+    from an HTTP/1.1 response head."""
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split(b" ", 2)[1])
+    length, keep = None, True
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value.strip())
+        elif name == b"connection" and value.strip().lower() == b"close":
+            keep = False
+    return status, length, keep
+
+
+CLIENT_ERRORS = (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError)
+
+
 async def open_loop(
     base_url: str,
     token: str,
@@ -147,6 +238,7 @@ async def open_loop(
     arrivals: str,
     timeout: float,
     rng: random.Random,
+    client_kind: str = "raw",
 ) -> Run:
     """Launch one request per scheduled instant, never waiting for earlier ones."""
     import httpx
@@ -155,26 +247,34 @@ async def open_loop(
     offsets = arrival_offsets(rate, seconds, arrivals, rng)
     paths = [path_for(rng) for _ in offsets]
     loop = asyncio.get_running_loop()
-    limits = httpx.Limits(max_connections=4096, max_keepalive_connections=512)
-    async with httpx.AsyncClient(
-        base_url=base_url,
-        headers={"Authorization": f"Bearer {token}"},
-        limits=limits,
-        timeout=timeout,
-    ) as client:
+    headers = {"Authorization": f"Bearer {token}"}
+    if client_kind == "raw":
+        raw = RawClient(base_url, headers, timeout)
+        get, close = raw.get, raw.aclose
+    else:
+        limits = httpx.Limits(max_connections=4096, max_keepalive_connections=512)
+        client = httpx.AsyncClient(
+            base_url=base_url, headers=headers, limits=limits, timeout=timeout
+        )
 
-        async def one(scheduled: float, path: str) -> None:
-            run.lateness.append(loop.time() - scheduled)
-            try:
-                response = await client.get(path)
-                if not 200 <= response.status_code < 300:
-                    key = f"HTTP {response.status_code}"
-                    run.errors[key] = run.errors.get(key, 0) + 1
-            except httpx.HTTPError as exc:
-                key = type(exc).__name__
+        async def get(path: str) -> int:
+            return (await client.get(path)).status_code
+
+        close = client.aclose
+
+    async def one(scheduled: float, path: str) -> None:
+        run.lateness.append(loop.time() - scheduled)
+        try:
+            status = await get(path)
+            if not 200 <= status < 300:
+                key = f"HTTP {status}"
                 run.errors[key] = run.errors.get(key, 0) + 1
-            run.latencies_ms.append((loop.time() - scheduled) * 1000)
+        except (httpx.HTTPError, *CLIENT_ERRORS) as exc:
+            key = type(exc).__name__
+            run.errors[key] = run.errors.get(key, 0) + 1
+        run.latencies_ms.append((loop.time() - scheduled) * 1000)
 
+    try:
         tasks = []
         cpu_start, wall_start = time.process_time(), time.perf_counter()
         start = loop.time() + 0.05
@@ -187,6 +287,8 @@ async def open_loop(
         run.last_send = loop.time() - start
         await asyncio.gather(*tasks)
         run.cpu_share = (time.process_time() - cpu_start) / (time.perf_counter() - wall_start)
+    finally:
+        await close()
     run.load = os.getloadavg()[0]
     return run
 
@@ -423,6 +525,7 @@ def measure(args, backend: str, n: int, folder: Path, registry: Path) -> list[Ru
                         arrivals=args.arrivals,
                         timeout=args.timeout,
                         rng=rng,
+                        client_kind=args.client,
                     )
                 )
                 f = run.figures()
@@ -448,6 +551,7 @@ def report(results: dict[tuple[int, str], list[Run]], args) -> None:
         f"`lowpolitics serve --workers {args.workers}`, {os.cpu_count()} cores; ms from the "
         "scheduled send time; every request counted, errors included"
     )
+    print(f"Generator client: {args.client} (column gen CPU: its share of one core)")
     header = (
         f"{'N':>8} {'backend':<10} {'endpoint':<32}{'offered':>8}{'achieved':>9}{'p50':>8}"
         f"{'p90':>8}{'p99':>8}{'max':>8}{'errors':>7}{'late':>6}{'gen CPU':>8}{'load':>6}"
@@ -509,6 +613,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--arrivals", choices=("poisson", "uniform"), default="poisson")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds")
+    parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="the generator's HTTP client: raw asyncio streams (light) or httpx",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--settle", type=float, default=180.0, help="longest wait for an idle server, seconds"

@@ -57,3 +57,20 @@ def test_one_activity_by_its_key(bundled):
         assert read_activity(session, "kgtj-a-0001").key == "kgtj-a-0001"
         with pytest.raises(NotFoundError, match="no activity with id 'nope'"):
             read_activity(session, "nope")
+
+
+def test_the_view_takes_the_columns_in_their_order():
+    from dataclasses import fields
+
+    from lowpolitics.store.activity_reading import _COLUMNS, DisplayedActivity
+
+    assert [f.name for f in fields(DisplayedActivity)][: len(_COLUMNS)] == list(_COLUMNS)
+
+
+def test_the_api_body_has_the_registry_row_fields(bundled):
+    with session_scope(bundled) as session:
+        ids = list(session.scalars(select(Activity.id)))
+        for activity in read_activities(session, ids):
+            body, row = activity_json(activity), activity_row(activity)
+            for name in ("id", "date", "end_date", "title", "initiative", "mechanism"):
+                assert body[name] == (row[name] or None), (activity.key, name)

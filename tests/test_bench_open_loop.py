@@ -90,3 +90,46 @@ def test_an_endpoint_failing_over_5_per_cent_is_saturated():
     assert not saturated(run)
     run.errors = {"ReadTimeout": 5, "HTTP 503": 1}
     assert saturated(run)
+
+
+def test_the_raw_client_reads_status_length_and_keep_alive():
+    from api_open_loop import parse_head
+
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nContent-Length: 11\r\n\r\n"
+    assert parse_head(head) == (200, 11, True)
+    closing = b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+    assert parse_head(closing) == (503, 0, False)
+    assert parse_head(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n") == (200, None, True)
+
+
+def test_the_raw_client_reuses_a_kept_connection():
+    import asyncio
+
+    from api_open_loop import RawClient
+
+    async def scenario() -> tuple[list[int], int, list[bytes]]:
+        connections, heads = [], []
+
+        async def answer(reader, writer):
+            connections.append(writer)
+            while True:
+                try:
+                    heads.append(await reader.readuntil(b"\r\n\r\n"))
+                except asyncio.IncompleteReadError:
+                    break
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = RawClient(f"http://127.0.0.1:{port}", {"Authorization": "Bearer x"}, 5)
+        statuses = [await client.get("/healthz"), await client.get("/api/v1/me")]
+        await client.aclose()
+        server.close()
+        return statuses, len(connections), heads
+
+    statuses, opened, heads = asyncio.run(scenario())
+    assert statuses == [200, 200] and opened == 1
+    assert heads[1].startswith(b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1:")
+    assert b"\r\nAuthorization: Bearer x\r\n" in heads[0]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import (
@@ -268,13 +269,44 @@ def start_session(session: Session, user: User) -> tuple[str, WebSession]:
     return raw, row
 
 
-def session_for_cookie(session: Session, raw: str | None) -> WebSession | None:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whom a token or a session cookie stands for: what a request needs to decide, no more
+    (``csrf`` only for a browser session)."""
+
+    name: str
+    role: str
+    csrf: str | None = None
+
+
+# Both read in one query with the user's columns (an ORM object and its lazily loaded user
+# cost two queries and most of a token check's CPU: issue 17, API latency); built once.
+_sessions, _tokens, _users = WebSession.__table__, ApiToken.__table__, User.__table__
+_COOKIE_CALLER = (
+    select(_users.c.name, _users.c.role, _users.c.active, _sessions.c.csrf, _sessions.c.expires_at)
+    .join(_users, _users.c.id == _sessions.c.user_id)
+    .where(_sessions.c.id_hash == bindparam("hash"))
+)
+_TOKEN_CALLER = (
+    select(_users.c.name, _users.c.role, _users.c.active, _tokens.c.id, _tokens.c.last_used_at)
+    .join(_users, _users.c.id == _tokens.c.user_id)
+    .where(_tokens.c.token_hash == bindparam("hash"))
+)
+_TOKEN_TOUCH = (
+    update(_tokens)
+    .where(_tokens.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("at"))
+)
+
+
+def session_for_cookie(session: Session, raw: str | None) -> Caller | None:
+    """The active user a browser session cookie belongs to, unless it expired."""
     if not raw:
         return None
-    row = session.get(WebSession, digest(raw))
-    if row is None or _aware(row.expires_at) < now() or not row.user.active:
+    row = session.connection().execute(_COOKIE_CALLER, {"hash": digest(raw)}).first()
+    if row is None or _aware(row.expires_at) < now() or not row.active:
         return None
-    return row
+    return Caller(row.name, row.role, row.csrf)
 
 
 def end_session(session: Session, raw: str | None) -> None:
@@ -298,16 +330,18 @@ def issue_token(session: Session, name: str, *, who: str) -> str:
     return raw
 
 
-def user_for_token(session: Session, raw: str) -> User | None:
-    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(raw))).first()
-    if token is None or not token.user.active:
+def user_for_token(session: Session, raw: str) -> Caller | None:
+    """The active user an API token belongs to."""
+    connection = session.connection()
+    row = connection.execute(_TOKEN_CALLER, {"hash": digest(raw)}).first()
+    if row is None or not row.active:
         return None
     # noted at most every few minutes: a write on every read request would make each GET
     # compete for SQLite's write lock with the edits
-    last = token.last_used_at
+    last = row.last_used_at
     if last is None or now() - _aware(last) > TOKEN_TOUCH_EVERY:
-        token.last_used_at = now()
-    return token.user
+        connection.execute(_TOKEN_TOUCH, {"token_id": row.id, "at": now()})
+    return Caller(row.name, row.role)
 
 
 def revoke_tokens(session: Session, name: str, *, who: str) -> int:

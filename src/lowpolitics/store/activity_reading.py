@@ -3,10 +3,11 @@
 Why: an API page of 50 activities made about 480 ORM objects (the activity, its secondary
 mechanisms, actor links and actors, source links and sources, status history), and building
 them was two thirds of the request's CPU — the list saturated two workers below 50 pages a
-second. Here the same rows come from five Core queries and land in plain slotted objects with
-the attribute names of the mapped classes, so ``activity_json`` and ``activity_row`` read them
-unchanged and the output cannot drift from the ORM path (a test compares both on every bundled
-activity). Reading only: nothing here is tracked by a session or can be saved.
+second. Here the same rows come from five Core queries, built once, and land in plain
+slotted objects with the attribute names of the mapped classes, so ``activity_json`` and
+``activity_row`` read them unchanged and the output cannot drift from the ORM path (a test
+compares both on every bundled activity). Reading only: nothing here is tracked by a session
+or can be saved.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import NotFoundError
@@ -149,78 +151,117 @@ class DisplayedActivity:
     history: list[HistoryStep] = field(default_factory=list)
 
 
+def _columns(model, *names: str) -> list:
+    """The table columns behind ``model``'s attributes (Core statements: no ORM layer)."""
+    mapped = sa_inspect(model).columns
+    return [mapped[name] for name in names]
+
+
+# The statements are built once: building a select and computing its cache key cost about as
+# much CPU as running it on SQLite (issue 17, API latency). They are Core statements run on the
+# session's connection, so no ORM compilation or result processing happens per request.
+_IDS = bindparam("ids", expanding=True)
+_ACTIVITY = select(*_columns(Activity, *_COLUMNS), _columns(Initiative, "name")[0]).select_from(
+    Activity.__table__.outerjoin(
+        Initiative.__table__,
+        _columns(Initiative, "id")[0] == _columns(Activity, "initiative_id")[0],
+    )
+)
+_BY_IDS = _ACTIVITY.where(_columns(Activity, "id")[0].in_(_IDS))
+_BY_KEY = _ACTIVITY.where(_columns(Activity, "key")[0] == bindparam("key"))
+# each relation in the order its relationship declares (order_by), as the ORM reads it
+_SECONDARY = (
+    select(*_columns(ActivityMechanism, "activity_id", "mechanism"))
+    .where(_columns(ActivityMechanism, "activity_id")[0].in_(_IDS))
+    .order_by(_columns(ActivityMechanism, "mechanism")[0])
+)
+_ACTORS = (
+    select(
+        *_columns(ActivityActor, "activity_id"),
+        *_columns(Actor, "name", "country_code"),
+        *_columns(ActivityActor, "role"),
+    )
+    .select_from(
+        ActivityActor.__table__.join(
+            Actor.__table__, _columns(Actor, "id")[0] == _columns(ActivityActor, "actor_id")[0]
+        )
+    )
+    .where(_columns(ActivityActor, "activity_id")[0].in_(_IDS))
+    .order_by(_columns(ActivityActor, "position")[0])
+)
+_SOURCES = (
+    select(*_columns(ActivitySource, "activity_id"), *_columns(Source, "url"))
+    .select_from(
+        ActivitySource.__table__.join(
+            Source.__table__, _columns(Source, "id")[0] == _columns(ActivitySource, "source_id")[0]
+        )
+    )
+    .where(_columns(ActivitySource, "activity_id")[0].in_(_IDS))
+    .order_by(_columns(ActivitySource, "position")[0])
+)
+_HISTORY = (
+    select(
+        *_columns(
+            StatusChange,
+            "activity_id",
+            "status",
+            "changed_on",
+            "reason",
+            "recorded_at",
+            "origin",
+            "reported",
+            "source_url",
+        )
+    )
+    .where(_columns(StatusChange, "activity_id")[0].in_(_IDS))
+    .order_by(_columns(StatusChange, "id")[0])
+)
+
+
 def read_activities(session: Session, ids: Sequence[int]) -> list[DisplayedActivity]:
     """The activities with these ids, with what the API shows of their relations, in the
     order given (ids not found are left out)."""
     views: dict[int, DisplayedActivity] = {}
+    connection = session.connection()
     for start in range(0, len(ids), IN_CHUNK):
-        _read_chunk(session, list(ids[start : start + IN_CHUNK]), views)
+        chunk = list(ids[start : start + IN_CHUNK])
+        if chunk:
+            _views(connection.execute(_BY_IDS, {"ids": chunk}), views)
+            _relations(connection, chunk, views)
     return [views[i] for i in ids if i in views]
 
 
 def read_activity(session: Session, key: str) -> DisplayedActivity:
-    """One activity by its registry id."""
-    found = session.scalar(select(Activity.id).where(Activity.key == key))
-    if found is None:
+    """One activity by its registry id: the activity found by its key in the same query that
+    reads its columns, then its relations."""
+    connection = session.connection()
+    views: dict[int, DisplayedActivity] = {}
+    _views(connection.execute(_BY_KEY, {"key": key}), views)
+    if not views:
         raise NotFoundError(f"no activity with id '{key}'")
-    return read_activities(session, [found])[0]
+    _relations(connection, list(views), views)
+    return next(iter(views.values()))
 
 
-def _read_chunk(session: Session, ids: list[int], views: dict[int, DisplayedActivity]) -> None:
-    if not ids:
-        return
-    columns = [getattr(Activity, name) for name in _COLUMNS]
-    query = (
-        select(*columns, Initiative.name)
-        .outerjoin(Initiative, Initiative.id == Activity.initiative_id)
-        .where(Activity.id.in_(ids))
-    )
-    for row in session.execute(query):
-        values = dict(zip(_COLUMNS, row[: len(_COLUMNS)], strict=True))
-        name = row[len(_COLUMNS)]
-        views[row.id] = DisplayedActivity(
-            **values, initiative=InitiativeName(name) if name is not None else None
+def _views(rows, views: dict[int, DisplayedActivity]) -> None:
+    # the view's first fields are _COLUMNS in order (test_activity_reading checks it)
+    width = len(_COLUMNS)
+    for row in rows.all():
+        name = row[width]
+        views[row[0]] = DisplayedActivity(
+            *row[:width], initiative=InitiativeName(name) if name is not None else None
         )
-    # each relation in the order its relationship declares (order_by), as the ORM reads it
-    secondary = (
-        select(ActivityMechanism.activity_id, ActivityMechanism.mechanism)
-        .where(ActivityMechanism.activity_id.in_(ids))
-        .order_by(ActivityMechanism.mechanism)
-    )
-    for activity_id, mechanism in session.execute(secondary):
+
+
+def _relations(connection: Connection, ids: list[int], views: dict[int, DisplayedActivity]) -> None:
+    for activity_id, mechanism in connection.execute(_SECONDARY, {"ids": ids}).all():
         views[activity_id].secondary.append(SecondaryMechanism(mechanism))
-    actors = (
-        select(ActivityActor.activity_id, Actor.name, Actor.country_code, ActivityActor.role)
-        .join(Actor, Actor.id == ActivityActor.actor_id)
-        .where(ActivityActor.activity_id.in_(ids))
-        .order_by(ActivityActor.position)
-    )
-    for activity_id, name, country, role in session.execute(actors):
+    for activity_id, name, country, role in connection.execute(_ACTORS, {"ids": ids}).all():
         views[activity_id].actor_links.append(ActorLink(ActorName(name, country), role))
-    sources = (
-        select(ActivitySource.activity_id, Source.url)
-        .join(Source, Source.id == ActivitySource.source_id)
-        .where(ActivitySource.activity_id.in_(ids))
-        .order_by(ActivitySource.position)
-    )
-    for activity_id, url in session.execute(sources):
+    for activity_id, url in connection.execute(_SOURCES, {"ids": ids}).all():
         views[activity_id].source_links.append(SourceLink(SourceUrl(url)))
-    history = (
-        select(
-            StatusChange.activity_id,
-            StatusChange.status,
-            StatusChange.changed_on,
-            StatusChange.reason,
-            StatusChange.recorded_at,
-            StatusChange.origin,
-            StatusChange.reported,
-            StatusChange.source_url,
-        )
-        .where(StatusChange.activity_id.in_(ids))
-        .order_by(StatusChange.id)
-    )
     steps: defaultdict[int, list[HistoryStep]] = defaultdict(list)
-    for activity_id, *values in session.execute(history):
+    for activity_id, *values in connection.execute(_HISTORY, {"ids": ids}).all():
         steps[activity_id].append(HistoryStep(*values))
     for activity_id, found in steps.items():
         views[activity_id].history = found

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import ConfigError, DatabaseError
 
@@ -149,8 +149,7 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     ``write``: the transaction will change records after reading them (an edit checked against
     its version). On PostgreSQL row locks (``FOR UPDATE``) serialise such edits; SQLite has
     none, so there the transaction takes the database's write lock when it begins."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    session = factory()
+    session = Session(engine, expire_on_commit=False)
     if write and engine.dialect.name == "sqlite":
         session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
     try:

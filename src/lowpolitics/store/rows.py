@@ -11,7 +11,8 @@ from lowpolitics.framework.dates import PartialDate
 from lowpolitics.store.models import Activity, ContextEvent
 
 
-def _date(start, precision) -> str:
+def date_text(start, precision) -> str:
+    """A stored partial date as the registry writes it (``2023-05``); empty when absent."""
     if start is None:
         return ""
     return PartialDate.from_parts(start, precision).isoformat()
@@ -25,8 +26,8 @@ def activity_row(activity: Activity) -> dict[str, str]:
     """An activity as a registry row (every column of the contract, as text)."""
     return {
         "id": activity.key,
-        "date": _date(activity.date_start, activity.date_precision),
-        "end_date": _date(activity.end_start, activity.end_precision),
+        "date": date_text(activity.date_start, activity.date_precision),
+        "end_date": date_text(activity.end_start, activity.end_precision),
         "title": activity.title,
         "initiative": activity.initiative.name if activity.initiative else "",
         "mechanism": activity.mechanism,
@@ -86,8 +87,8 @@ def context_row(event: ContextEvent) -> dict[str, str]:
         fatalities = f"{event.fatalities_low}-{event.fatalities_high}"
     return {
         "id": event.key,
-        "date": _date(event.date_start, event.date_precision),
-        "end_date": _date(event.end_start, event.end_precision),
+        "date": date_text(event.date_start, event.date_precision),
+        "end_date": date_text(event.end_start, event.end_precision),
         "kind": event.kind,
         "severity": _text(event.severity),
         "fatalities": fatalities,

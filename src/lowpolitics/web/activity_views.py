@@ -23,7 +23,7 @@ from lowpolitics.framework.errors import CellError, InputError
 from lowpolitics.store.activity_reading import DisplayedActivity
 from lowpolitics.store.models import Activity, Initiative
 from lowpolitics.store.queries import activity_end, activity_query
-from lowpolitics.store.rows import activity_row
+from lowpolitics.store.rows import date_text
 from lowpolitics.web.paging import Page, bounded, paginate
 
 SORTS = {
@@ -183,15 +183,34 @@ def activity_page_sql(
     date_to: str | None = None,
     contact: Sequence[str] | None = None,
     sort: str = "date",
+    total: int | None = None,
 ) -> tuple[list[int], int]:
     """Ids of one page and the total, counted, sorted and cut in the database: two queries
-    whatever the number of activities (for every sort but title, and no free text)."""
+    whatever the number of activities (for every sort but title, and no free text); one
+    when the caller knows the ``total`` already (``web.list_totals``)."""
     lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
     base = _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     order = [c.desc() if sort.startswith("-") else c.asc() for c in _SQL_SORTS[key]]
     rows = session.scalars(base.order_by(*order).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
+
+
+def activity_count(
+    session: Session,
+    *,
+    mechanism: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    contact: Sequence[str] | None = None,
+) -> int:
+    """How many activities the SQL filters of :func:`activity_page_sql` keep."""
+    lower, upper, _ = checked_filters(date_from, date_to, "date", SORTS)
+    base = _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
+    return session.scalar(select(func.count()).select_from(base.subquery())) or 0
 
 
 def find_activity_ids(
@@ -246,16 +265,21 @@ def activity_page(
     per_page: int,
     *,
     load: Callable[[Session, list[int]], list[Any]] = load_activities,
+    total_of: Callable[[dict[str, Any]], int] | None = None,
     **filters,
 ) -> Page[Activity]:
     """One page of matching activities: only that page is loaded with its relations (by
     ``load``: ORM objects for the pages, ``store.activity_reading.read_activities`` for the
     API). Without free text and title order the database does the filtering, counting,
-    sorting and paging; otherwise Python does (casefolded matching in any script)."""
+    sorting and paging; otherwise Python does (casefolded matching in any script).
+    ``total_of(filters)``: the total for the SQL filters (without ``sort``), when the caller
+    keeps counted totals (the API: ``web.list_totals``)."""
     page, per_page = bounded(page, per_page)
     if not filters.get("q") and filters.get("sort", "date").lstrip("-") != "title":
         sql_filters = {k: v for k, v in filters.items() if k != "q"}
-        ids, total = activity_page_sql(session, page, per_page, **sql_filters)
+        counted = {k: v for k, v in sql_filters.items() if k != "sort"}
+        total = total_of(counted) if total_of is not None else None
+        ids, total = activity_page_sql(session, page, per_page, **sql_filters, total=total)
         return Page(load(session, ids), total, page, per_page)
     ids = find_activity_ids(session, **filters)
     chunk = paginate(ids, page, per_page)
@@ -290,15 +314,18 @@ def unknown_outcome_keys(
 
 
 def activity_json(activity: Activity | DisplayedActivity) -> dict[str, Any]:
-    """The registry fields with JSON types, plus version, end of interval and status history."""
-    row = activity_row(activity)
+    """The registry fields with JSON types, plus version, end of interval and status history.
+    The fields are those of ``store.rows.activity_row`` (a test compares them on every bundled
+    activity), computed here one by one: the whole row cost half of this function's time on
+    an API page (issue 17, API latency)."""
+    initiative = activity.initiative
     return {
-        "id": row["id"],
-        "date": row["date"],
-        "end_date": row["end_date"] or None,
-        "title": row["title"],
-        "initiative": row["initiative"] or None,
-        "mechanism": row["mechanism"],
+        "id": activity.key,
+        "date": date_text(activity.date_start, activity.date_precision),
+        "end_date": date_text(activity.end_start, activity.end_precision) or None,
+        "title": activity.title,
+        "initiative": (initiative.name if initiative else "") or None,
+        "mechanism": activity.mechanism,
         "mechanisms_secondary": [m.mechanism for m in activity.secondary],
         "activity_type": activity.activity_type,
         "status": activity.status,

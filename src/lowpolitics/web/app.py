@@ -10,7 +10,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -19,20 +18,11 @@ from lowpolitics.framework.codebook import Codebook
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.store.corpus import framework_codes
 from lowpolitics.store.db import require_schema, session_scope
-from lowpolitics.web.context import WRITING, WebContext
-from lowpolitics.web.errors import error_body, install_error_handlers
+from lowpolitics.web.context import WebContext
+from lowpolitics.web.errors import install_error_handlers
+from lowpolitics.web.headers import SecurityHeaders
 from lowpolitics.web.merge_patch import MERGE_PATCH
 from lowpolitics.web.routes import ROUTERS
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    # scripts only from this server; inline styles are used by charts (SVG) and colour chips
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
-}
-
 
 ERROR_RESPONSES = {
     "400": "an option or parameter makes no sense here (the message says why)",
@@ -122,17 +112,6 @@ ERROR_SCHEMA = {
 }
 
 
-def max_request_bytes() -> int:
-    """The largest request body accepted on any path (``LOWPOLITICS_MAX_REQUEST_MB``, default
-    25 — above the 20 MB upload limit, which answers with its own message)."""
-    import os
-
-    try:
-        return int(float(os.environ.get("LOWPOLITICS_MAX_REQUEST_MB", "25")) * 2**20)
-    except ValueError:
-        return 25 * 2**20
-
-
 def create_app(
     engine: Engine,
     codebook: Codebook,
@@ -190,18 +169,7 @@ def create_app(
     install_error_handlers(app)
     app.openapi = lambda: document_errors_and_auth(app)
 
-    @app.middleware("http")
-    async def security_headers(request, call_next):
-        WRITING.set(request.method not in ("GET", "HEAD", "OPTIONS"))
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_request_bytes():
-            limit = max_request_bytes() // 2**20
-            body = error_body(413, "http_error", f"the request is larger than {limit} MB")
-            return JSONResponse(body, status_code=413)
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     return app
 

@@ -56,9 +56,9 @@ def principal(request: Request) -> Principal | None:
                 raise AuthRequiredError("the API token is not valid (revoked, or mistyped)")
             found = Principal(user.name, user.role, None, "token")
         else:
-            row = session_for_cookie(session, request.cookies.get(SESSION_COOKIE))
-            if row is not None:
-                found = Principal(row.user.name, row.user.role, row.csrf, "session")
+            caller = session_for_cookie(session, request.cookies.get(SESSION_COOKIE))
+            if caller is not None:
+                found = Principal(caller.name, caller.role, caller.csrf, "session")
     request.state.principal = found
     return found
 

@@ -40,6 +40,15 @@ class LookupOptions:
     max_limit: int = 50
 
 
+@dataclass(frozen=True)
+class TotalsOptions:
+    """How long a list's counted total may be reused (``web.list_totals``), and how many
+    filter sets are kept."""
+
+    max_age: float = 5.0  # seconds
+    max_entries: int = 1000
+
+
 @dataclass
 class WebContext:
     engine: Engine
@@ -51,6 +60,7 @@ class WebContext:
     as_of: date | None = None  # the day taken as today (tests); None: the real today
     lookup: LookupOptions = field(default_factory=LookupOptions)
     jobs: JobSettings = field(default_factory=JobSettings.from_environment)
+    totals: TotalsOptions = field(default_factory=TotalsOptions)
 
     def today(self) -> date:
         return self.as_of or date.today()

@@ -65,7 +65,12 @@ class ResourceSpec:
       with ``null``: where a PUT keeps a field it is not given (activities' status history),
       a patch clearing it must say so;
     - ``docs``: an operation's description in OpenAPI (``get``, ``patch``, ``delete``),
-      where the generic one does not say enough.
+      where the generic one does not say enough;
+    - ``json_rows``: ``rows`` (and ``detail``) already give exactly ``schema_out``'s fields,
+      in its order, as JSON values of its types, so GET of a record or a page is written
+      straight to JSON without validating each row against the model again (the
+      validation cost as much as the reading: issue 17, API latency); a test must compare
+      the bytes with the model's for the entity.
     """
 
     name: str  # the address: /api/v1/{name}
@@ -97,6 +102,7 @@ class ResourceSpec:
     delete_context: bool = False
     patch_cleared: Callable[[dict[str, Any], frozenset[str]], dict[str, Any]] | None = None
     docs: dict[str, str] = field(default_factory=dict)
+    json_rows: bool = False
 
     @property
     def prefix(self) -> str:

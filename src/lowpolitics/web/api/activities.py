@@ -21,12 +21,14 @@ from lowpolitics.web.activity_views import (
     ActivityOut,
     ActivityUpdate,
     SavedActivity,
+    activity_count,
     activity_json,
     activity_page,
     contact_filter,
 )
 from lowpolitics.web.api.resource_router import SOURCE, resource_router
 from lowpolitics.web.context import WebContext
+from lowpolitics.web.list_totals import cached_total
 from lowpolitics.web.merge_patch import patch_model
 from lowpolitics.web.resources import Filter, ResourceSpec
 
@@ -35,7 +37,14 @@ ActivityPatch = patch_model(ActivityIn)
 
 def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
     values = contact_filter(values, ctx.codebook.contact_codes)
-    return activity_page(session, page, per_page, **values, sort=sort, load=read_activities)
+
+    def total_of(filters: dict) -> int:
+        key = ("activities", *sorted(filters.items()))
+        return cached_total(ctx, session, key, lambda: activity_count(session, **filters))
+
+    return activity_page(
+        session, page, per_page, **values, sort=sort, load=read_activities, total_of=total_of
+    )
 
 
 def _rows(
@@ -106,6 +115,7 @@ SPEC = ResourceSpec(
     envelope="activity",
     schema_saved=SavedActivity,
     patch_cleared=_cleared,
+    json_rows=True,  # activity_json: ActivityOut's fields in its order (test_api_json_bodies)
     docs={
         "get": "One activity; its version is also the ``ETag`` (send it back as ``If-Match``).",
         "patch": "Change only the fields given (a JSON merge patch); ``null`` clears an "

@@ -23,6 +23,7 @@ from lowpolitics.web import crud
 from lowpolitics.web.auth import Principal, requires
 from lowpolitics.web.context import web_context
 from lowpolitics.web.crud import created, deleted
+from lowpolitics.web.json_bodies import json_response
 from lowpolitics.web.merge_patch import PatchHeaders, apply_patch
 from lowpolitics.web.paging import PageOut, page_out
 from lowpolitics.web.resources import ResourceSpec, page_query
@@ -36,7 +37,7 @@ def _list_endpoint(spec: ResourceSpec) -> Callable[..., dict]:
     """``GET ""`` with a signature built from the spec's filters (so OpenAPI lists each one
     with its type and FastAPI refuses a badly typed value with 422 naming it)."""
 
-    def list_(request: Request, **params: Any) -> dict:
+    def list_(request: Request, **params: Any) -> Any:
         sort, page, per_page = params.pop("sort"), params.pop("page"), params.pop("per_page")
         params.pop("who")
         ctx = web_context(request)
@@ -45,7 +46,8 @@ def _list_endpoint(spec: ResourceSpec) -> Callable[..., dict]:
                 chunk = spec.find(ctx, session, params, sort, page, per_page)
             else:
                 chunk = page_query(session, spec, params, sort, page, per_page)
-            return page_out(chunk, spec.rows(ctx, session, chunk.items))
+            body = page_out(chunk, spec.rows(ctx, session, chunk.items))
+        return json_response(body) if spec.json_rows else body
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [
@@ -92,10 +94,15 @@ def resource_router(spec: ResourceSpec, prefix: str | None = None) -> APIRouter:
         return spec.save(ctx, session, data, who.name, key, version)
 
     @router.get(item, response_model=Out, description=spec.docs.get("get"))
-    def get(request: Request, key: Key, response: Response, who: Principal = reader) -> dict:
+    def get(request: Request, key: Key, response: Response, who: Principal = reader) -> Any:
         ctx = web_context(request)
         with ctx.session() as session:
-            return tagged(response, spec.one(ctx, session, spec.load(session, key)))
+            body = spec.one(ctx, session, spec.load(session, key))
+        if not spec.json_rows:
+            return tagged(response, body)
+        written = json_response(body)
+        tagged(written, body)
+        return written
 
     @router.post("", response_model=Saved, status_code=201)
     def create(request: Request, body: In, response: Response, who: Principal = writer) -> dict:

@@ -67,7 +67,9 @@ def _out(user) -> dict:
 
 
 @router.get("/me", response_model=Me)
-def me(who: Principal = requires(VIEWER)) -> dict:
+async def me(who: Principal = requires(VIEWER)) -> dict:
+    """Async: it reads no database (the token check is done), so it need not wait for a
+    thread of the pool, nor its response model be validated in another (issue 17)."""
     return {"name": who.name, "role": who.role, "via": who.via}
 
 
