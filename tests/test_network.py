@@ -459,3 +459,28 @@ def test_array_betweenness_in_small_blocks(monkeypatch):
     monkeypatch.setattr(module, "BLOCK_ENTRIES", 1)
     assert module.weighted_betweenness(graph) == pytest.approx(whole, abs=1e-15)
     assert whole == pytest.approx(_reference_betweenness(graph), abs=1e-12)
+
+
+def test_array_betweenness_memory_is_bounded_on_sparse_graphs(monkeypatch):
+    """Thousands of actors and one path of ties: each block's distance rows (sources × nodes)
+    stay within the bound, as the ties alone would not ensure."""
+    from lowpolitics.analysis import betweenness as module
+
+    shapes = []
+    original = module.dijkstra
+
+    def recorded(*args, **kwargs):
+        found = original(*args, **kwargs)
+        shapes.append(found.shape)
+        return found
+
+    monkeypatch.setattr(module, "dijkstra", recorded)
+    monkeypatch.setattr(module, "BLOCK_ENTRIES", 10_000)
+    graph = nx.Graph()
+    graph.add_nodes_from(str(i) for i in range(3_000))
+    graph.add_edge("0", "1", weight=1)
+    graph.add_edge("1", "2", weight=2)
+    scores = module.weighted_betweenness(graph)
+    assert all(rows * nodes <= 10_000 for rows, nodes in shapes)
+    assert scores["1"] == pytest.approx(2 / (2_999 * 2_998))
+    assert sum(scores.values()) == pytest.approx(scores["1"])

@@ -27,8 +27,8 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
-# entries of the (sources × directed ties) arrays built per block: bounds the memory a block
-# takes (a few of these float arrays at once), whatever the size of the graph
+# entries of the arrays built per block of sources (sources × directed ties, sources × nodes):
+# bounds the memory a block takes, whatever the size or the sparseness of the graph
 BLOCK_ENTRIES = 2_000_000
 
 
@@ -54,7 +54,7 @@ def weighted_betweenness(graph: nx.Graph, weight: str = "weight") -> dict[str, f
     tail, head, cost = tail[by_tail], head[by_tail], cost[by_tail]
     matrix = csr_array((cost, (tail, head)), shape=(n, n))
     totals = np.zeros(n)
-    block = max(1, BLOCK_ENTRIES // len(tail))
+    block = max(1, BLOCK_ENTRIES // max(len(tail), n))  # sources × arcs and sources × nodes
     for first in range(0, n, block):
         sources = np.arange(first, min(n, first + block))
         totals += _dependencies(matrix, sources, tail, head, cost, n)
