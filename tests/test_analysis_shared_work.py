@@ -174,3 +174,47 @@ def test_shared_window_and_base_are_the_fresh_ones(codebook):
         assert counting_base(first.activities, codebook, AS_OF, 30) is not base
     assert base.units == alone.units and base.outcomes == alone.outcomes
     assert dataset.between(date(2011, 1, 1), None) is not first
+
+
+def test_collector_is_paused_inside_and_restored_after():
+    """The cycle collector is off inside the block and as it was after, error or not; one
+    that was off before stays off."""
+    import gc
+
+    from lowpolitics.analysis.run_all import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError
+        assert gc.isenabled()
+        gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_analyse_database_runs_with_the_collector_paused(monkeypatch, tmp_path, codebook):
+    """Reading and analysing happen with the collector off; it is back on for the caller."""
+    import gc
+
+    from lowpolitics.analysis import run_all
+    from lowpolitics.analysis.options import AnalysisOptions
+    from lowpolitics.store.db import make_engine, upgrade
+
+    seen = []
+    monkeypatch.setattr(
+        run_all, "analyse_all", lambda *args, **kwargs: seen.append(gc.isenabled()) or {}
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    upgrade(engine)
+    assert gc.isenabled()
+    run_all.analyse_database(engine, codebook, AnalysisOptions(as_of=AS_OF))
+    assert seen == [False] and gc.isenabled()
+    engine.dispose()

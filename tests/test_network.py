@@ -407,3 +407,80 @@ def test_only_co_participants_in_cooperative_activities_are_tied(codebook):
         reliance["with_international_organiser_or_funder"],
     ) == (2, 1)
     assert reliance["ids"] == ["camp"] and reliance["share"] == 0.5
+
+
+# --- the array betweenness against networkx's -------------------------------------------------
+
+
+def _reference_betweenness(graph: nx.Graph) -> dict[str, float]:
+    """networkx's own computation, as the network section ran it before."""
+    distances = graph.copy()
+    for _, _, data in distances.edges(data=True):
+        data["distance"] = 1 / data["weight"]
+    return nx.betweenness_centrality(distances, weight="distance", normalized=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.floats(min_value=0.0, max_value=0.5),
+    st.lists(st.sampled_from([1, 1, 1, 2, 2, 3, 4, 6]), min_size=1, max_size=8),
+    st.integers(min_value=0, max_value=10_000),
+)
+def test_array_betweenness_is_networkx_betweenness(n, p, weights, seed):
+    """Random graphs, several components and isolated actors among them, with weights drawn
+    from a few values so that shortest paths of equal length (ties) are common: every value
+    within rounding of networkx's, and the same brokers in the same order."""
+    from lowpolitics.analysis.betweenness import weighted_betweenness
+    from lowpolitics.analysis.network import brokers
+
+    graph = nx.relabel_nodes(nx.gnp_random_graph(n, p, seed=seed), lambda i: f"actor {i}")
+    for i, (a, b) in enumerate(graph.edges()):
+        graph.edges[a, b]["weight"] = weights[i % len(weights)]
+    expected = _reference_betweenness(graph) if graph.number_of_edges() else None
+    got = weighted_betweenness(graph)
+    assert list(got) == list(graph.nodes)
+    if expected is None:
+        assert set(got.values()) <= {0.0}
+        return
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert [node for _, node in brokers(got)] == [node for _, node in brokers(expected)]
+
+
+def test_array_betweenness_in_small_blocks(monkeypatch):
+    """Sources split into blocks of one (as on a graph too large for one block) give the
+    same values as one block."""
+    from lowpolitics.analysis import betweenness as module
+
+    graph = nx.relabel_nodes(nx.gnp_random_graph(30, 0.2, seed=3), str)
+    for i, (a, b) in enumerate(graph.edges()):
+        graph.edges[a, b]["weight"] = 1 + i % 3
+    whole = module.weighted_betweenness(graph)
+    monkeypatch.setattr(module, "BLOCK_ENTRIES", 1)
+    assert module.weighted_betweenness(graph) == pytest.approx(whole, abs=1e-15)
+    assert whole == pytest.approx(_reference_betweenness(graph), abs=1e-12)
+
+
+def test_array_betweenness_memory_is_bounded_on_sparse_graphs(monkeypatch):
+    """Thousands of actors and one path of ties: each block's distance rows (sources × nodes)
+    stay within the bound, as the ties alone would not ensure."""
+    from lowpolitics.analysis import betweenness as module
+
+    shapes = []
+    original = module.dijkstra
+
+    def recorded(*args, **kwargs):
+        found = original(*args, **kwargs)
+        shapes.append(found.shape)
+        return found
+
+    monkeypatch.setattr(module, "dijkstra", recorded)
+    monkeypatch.setattr(module, "BLOCK_ENTRIES", 10_000)
+    graph = nx.Graph()
+    graph.add_nodes_from(str(i) for i in range(3_000))
+    graph.add_edge("0", "1", weight=1)
+    graph.add_edge("1", "2", weight=2)
+    scores = module.weighted_betweenness(graph)
+    assert all(rows * nodes <= 10_000 for rows, nodes in shapes)
+    assert scores["1"] == pytest.approx(2 / (2_999 * 2_998))
+    assert sum(scores.values()) == pytest.approx(scores["1"])

@@ -7,8 +7,11 @@ quoted from one can be traced back to its rows.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from lowpolitics import __version__
@@ -159,10 +162,34 @@ def analyse_database(
     from lowpolitics.store.db import require_schema, session_scope
 
     require_schema(engine)
-    with session_scope(engine) as session:
-        dataset, inputs = load_dataset(session), load_continuity_inputs(session)
-        units = load_units(session, codebook.frame_codes)
-    if contacts is not None:
-        dataset = with_contacts(dataset, contacts, codebook)
-    document = analyse_all(dataset, codebook, options, inputs, horizon_days, discourse_units=units)
+    with collector_paused():
+        with session_scope(engine) as session:
+            dataset, inputs = load_dataset(session), load_continuity_inputs(session)
+            units = load_units(session, codebook.frame_codes)
+        if contacts is not None:
+            dataset = with_contacts(dataset, contacts, codebook)
+        document = analyse_all(
+            dataset, codebook, options, inputs, horizon_days, discourse_units=units
+        )
     return document, dataset
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the store is read and analysed, back on after.
+
+    Reading builds hundreds of thousands of small records that live for the whole run, and
+    every full collection walks all of them again without freeing any (they hold no cycles):
+    at 100,000 activities this cost about a third of ``analyse all``'s CPU time. Reference
+    counting still frees everything else as it goes; the cyclic garbage the run leaves (graph
+    views, data frames) is collected in one full pass at the end, inside the run, so that
+    neither the memory nor the time of it is handed to whatever runs next. A collector that
+    was already off stays off, and collects nothing here."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
