@@ -191,7 +191,7 @@ def activity_page_sql(
     lower, upper, key = checked_filters(date_from, date_to, sort, SORTS)
     base = _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
     if total is None:
-        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        total = _count(session, base)
     order = [c.desc() if sort.startswith("-") else c.asc() for c in _SQL_SORTS[key]]
     rows = session.scalars(base.order_by(*order).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
@@ -209,7 +209,12 @@ def activity_count(
 ) -> int:
     """How many activities the SQL filters of :func:`activity_page_sql` keep."""
     lower, upper, _ = checked_filters(date_from, date_to, "date", SORTS)
-    base = _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
+    return _count(
+        session, _filtered(select(Activity.id), mechanism, status, region, lower, upper, contact)
+    )
+
+
+def _count(session: Session, base) -> int:
     return session.scalar(select(func.count()).select_from(base.subquery())) or 0
 
 
