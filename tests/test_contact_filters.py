@@ -464,3 +464,79 @@ def test_brief_map_caption_says_which_rows_it_places(codebook):
     )
     assert "Activities mapped: every cooperative row" in caption({"contacts": None})
     assert "Двустороннее" in caption({"contacts": ["bilateral"]}, "ru")
+
+
+# --- the dashboard and the brief's download take the same choice ------------------------------
+
+
+def _tension_split(page: str) -> tuple[int, int]:
+    block = re.search(r'id="tension-split"><div class="figure">(\d+) / (\d+)</div>', page)
+    assert block, "the dashboard's in/outside card"
+    return int(block.group(1)), int(block.group(2))
+
+
+def test_dashboard_counts_under_the_chosen_contact_and_says_so(listed):
+    viewer = listed.client("viewer")
+    every = viewer.get("/?as_of=2024-01-01")
+    assert every.status_code == 200
+    chosen = viewer.get("/?as_of=2024-01-01&contact=bilateral")
+    assert chosen.status_code == 200
+    # (disrupted, n) in tension: 5 of every cooperative row, 2 bilateral (EXPECTED above)
+    assert _tension_split(every.text)[0] == EXPECTED[None][1][1]
+    assert _tension_split(chosen.text)[0] == EXPECTED["bilateral"][1][1]
+    scope = re.search(r'id="contact-scope">(.*?)</p>', chosen.text, re.S).group(1)
+    assert "only cooperative rows whose contact is Bilateral" in scope
+    assert "every cooperative row, whatever its contact" in re.search(
+        r'id="contact-scope">(.*?)</p>', every.text, re.S
+    ).group(1)
+    # the options open, with the choice selected, when a choice was made
+    assert '<details id="dashboard-options" open>' in chosen.text
+    assert '<details id="dashboard-options">' in viewer.get("/").text  # defaults: closed
+    refused = viewer.get("/?contact=met")
+    assert refused.status_code == 422 and "<strong>contact</strong>: met" in refused.text
+
+
+def test_web_brief_counts_the_chosen_contact_and_keeps_definitions_apart(listed, monkeypatch):
+    import lowpolitics.report.build as build
+
+    built = []
+    real = build.brief_from_store
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("contacts"))
+        return real(*args, **{**kwargs, "with_charts": False})
+
+    monkeypatch.setattr(build, "brief_from_store", counting)
+    viewer = listed.client("viewer")
+    page = viewer.get("/brief")
+    assert page.status_code == 200 and 'id="b-contact" name="contact" multiple' in page.text
+    chosen = viewer.get("/brief/brief.html?lang=en&contact=bilateral")
+    assert chosen.status_code == 200
+    assert 'filename="lowpolitics-brief-en-bilateral.html"' in chosen.headers["content-disposition"]
+    scope = re.search(r'id="contact-scope">(.*?)</p>', chosen.text, re.S).group(1)
+    assert "only cooperative rows whose contact is Bilateral" in scope
+    every = viewer.get("/brief/brief.html?lang=en")
+    assert "every cooperative row, whatever its contact" in re.search(
+        r'id="contact-scope">(.*?)</p>', every.text, re.S
+    ).group(1)
+    assert viewer.get("/brief/brief.html?lang=en&contact=bilateral").text == chosen.text
+    assert built == [frozenset({"bilateral"}), None]  # each definition built once
+    refused = viewer.get("/brief/brief.html?contact=met")
+    assert refused.status_code == 422
+
+
+def test_brief_job_carries_the_contact(listed):
+    from sqlalchemy import select
+
+    from lowpolitics.store.job_models import Job
+
+    editor = listed.client("editor")
+    data = {"lang": "ru", "contact": ["bilateral", "co_presence"], "csrf_token": editor.csrf}
+    response = editor.post("/brief/build", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    with listed.app.state.ctx.session() as session:
+        job = session.execute(select(Job).order_by(Job.id.desc())).scalars().first()
+    assert job.kind == "brief"
+    assert job.params == {"lang": "ru", "contact": ["bilateral", "co_presence"]}
+    refused = editor.post("/brief/build", data={**data, "contact": ["met"]}, follow_redirects=False)
+    assert refused.status_code == 422

@@ -110,7 +110,7 @@ def fake_builds(monkeypatch):
 
     calls: list[Path] = []
 
-    def fake(engine, codebook, folder, lang):
+    def fake(engine, codebook, folder, lang, contacts=None):
         calls.append(folder)
         (folder / "brief.html").write_bytes(f"<p>{lang} {len(calls)}</p>".encode())
         (folder / "brief.pdf").write_bytes(f"%PDF {lang} {len(calls)}".encode())
@@ -150,8 +150,8 @@ def test_a_brief_another_process_placed_first_or_swept_is_still_served_whole(
 
     faked = build.brief_from_store
 
-    def racing(engine, codebook, folder, lang):
-        faked(engine, codebook, folder, lang)
+    def racing(engine, codebook, folder, lang, contacts=None):
+        faked(engine, codebook, folder, lang, contacts)
         other = root / analysis_cache._folder_name(4, lang, ctx)
         other.mkdir()
         (other / "brief.html").write_bytes(b"<p>theirs</p>")

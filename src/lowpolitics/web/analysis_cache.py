@@ -362,8 +362,16 @@ def brief_folder(ctx: WebContext) -> Path:
     return ctx.work_dir / "briefs"
 
 
-def _folder_name(gen: int, lang: str, ctx: WebContext) -> str:
-    return f"g{gen}-{date.today().isoformat()}-{lang}-cb{ctx.codebook.version}"
+def _scope_name(contacts: tuple[str, ...] | None) -> str:
+    """The folder's part that says which cooperative rows the brief counts."""
+    return "all" if contacts is None else "+".join(contacts)
+
+
+def _folder_name(
+    gen: int, lang: str, ctx: WebContext, contacts: tuple[str, ...] | None = None
+) -> str:
+    day = date.today().isoformat()
+    return f"g{gen}-{day}-{lang}-cb{ctx.codebook.version}-{_scope_name(contacts)}"
 
 
 def _read_brief(folder: Path, gen: int, lang: str) -> Brief | None:
@@ -376,7 +384,9 @@ def _read_brief(folder: Path, gen: int, lang: str) -> Brief | None:
         return None
 
 
-def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
+def _build_brief(
+    ctx: WebContext, gen: int, lang: str, contacts: tuple[str, ...] | None = None
+) -> Brief:
     """Build the brief once per state and language, also across server processes: a folder
     is complete before it is renamed into place and never written after, so whoever finds it
     reads a whole brief; whoever builds one serves its own files, even when another process
@@ -386,12 +396,13 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
 
     root = brief_folder(ctx)
     root.mkdir(parents=True, exist_ok=True)
-    final = root / _folder_name(gen, lang, ctx)
+    final = root / _folder_name(gen, lang, ctx, contacts)
     brief = _read_brief(final, gen, lang)  # a folder from an earlier run or another process
     if brief is None:
         scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
         try:
-            brief_from_store(ctx.engine, ctx.codebook, scratch, lang=lang)
+            chosen = frozenset(contacts) if contacts is not None else None
+            brief_from_store(ctx.engine, ctx.codebook, scratch, lang=lang, contacts=chosen)
             brief = _read_brief(scratch, gen, lang)
             assert brief is not None, "brief_from_store wrote no brief.html or brief.pdf"
             with contextlib.suppress(OSError):  # another process placed the same brief first
@@ -403,7 +414,8 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
         if not (old.is_dir() and number.isascii() and number.isdigit()) or old == final:
             continue
         stale = int(number) < gen
-        superseded = int(number) == gen and rest[11:].startswith(f"{lang}-cb")  # another day
+        # the same state built on another day ("today" moves the at-risk list): never asked again
+        superseded = int(number) == gen and not rest.startswith(date.today().isoformat())
         if stale or superseded:
             shutil.rmtree(old, ignore_errors=True)
     for left in root.glob(".building-*"):  # of a process killed while building
@@ -413,9 +425,18 @@ def _build_brief(ctx: WebContext, gen: int, lang: str) -> Brief:
     return brief
 
 
-def brief(ctx: WebContext, lang: str, gen: int | None = None) -> Brief:
-    """The brief in ``lang`` (en, ru, ky or tg) for the current state, built once."""
+def brief(
+    ctx: WebContext,
+    lang: str,
+    gen: int | None = None,
+    contacts: tuple[str, ...] | None = None,
+) -> Brief:
+    """The brief in ``lang`` (en, ru, ky or tg) for the current state, built once per
+    definition of a cooperative row (``contacts``: codebook contact codes, as ``brief
+    --contact``; None counts every cooperative row)."""
     if lang not in BRIEF_LANGUAGES:
         raise _bad("lang", lang, f"one of {', '.join(BRIEF_LANGUAGES)}: the brief's languages")
     gen = current_generation(ctx) if gen is None else gen
-    return memo(ctx).get(gen, ("brief", lang), lambda: _build_brief(ctx, gen, lang))
+    return memo(ctx).get(
+        gen, ("brief", lang, contacts), lambda: _build_brief(ctx, gen, lang, contacts)
+    )

@@ -78,7 +78,9 @@ def _brief(engine: Engine, codebook: Codebook, work_dir: Path, job: jobs.JobView
     out = job_folder(work_dir, job.id)
     out.mkdir(parents=True, exist_ok=True)
     jobs.report_progress(engine, job.id, 0.1, "analysing")
-    brief_from_store(engine, codebook, out, lang=job.params.get("lang", "en"))
+    contact = job.params.get("contact")  # codebook codes, checked when the job was started
+    contacts = frozenset(contact) if contact else None
+    brief_from_store(engine, codebook, out, lang=job.params.get("lang", "en"), contacts=contacts)
     return {"files": sorted(p.name for p in out.iterdir() if p.is_file())}
 
 

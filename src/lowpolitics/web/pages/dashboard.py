@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -59,14 +59,21 @@ def _titles(ctx, keys: list[str], lang: str) -> dict[str, tuple[str, str]]:
 
 
 @router.get("/")
-def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
+def dashboard(
+    request: Request,
+    chosen: cache.Selection = Depends(cache.selection),
+    who: Principal = requires(VIEWER),
+) -> Response:
+    """The analysis options of the analysis pages apply here too (``?contact=bilateral``…), so
+    the dashboard can be read under every definition of a cooperative row, not only the
+    default one; each choice is its own cached result."""
     ctx = web_context(request)
     lang = request_language(request)
     gen = cache.current_generation(ctx)
     stats = cache.stats(ctx, gen)
-    result = cache.analysis(ctx, None, gen)
+    result = cache.analysis(ctx, chosen, gen)
     empty = stats["activities"] == 0
-    recs = cache.recommendations(ctx, lang, None, gen)
+    recs = cache.recommendations(ctx, lang, chosen, gen)
     latest = sorted(result.dataset.activities, key=lambda a: (a.date.start, a.key), reverse=True)[
         :LATEST
     ]
@@ -94,7 +101,9 @@ def dashboard(request: Request, who: Principal = requires(VIEWER)) -> Response:
             "unknown_cutoff": cutoff.isoformat(),
             "grace_days": GRACE_DAYS,
             "titles": titles,
-            "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, None, gen),
+            "timeline_svg": None if empty else cache.chart_svg(ctx, "timeline", lang, chosen, gen),
+            "given": chosen.given,
+            "contact_block": result.document.get("meta", {}).get("contact"),
             "recs": recs,
             # the brief's plain statements of where data are thin, in the reader's language;
             # the analyses' own notes (English, technical) follow them
