@@ -175,7 +175,7 @@ def test_every_bundled_cooperative_row_says_how_the_sides_met(codebook, gazettee
     # the figures the dataset README and the coding log print
     assert Counter(r.contact for r in coop) == {
         "bilateral": 167,
-        "co_presence": 140,
+        "co_presence": 141,
         "multilateral_joint": 80,
         "one_sided": 18,
     }
