@@ -172,12 +172,12 @@ def test_every_bundled_cooperative_row_says_how_the_sides_met(codebook, gazettee
     coop = [r for r in parsed.records if r.record_kind == "activity"]
     assert all(r.contact in codebook.contact_codes for r in coop)
     assert not [r.key for r in parsed.records if r.record_kind != "activity" and r.contact]
-    # the figures the coding log prints, plus round 13B's seven rows (six co-presence, one
-    # joint); the README's contact table is recomputed after all round-13 parts are merged
+    # the figures the coding log prints, with round 13's eighteen rows (sixteen co-presence,
+    # two joint)
     assert Counter(r.contact for r in coop) == {
         "bilateral": 167,
-        "co_presence": 137,
-        "multilateral_joint": 80,
+        "co_presence": 147,
+        "multilateral_joint": 81,
         "one_sided": 18,
     }
     # the "regional" and "shared participation" rows the README used to send readers to
