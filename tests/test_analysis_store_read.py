@@ -85,6 +85,8 @@ def _orm_dataset(session: Session) -> Dataset:
                 contact=a.contact,
                 status_reason=a.status_reason,
                 sources=tuple(link.source.url for link in a.source_links),
+                not_before=a.not_before,
+                not_after=a.not_after,
             )
         )
     event_query = select(ContextEvent).options(

@@ -54,7 +54,8 @@ PLACES = ["Bishkek", "Кок-Таш", "Ворух", "Isfara", "Nowhere-on-the-ma
 
 def generated_rows(n: int, seed: int = 3, variant: int = 0) -> list[dict[str, str]]:
     """Rows using every part of the contract: ids and none, links, roles, histories,
-    translations, same_as, statements with a frame, unknown places, new actors and regions."""
+    translations, same_as, statements with a frame, date bounds, unknown places, new actors
+    and regions."""
     rng = random.Random(seed)
     rows = []
     for i in range(n):
@@ -84,6 +85,9 @@ def generated_rows(n: int, seed: int = 3, variant: int = 0) -> list[dict[str, st
             status_history=f"{year - 1}|planned|https://ex.org/h/{i} ; {year}-01|postponed"
             if i % 8 == 0 and held
             else "",
+            # bounds on some month-dated rows (i % 3 == 0); a changed bound is an update
+            not_before=f"{year}-{1 + i % 12:02d}-{1 + i % 14:02d}" if i % 6 == 0 else "",
+            not_after=f"{year}-{1 + i % 12:02d}-{20 + variant + i % 5:02d}" if i % 9 == 0 else "",
         )
         rows.append(row)
     return rows

@@ -68,6 +68,9 @@ CHOICES = {
         "garbage",
     ],
     "contact": ["", "bilateral", "co_presence", "Bilateral", "nonsense"],
+    # bounds inside the first date (2019-06), outside it, coarse, on a day-dated row, reversed
+    "not_before": ["", "2019-06-11", "2019-06", "2019-07-02", "11.06.2019", "2019-06-31"],
+    "not_after": ["", "2019-06-20", "2019-06-05", "2020-01-31", "junk"],
 }
 
 rows = st.lists(

@@ -61,6 +61,27 @@ def test_every_check_of_a_registry_row_has_a_pattern(codebook, gazetteer):
     assert not untranslated
 
 
+@pytest.mark.parametrize(
+    ("day", "bounds"),
+    [
+        ("2014-01", {"not_before": "2014-01"}),  # not a full day
+        ("2014-01-12", {"not_before": "2014-01-11"}),  # a day-dated row
+        ("2014-01", {"not_after": "2014-02-02"}),  # outside the date
+        ("2014-01", {"not_before": "2014-01-20", "not_after": "2014-01-10"}),  # reversed
+    ],
+)
+def test_every_check_of_a_date_bound_has_a_pattern(codebook, gazetteer, day, bounds):
+    from lowpolitics.ingest.registry import check_registry_row
+
+    cells = {"date": day, "title": "t", "mechanism": "societal", "status": "held", **bounds}
+    check = RowChecker("form", None, cells)
+    check_registry_row(check, codebook, gazetteer, [])
+    assert check.errors
+    for language in ("ru", "ky", "tg"):
+        gettext = translator(language)
+        assert all(translate_expected(e.expected, gettext) != e.expected for e in check.errors)
+
+
 def test_a_russian_form_says_what_was_expected_in_russian(web):
     client = web.client("editor", lang="ru")
     form = {"csrf_token": client.csrf, "title": "Лагерь", "date": "2023-02-30"}

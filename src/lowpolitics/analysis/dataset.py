@@ -17,7 +17,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.dates import PartialDate, known_interval
 from lowpolitics.store.models import (
     Activity,
     ActivityActor,
@@ -93,6 +93,21 @@ class ActivityView:
     status_reason: str | None = None
     sources: tuple[str, ...] = ()
     members: tuple[str, ...] = ()  # when several reports were merged: every id behind this one
+    # days a source places the activity on or after / on or before (registry not_before,
+    # not_after), inside ``date``'s interval; read through :attr:`known_interval`
+    not_before: date | None = None
+    not_after: date | None = None
+
+    @property
+    def known_interval(self) -> tuple[date, date]:
+        """The days the sources leave open: ``date``'s interval narrowed by the stated bounds.
+
+        Exposure to tension reads this and never ``date.start``/``date.end`` directly, so a
+        month that straddles a period's start is placed inside when its source says the
+        activity came after that start. Timelines and year counts keep the printed ``date``."""
+        if self.not_before is None and self.not_after is None:
+            return self.date.start, self.date.end
+        return known_interval(self.date, self.not_before, self.not_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +238,8 @@ def _activities(db: Connection) -> list[ActivityView]:
             Activity.frame,
             Activity.status_reason,
             Activity.contact,
+            Activity.not_before,
+            Activity.not_after,
         )
         .outerjoin(Initiative, Initiative.id == Activity.initiative_id)
         .outerjoin(Place, Place.id == Activity.place_id)
@@ -268,6 +285,8 @@ def _activities(db: Connection) -> list[ActivityView]:
                 frame=row[21],
                 status_reason=row[22],
                 contact=row[23],
+                not_before=row[24],
+                not_after=row[25],
                 sources=sources.get(id_, ()),
             )
         )

@@ -4,6 +4,12 @@ A day-dated activity is *in tension* when that day falls inside a period. An act
 a month or a year counts as in tension only when its whole interval lies inside one period, as
 *outside* only when its interval touches no period, and is *undetermined* otherwise — a festival
 "in 2021" cannot be said to have been held during the April clashes or outside them.
+
+An activity's interval is the one its sources leave open (``known_interval``: the printed date
+narrowed by the registry's ``not_before``/``not_after``), so a row dated "January 2014" that
+its source places after the shootout of 11 January is inside the period that begins that day.
+:func:`activity_exposure` and :meth:`PeriodIndex.activity` read it; an analysis asking about an
+activity goes through one of them, never through the printed date.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from lowpolitics.analysis.periods import TensionPeriod
 from lowpolitics.framework.dates import PartialDate
@@ -33,9 +39,21 @@ def interval_exposure(start: date, end: date, periods: list[TensionPeriod]) -> s
     return OUT
 
 
+class Bounded(Protocol):
+    """A dated row whose sources may narrow its printed date (an activity view or record)."""
+
+    @property
+    def known_interval(self) -> tuple[date, date]: ...
+
+
 def exposure(when: PartialDate, periods: list[TensionPeriod]) -> str:
     """``in_tension``, ``outside`` or ``undetermined`` for a date at its precision."""
     return interval_exposure(when.start, when.end, periods)
+
+
+def activity_exposure(activity: Bounded, periods: list[TensionPeriod]) -> str:
+    """:func:`exposure` of an activity over the days its sources leave open."""
+    return interval_exposure(*activity.known_interval, periods)
 
 
 def in_tension_on(day: date, periods: list[TensionPeriod]) -> TensionPeriod | None:
@@ -68,6 +86,10 @@ class PeriodIndex:
 
     def exposure(self, when: PartialDate) -> str:
         return self.interval(when.start, when.end)
+
+    def activity(self, activity: Bounded) -> str:
+        """:func:`activity_exposure` through the index."""
+        return self.interval(*activity.known_interval)
 
 
 class SpanIndex:

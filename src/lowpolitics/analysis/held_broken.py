@@ -91,13 +91,14 @@ def _named(a: ActivityView, outcome: str) -> NamedActivity:
 
 
 def _where(a: ActivityView, period: TensionPeriod) -> str:
-    return interval_exposure(a.date.start, a.date.end, [period])
+    return interval_exposure(*a.known_interval, [period])
 
 
 def _touching(rows: list[ActivityView]) -> Callable[[TensionPeriod], list[ActivityView]]:
-    """The rows whose date interval shares a day with a period, in their order: a lookup in
-    a sorted index instead of a pass over every row for every period."""
-    index = SpanIndex([(a.date.start, a.date.end) for a in rows])
+    """The rows whose known interval (the printed date narrowed by its sources' bounds)
+    shares a day with a period, in their order: a lookup in a sorted index instead of a pass
+    over every row for every period."""
+    index = SpanIndex([a.known_interval for a in rows])
     return lambda p: [rows[i] for i in index.overlapping(p.start, p.end)]
 
 
@@ -158,9 +159,11 @@ def held_broken(
         period_method=describe_periods(options, periods),
         periods=result,
         methods={
-            "inside": "a cooperative unit whose whole date interval lies inside the period",
-            "coarsely_dated": "dated only to a month or year that overlaps the period: it may "
-            "or may not have fallen inside, so it is named apart",
+            "inside": "a cooperative unit whose whole date interval (narrowed by the days its "
+            "sources place it after or before: not_before, not_after) lies inside the period",
+            "coarsely_dated": "dated only to a month or year that overlaps the period, and not "
+            "placed inside it by its sources' bounds: it may or may not have fallen inside, so "
+            "it is named apart",
             "unknown": f"planned and past its date by more than {options.grace_days} days "
             "with no reported outcome",
             "merged": "several reports of one event are one entry; 'reports' lists their ids",

@@ -170,11 +170,11 @@ def classify(
     """Split activities by exposure at day resolution; planned ones are left out (used by
     at-risk, which asks about plans separately)."""
     groups: dict[str, list[ActivityView]] = {IN: [], OUT: [], UNDETERMINED: []}
-    where = PeriodIndex(periods).exposure
+    where = PeriodIndex(periods).activity
     for activity in activities:
         if activity.status == "planned":
             continue
-        groups[where(activity.date)].append(activity)
+        groups[where(activity)].append(activity)
     return groups
 
 
@@ -183,22 +183,23 @@ def tension_years(periods: list[TensionPeriod]) -> set[int]:
 
 
 def year_exposure(unit: ActivityView, years: set[int]) -> str:
-    """A unit is in a tension year when any year its date covers overlaps a period."""
-    covered = range(unit.date.start.year, unit.date.end.year + 1)
+    """A unit is in a tension year when any year its known interval covers overlaps a period."""
+    first, last = unit.known_interval
+    covered = range(first.year, last.year + 1)
     return TENSION_YEARS if any(y in years for y in covered) else CALM_YEARS
 
 
 def _split(base: CountingBase, periods: list[TensionPeriod]) -> dict:
     """Counted units (held or disrupted) and unknown ones, by exposure at both resolutions."""
     years = tension_years(periods)
-    exposure = PeriodIndex(periods).exposure
+    exposure = PeriodIndex(periods).activity
     split: dict[str, dict[str, list[ActivityView]]] = {}
     for unit in base.units:
         outcome = base.outcomes[unit.key]
         if outcome not in (HELD, DISRUPTED, UNKNOWN):
             continue
         slot = "unknown" if outcome == UNKNOWN else "counted"
-        for where in (exposure(unit.date), year_exposure(unit, years)):
+        for where in (exposure(unit), year_exposure(unit, years)):
             split.setdefault(where, {"counted": [], "unknown": []})[slot].append(unit)
     for where in (IN, OUT, UNDETERMINED, TENSION_YEARS, CALM_YEARS):
         split.setdefault(where, {"counted": [], "unknown": []})
@@ -214,10 +215,12 @@ class _Columns:
 
         self.units = [u for u in base.units if base.outcomes[u.key] in (HELD, DISRUPTED, UNKNOWN)]
         self.unknown = np.array([base.outcomes[u.key] == UNKNOWN for u in self.units], dtype=bool)
-        self.start = np.array([u.date.start.toordinal() for u in self.units], dtype=np.int64)
-        self.end = np.array([u.date.end.toordinal() for u in self.units], dtype=np.int64)
-        self.first_year = np.array([u.date.start.year for u in self.units], dtype=np.int64)
-        self.last_year = np.array([u.date.end.year for u in self.units], dtype=np.int64)
+        # the days each unit's sources leave open (its known interval), as exposure reads them
+        known = [u.known_interval for u in self.units]
+        self.start = np.array([s.toordinal() for s, _ in known], dtype=np.int64)
+        self.end = np.array([e.toordinal() for _, e in known], dtype=np.int64)
+        self.first_year = np.array([s.year for s, _ in known], dtype=np.int64)
+        self.last_year = np.array([e.year for _, e in known], dtype=np.int64)
         self.mechanisms = sorted({u.mechanism for u in self.units})
         position = {m: i for i, m in enumerate(self.mechanisms)}
         self.mechanism = np.array([position[u.mechanism] for u in self.units], dtype=np.int64)

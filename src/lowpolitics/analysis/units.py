@@ -58,9 +58,11 @@ def _root(key: str, links: dict[str, str]) -> str:
 
 def _merge_group(rows: list[ActivityView], disrupted: frozenset[str], root: str) -> ActivityView:
     """One unit from several reports: the root row's record, the most precise date among them
-    (a day-dated report pins the event down), and a disrupted status if any report has one."""
+    (a day-dated report pins the event down) with the tightest bounds the reports of that date
+    state, and a disrupted status if any report has one."""
     head = next(r for r in rows if r.key == root)
     dated = min(rows, key=lambda r: (PRECISION_RANK[r.date.precision], r.date.start, r.key))
+    not_before, not_after = _bounds([r for r in rows if r.date == dated.date])
     worst = next((r for r in rows if r.status in disrupted), None)
     status_from = worst or head
     sources = tuple(dict.fromkeys(s for r in rows for s in r.sources))
@@ -75,11 +77,24 @@ def _merge_group(rows: list[ActivityView], disrupted: frozenset[str], root: str)
         actors=tuple(roles),
         actor_roles=tuple(roles.values()),
         date=dated.date,
+        not_before=not_before,
+        not_after=not_after,
         status=status_from.status,
         status_reason=status_from.status_reason or head.status_reason,
         sources=sources,
         members=tuple(r.key for r in rows),
     )
+
+
+def _bounds(rows: list[ActivityView]) -> tuple[date | None, date | None]:
+    """The latest ``not_before`` and earliest ``not_after`` among reports of one date; none
+    at all when they contradict each other (the printed date is then all that is known)."""
+    lows = [r.not_before for r in rows if r.not_before is not None]
+    highs = [r.not_after for r in rows if r.not_after is not None]
+    low, high = max(lows, default=None), min(highs, default=None)
+    if low is not None and high is not None and high < low:
+        return None, None
+    return low, high
 
 
 def counting_base(

@@ -103,3 +103,21 @@ def first_day(text: str | None) -> date | None:
         return PartialDate.parse(text.strip()[:10]).start
     except ValueError:
         return None
+
+
+def known_interval(
+    when: PartialDate, not_before: date | None = None, not_after: date | None = None
+) -> tuple[date, date]:
+    """The days a source leaves open for an activity dated ``when``: its printed interval,
+    narrowed by the bounds a source states without printing a day ("after the shootout of
+    11 January", "between the end of fighting and the report of 28 September").
+
+    Exposure to a tension period asks this interval, not the printed one: a row dated to a
+    month that straddles a period's start is inside when the source places it after that start.
+    The importer keeps each bound inside ``when``'s interval, so the result is never empty."""
+    start, end = when.start, when.end
+    if not_before is not None and not_before > start:
+        start = not_before
+    if not_after is not None and not_after < end:
+        end = not_after
+    return start, end

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lowpolitics.framework.codebook import Codebook
-from lowpolitics.framework.dates import PartialDate
+from lowpolitics.framework.dates import PartialDate, known_interval
 from lowpolitics.framework.errors import CellError
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.checks import (
@@ -55,6 +55,8 @@ REGISTRY_COLUMNS = (
     "title_tg",
     "status_history",
     "contact",
+    "not_before",
+    "not_after",
 )
 REGISTRY_REQUIRED = ("date", "title", "mechanism", "status")
 
@@ -132,6 +134,52 @@ class ActivityRecord:
     titles: tuple[tuple[str, str], ...] = ()  # (language, title) beyond the English one
     status_history: tuple[StatusStep, ...] = ()
     contact: str | None = None  # codebook contacts; None = not coded
+    # the source places the activity on or after / on or before these days (inside ``date``)
+    not_before: datetime.date | None = None
+    not_after: datetime.date | None = None
+
+    @property
+    def known_interval(self) -> tuple[datetime.date, datetime.date]:
+        """The printed date's interval narrowed by the stated bounds (what exposure reads)."""
+        return known_interval(self.date, self.not_before, self.not_after)
+
+
+BOUND_COLUMNS = ("not_before", "not_after")
+
+
+def bound_problems(
+    date: PartialDate,
+    bounds: dict[str, PartialDate | None],
+) -> list[tuple[str, str]]:
+    """What is wrong with a row's ``not_before``/``not_after`` given its ``date``, as
+    (column, what was expected) pairs; empty when the bounds can be kept.
+
+    A bound is a day a source states without dating the activity to it ("after the 11 January
+    shootout"), so it must be a full day; it narrows the interval that ``date`` prints, so it
+    lies inside that interval and means nothing on a row already dated to the day. It narrows
+    ``date`` and not ``end_date``: exposure to tension reads ``date`` alone. Both importers
+    (this one and :mod:`lowpolitics.ingest.registry_fast`) ask this one function."""
+    problems: list[tuple[str, str]] = []
+    given = {column: day for column, day in bounds.items() if day is not None}
+    for column, day in given.items():
+        if day.precision != "day":
+            problems.append((column, "a full day YYYY-MM-DD"))
+        elif date.precision == "day":
+            problems.append(
+                (
+                    column,
+                    f"empty: the row is dated to the day ({date}); a bound only narrows a "
+                    "date given as a month or a year",
+                )
+            )
+        elif not date.start <= day.start <= date.end:
+            problems.append(
+                (column, f"a day inside the row's date {date} ({date.start} to {date.end})")
+            )
+    low, high = given.get("not_before"), given.get("not_after")
+    if not problems and low is not None and high is not None and high.start < low.start:
+        problems.append(("not_after", f"a day on or after not_before ({low})"))
+    return problems
 
 
 def resolve_region(check: RowChecker, column: str, gazetteer: Gazetteer) -> str | None:
@@ -370,6 +418,11 @@ def check_registry_row(
         if (text := check.text(column)) is not None
     )
     history = parse_status_history(check, "status_history", codebook.status_codes)
+    bounds = {column: check.date(column) for column in BOUND_COLUMNS}
+    if date is not None:
+        for column, expected in bound_problems(date, bounds):
+            check.fail(column, expected)
+    not_before, not_after = (b.start if b is not None else None for b in bounds.values())
     if check.errors:
         return None
     content = {
@@ -404,6 +457,8 @@ def check_registry_row(
         "titles": [list(t) for t in titles] or None,
         "status_history": [[str(h.day), h.status, h.source_url] for h in history] or None,
         "contact": contact,
+        "not_before": str(not_before) if not_before else None,
+        "not_after": str(not_after) if not_after else None,
     }
     content.update({k: v for k, v in extra.items() if v not in (None, "activity")})
     digest = content_hash(content)
@@ -451,6 +506,8 @@ def check_registry_row(
         titles=titles,
         status_history=history,
         contact=contact,
+        not_before=not_before,
+        not_after=not_after,
     )
 
 
@@ -462,6 +519,8 @@ def record_as_dict(record: ActivityRecord) -> dict:
     ]
     data["date"] = str(record.date)
     data["end_date"] = str(record.end_date) if record.end_date else None
+    for column in BOUND_COLUMNS:
+        data[column] = str(data[column]) if data[column] else None
     return data
 
 

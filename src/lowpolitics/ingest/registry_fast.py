@@ -57,8 +57,10 @@ class FastRegistryCheck:
         as_of: datetime.date | None = None,
     ):
         from lowpolitics.ingest.registry import (
+            BOUND_COLUMNS,
             REGISTRY_COLUMNS,
             ActivityRecord,
+            bound_problems,
             parse_status_history,
             resolve_place,
             resolve_region,
@@ -96,6 +98,8 @@ class FastRegistryCheck:
             return _BAD if checker.errors else answer
 
         self._resolve_place = resolve_place
+        self._bound_columns = BOUND_COLUMNS
+        self._bound_problems = bound_problems
         self._checks = {
             "date": cell("date"),
             "end_date": cell("date"),
@@ -114,6 +118,8 @@ class FastRegistryCheck:
             "frame": cell("code", codebook.frame_codes, what="frame"),
             "contact": cell("code", codebook.contact_codes, what="contact"),
             "status_history": history,
+            "not_before": cell("date"),
+            "not_after": cell("date"),
         }
         self._caches: dict[str, dict] = {column: {} for column in self._checks}
         self._places: dict = {}
@@ -289,6 +295,17 @@ class FastRegistryCheck:
         history: tuple = ()
         if text and (history := value("status_history", text)) is _BAD:
             return SLOW
+        bounds: dict = {}
+        for column in self._bound_columns:
+            text = raw(column)
+            if text:
+                if (day := value(column, text)) is _BAD:
+                    return SLOW
+                bounds[column] = day
+        if bounds and self._bound_problems(date, bounds):
+            return SLOW
+        not_before = bounds["not_before"].start if "not_before" in bounds else None
+        not_after = bounds["not_after"].start if "not_after" in bounds else None
         content = {
             "date": str(date),
             "end_date": str(end_date) if end_date else None,
@@ -320,6 +337,10 @@ class FastRegistryCheck:
             content["frame"] = frame
         if contact is not None:
             content["contact"] = contact
+        if not_before is not None:
+            content["not_before"] = str(not_before)
+        if not_after is not None:
+            content["not_after"] = str(not_after)
         if any(roles):
             content["actor_roles"] = _sorted_plain(list(roles))
         if titles:
@@ -334,7 +355,7 @@ class FastRegistryCheck:
             key = "row-" + digest[:16]
             if key in seen_keys:
                 return SLOW  # warned: same content as an earlier row
-        # the frozen dataclass's __init__ sets each of its 30 fields through
+        # the frozen dataclass's __init__ sets each of its 32 fields through
         # object.__setattr__; its attributes are set here at once (it has no __post_init__)
         record = object.__new__(self.record_class)
         record.__dict__.update(
@@ -371,6 +392,8 @@ class FastRegistryCheck:
                     tuple(titles),
                     history,
                     contact,
+                    not_before,
+                    not_after,
                 ),
                 strict=True,
             )

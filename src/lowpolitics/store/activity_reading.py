@@ -106,6 +106,8 @@ _COLUMNS = (
     "same_as",
     "frame",
     "contact",
+    "not_before",
+    "not_after",
     "title_ru",
     "title_ky",
     "title_tg",
@@ -141,6 +143,8 @@ class DisplayedActivity:
     same_as: str | None
     frame: str | None
     contact: str | None
+    not_before: date | None
+    not_after: date | None
     title_ru: str | None
     title_ky: str | None
     title_tg: str | None

@@ -174,6 +174,8 @@ def _fill_activity(activity: Activity, record: ActivityRecord, cache: _Cache) ->
     activity.same_as = record.same_as
     activity.frame = record.frame
     activity.contact = record.contact
+    activity.not_before = record.not_before
+    activity.not_after = record.not_after
     titles = dict(record.titles)
     activity.title_ru, activity.title_ky, activity.title_tg = (
         titles.get("ru"),

@@ -242,6 +242,9 @@ class Activity(Timestamped, Base):
     frame: Mapped[str | None] = mapped_column(String(20))  # statements: integrative, …
     # how the two sides met (codebook contacts: bilateral, …); NULL = not coded, never guessed
     contact: Mapped[str | None] = mapped_column(String(20))
+    # days a source places the activity on or after / on or before, inside its date's interval
+    not_before: Mapped[date | None] = mapped_column(Date)
+    not_after: Mapped[date | None] = mapped_column(Date)
     title_ru: Mapped[str | None] = mapped_column(String(500))
     title_ky: Mapped[str | None] = mapped_column(String(500))
     title_tg: Mapped[str | None] = mapped_column(String(500))

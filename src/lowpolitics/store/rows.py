@@ -22,6 +22,10 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _day(value) -> str:
+    return "" if value is None else value.isoformat()
+
+
 def activity_row(activity: Activity) -> dict[str, str]:
     """An activity as a registry row (every column of the contract, as text)."""
     return {
@@ -56,6 +60,8 @@ def activity_row(activity: Activity) -> dict[str, str]:
         "title_ky": _text(activity.title_ky),
         "title_tg": _text(activity.title_tg),
         "contact": _text(activity.contact),
+        "not_before": _day(activity.not_before),
+        "not_after": _day(activity.not_after),
         "status_history": " ; ".join(
             "|".join(
                 [

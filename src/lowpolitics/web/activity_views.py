@@ -353,6 +353,8 @@ def activity_json(activity: Activity | DisplayedActivity) -> dict[str, Any]:
         "same_as": activity.same_as,
         "frame": activity.frame,
         "contact": activity.contact,
+        "not_before": activity.not_before.isoformat() if activity.not_before else None,
+        "not_after": activity.not_after.isoformat() if activity.not_after else None,
         "title_ru": activity.title_ru,
         "title_ky": activity.title_ky,
         "title_tg": activity.title_tg,
@@ -407,6 +409,18 @@ class ActivityIn(BaseModel):
         description="how the two sides met (codebook contacts); empty = not coded",
         examples=["bilateral"],
     )
+    not_before: str | None = Field(
+        None,
+        description="YYYY-MM-DD: the source places the activity on or after this day "
+        "(inside a date given as a month or a year)",
+        examples=["2014-01-11"],
+    )
+    not_after: str | None = Field(
+        None,
+        description="YYYY-MM-DD: the source places the activity on or before this day "
+        "(inside a date given as a month or a year)",
+        examples=["2014-01-31"],
+    )
     title_ru: str | None = None
     title_ky: str | None = None
     title_tg: str | None = None
@@ -453,6 +467,8 @@ class ActivityOut(BaseModel):
     same_as: str | None = None
     frame: str | None = None
     contact: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
     title_ru: str | None = None
     title_ky: str | None = None
     title_tg: str | None = None

@@ -89,6 +89,23 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^an encoding Python knows, such as (?P<names>.+)$",
             N_("an encoding Python knows, such as {names}"),
         ),
+        (r"^a full day YYYY-MM-DD$", N_("a full day as YYYY-MM-DD")),
+        (
+            r"^empty: the row is dated to the day \((?P<date>[^)]+)\); a bound only narrows a "
+            r"date given as a month or a year$",
+            N_(
+                "empty: the row is dated to the day ({date}); a bound only narrows a date "
+                "given as a month or a year"
+            ),
+        ),
+        (
+            r"^a day inside the row's date (?P<date>\S+) \((?P<first>\S+) to (?P<last>\S+)\)$",
+            N_("a day inside the row's date {date} ({first} to {last})"),
+        ),
+        (
+            r"^a day on or after not_before \((?P<date>[^)]+)\)$",
+            N_("a day on or after the not-before day ({date})"),
+        ),
         (
             r"^a unique id \(already used on line (?P<line>\d+)\)$",
             N_("an id not used yet (line {line} has it)"),

@@ -154,8 +154,8 @@ def _overlap_days(start: date, end: date, periods: list[TensionPeriod]) -> int:
 def _tension_held_ratio(acts: list[ActivityView], ctx: _Context) -> dict[int, Cell]:
     """Held in tension ÷ expected, expected = (held outside ÷ days outside) × tension days."""
     held = [a for a in _counted(acts) if a.status not in ctx.disrupted]
-    exposure = PeriodIndex(ctx.periods).exposure
-    where = {a.key: exposure(a.date) for a in held}
+    exposure = PeriodIndex(ctx.periods).activity
+    where = {a.key: exposure(a) for a in held}
     span_days = (ctx.span[1] - ctx.span[0]).days + 1
     outside_days = span_days - _overlap_days(*ctx.span, ctx.periods)
     outside = sum(1 for a in held if where[a.key] == OUT)
