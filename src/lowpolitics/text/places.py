@@ -292,7 +292,9 @@ def extract_places(
         start, end = span(first_tok)[0], span(last_tok)[1]
         if not gaps_ok or (key in _MONTH_ABBR and _NUMBER_NEXT.match(text, end)):
             continue
-        if fold(text[start:end]) in _NOT_PLACES:
+        # the folded span: fold drops what joins the tokens and works letter by letter, so
+        # it is the tokens' keys run together (no fold of the span at each hit)
+        if folded_text[begin : ends[last_tok]] in _NOT_PLACES:
             continue
         lowercase = text[start].islower()
         for entry in entries:
