@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, count
-from operator import add
+from itertools import accumulate, compress, count, repeat
+from operator import add, is_
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -326,22 +326,21 @@ class LexiconCoder:
         if None in stems:
             if len(cache) > self._stem_cache:
                 cache.clear()
-            for i, (word, known) in enumerate(zip(found, stems, strict=True)):
-                if known is None:
-                    if word.isascii() and word.isdigit():
-                        # a number is its own stem in every language (tests/test_text_fast.py);
-                        # numbers are most of the new words of a stream (each issue, each
-                        # count), so they are neither stemmed nor remembered
-                        stems[i] = word
-                        continue
-                    if not _needs_stem(word, lang, built):
-                        known = cache[word] = word.lower()
-                        stems[i] = known
-                        continue
+            # the places of the new words, found in C: most texts bring one or two (a number,
+            # a name), and a Python loop over every word was the coder's largest cost
+            for i in compress(count(), map(is_, stems, repeat(None))):
+                word = found[i]
+                if word.isascii() and word.isdigit():
+                    # a number is its own stem in every language (tests/test_text_fast.py);
+                    # numbers are most of the new words of a stream (each issue, each
+                    # count), so they are neither stemmed nor remembered
+                    stems[i] = word
+                elif not _needs_stem(word, lang, built):
+                    stems[i] = cache[word] = word.lower()
+                else:
                     # the stemmer itself, not its own cache: this dictionary is the one
                     # cache of the words of texts, so memory has one bound
-                    known = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
-                    stems[i] = known
+                    stems[i] = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
         return stems
 
 
