@@ -17,7 +17,7 @@ from lowpolitics.framework.gazetteer import load_gazetteer
 from lowpolitics.text import dates, langid, lexicon, place_context, statuses
 from lowpolitics.text.corpus import benchmark_files, corpus_files
 from lowpolitics.text.gold import read_jsonl
-from lowpolitics.text.pattern_heads import heads
+from lowpolitics.text.pattern_heads import heads, required
 from lowpolitics.text.pipeline import Classifier, TextInput
 from lowpolitics.text.stemming import stem, words
 
@@ -75,11 +75,28 @@ def test_status_cues_at_heads_are_the_cues_of_a_whole_scan(items, monkeypatch):
         "ПЕРЕНЕСЕН на осень; Не Состоится; WILL BE HELD; Was Not Signed; ſuspended",
         "Фестиваль\tне\nсостоится. Встреча прошла. İstanbul meeting was postponed.",
     ]
-    windowed = [statuses.status_cues(t, lang) for t in texts for lang in (None, "ru", "en")]
+    langs = (None, "ru", "en", "ky")
+    windowed = [statuses.status_cues(t, lang) for t in texts for lang in langs]
     monkeypatch.setattr(statuses, "_cue_starts", lambda text, lang: None)
-    whole = [statuses.status_cues(t, lang) for t in texts for lang in (None, "ru", "en")]
+    whole = [statuses.status_cues(t, lang) for t in texts for lang in langs]
     assert windowed == whole
     assert sum(map(len, whole)) > 500
+    # the patterns without heads (Russian downgrades, Kyrgyz plans) have strings to look for,
+    # and the texts that hold none of them skip those patterns
+    headless = [c for c in statuses._COMPILED if c.heads is None]
+    assert headless and all(c.needs for c in headless)
+    ru = next(c for c in headless if c.lang == "ru")
+    assert sum(not any(n in t.casefold() for n in ru.needs) for t in texts) > len(texts) / 2
+    assert any(c.status == "downgraded" for cues in whole for c in cues)
+
+
+def test_required_strings_are_in_every_match():
+    assert required(r"\p{L}+мокчу") == {"мокчу"}
+    assert required(r"в\s+Сокращ[её]нном\s+(?:формате|составе)") == {"сокращ"}
+    assert required(r"(?:чогулат|катышат)|кол\s+коюл(?:ат|мак)") == {"чогулат", "катышат", "коюл"}
+    assert required(r"abc?d") is None  # "ab" and "d": too short to be worth looking for
+    assert required(r"(?:xyz|ab)") is None  # one alternative has no string to look for
+    assert required(r"ab{2}cdef|x+yyy") == {"cdef", "yyy"}
 
 
 def test_heads_begin_every_match():
