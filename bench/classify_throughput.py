@@ -3,12 +3,15 @@ texts: a bare pyahocorasick scan of the lexicon's surface terms (the floor: no s
 decisions) and spaCy's PhraseMatcher over the same terms (a tokenising matcher). Then the peak
 memory of ``lowpolitics classify --fast`` streaming the same texts from a file.
 
-    python bench/classify_throughput.py [--mb 50] [--full 300]
+    python bench/classify_throughput.py [--mb 50] [--full 300] [--baseline OLD/src]
 
 Texts are built from the development corpus: two to four of its sentences in a random order plus
 a numbered sentence, so no two texts are the same and the size can be chosen. Language ID is on
 (no language is given). spaCy is optional (``pip install -e .[bench]``); without it that row
 says so. The full classifier (embeddings + model) is timed on ``--full`` texts only.
+``--baseline`` times ``classify --fast`` of another copy of the sources (say the former commit's
+``src``, from ``git archive``) on the same texts in the same run, in a child process that
+imports that copy first.
 """
 
 from __future__ import annotations
@@ -86,6 +89,31 @@ def classified(classifier: Classifier, texts: list[str], batch: int = 64) -> flo
     return time.perf_counter() - start
 
 
+_BASELINE = """
+import json, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from classify_throughput import build_texts, classified
+from lowpolitics.framework.codebook import load_codebook
+from lowpolitics.text.pipeline import Classifier
+texts = build_texts(float(sys.argv[3]))
+classifier = Classifier(fast=True, codebook=load_codebook())
+start = time.process_time()
+seconds = classified(classifier, texts)
+print(json.dumps({"wall": seconds, "cpu": time.process_time() - start}))
+"""
+
+
+def baseline_fast(source: Path, megabytes: float) -> dict[str, float]:
+    """Wall and CPU seconds of ``classify --fast`` of the sources in ``source`` on the texts of
+    ``build_texts(megabytes)`` (the same texts: they depend on the size and seed only)."""
+    bench = str(Path(__file__).resolve().parent)
+    run = subprocess.run(
+        [sys.executable, "-c", _BASELINE, str(source.resolve()), bench, str(megabytes)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def peak_rss_of_cli(texts: list[str], jobs: int = 1) -> tuple[float, float]:
     """Seconds and peak resident memory (MB, of the largest process) of ``lowpolitics classify
     --fast [--jobs N]`` on a file."""
@@ -122,6 +150,7 @@ def main() -> None:
     parser.add_argument("--full", type=int, default=300, help="texts for the full classifier")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI memory run")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the second CLI run")
+    parser.add_argument("--baseline", type=Path, help="another copy of src to time as well")
     args = parser.parse_args()
     codebook = load_codebook()
     texts = build_texts(args.mb)
@@ -130,7 +159,12 @@ def main() -> None:
     print(f"{len(texts):,} distinct texts, {megabytes:.1f} MB, {len(terms)} lexicon terms")
     rows = [("bare pyahocorasick scan of the terms", bare_scan(texts, terms))]
     rows.append(("spaCy PhraseMatcher (blank xx) on the terms", spacy_matcher(texts, terms)))
+    old = baseline_fast(args.baseline, args.mb) if args.baseline else None
+    if old is not None:
+        rows.append(("classify --fast, baseline sources (child)", old["wall"]))
+    cpu = time.process_time()
     fast = classified(Classifier(fast=True, codebook=codebook), texts)
+    cpu = time.process_time() - cpu
     rows.append(("classify --fast (language ID on), in process", fast))
     print(f"{'step':<50}{'MB/s':>9}{'texts/s':>11}")
     for label, seconds in rows:
@@ -140,6 +174,12 @@ def main() -> None:
         print(f"{label:<50}{megabytes / seconds:>9.2f}{len(texts) / seconds:>11,.0f}")
     scan, spacy_s = rows[0][1], rows[1][1]
     print(f"classify --fast is {fast / scan:.0f}× slower than the bare scan (target: within 3×)")
+    if old is not None:
+        print(
+            f"baseline --fast: {old['wall'] / scan:.0f}× the scan; this code is "
+            f"{old['wall'] / fast:.2f}× as fast by wall clock, {old['cpu'] / cpu:.2f}× by CPU "
+            f"({old['cpu']:.1f} s against {cpu:.1f} s)"
+        )
     if spacy_s:
         print(f"classify --fast is {fast / spacy_s:.1f}× the time of spaCy (target: below 1×)")
     sample = texts[: args.full]

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from lowpolitics.framework.gazetteer import load_gazetteer
-from lowpolitics.text import dates, langid, place_context, statuses
+from lowpolitics.text import dates, langid, lexicon, place_context, statuses
 from lowpolitics.text.corpus import benchmark_files, corpus_files
 from lowpolitics.text.gold import read_jsonl
-from lowpolitics.text.pattern_heads import heads
+from lowpolitics.text.pattern_heads import heads, required
 from lowpolitics.text.pipeline import Classifier, TextInput
-from lowpolitics.text.stemming import stem
+from lowpolitics.text.stemming import stem, words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from classify_throughput import build_texts  # noqa: E402
@@ -56,6 +56,7 @@ def test_fast_path_gives_what_whole_text_scans_give(items, monkeypatch):
     # the plain computations: every cue pattern and date pattern over the whole text, dates
     # read afresh at each call, py3langid's own byte walk
     monkeypatch.setattr(statuses, "_cue_starts", lambda text, lang: None)
+    monkeypatch.setattr(lexicon, "_needs_stem", lambda word, lang, built: True)
     monkeypatch.setattr(dates, "_absolute_matches", dates._absolute_matches.__wrapped__)
     monkeypatch.setattr(dates, "matches_at", lambda rx, text, starts: rx.finditer(text))
     plain_identifier = _plain_identifier()
@@ -74,11 +75,28 @@ def test_status_cues_at_heads_are_the_cues_of_a_whole_scan(items, monkeypatch):
         "ПЕРЕНЕСЕН на осень; Не Состоится; WILL BE HELD; Was Not Signed; ſuspended",
         "Фестиваль\tне\nсостоится. Встреча прошла. İstanbul meeting was postponed.",
     ]
-    windowed = [statuses.status_cues(t, lang) for t in texts for lang in (None, "ru", "en")]
+    langs = (None, "ru", "en", "ky")
+    windowed = [statuses.status_cues(t, lang) for t in texts for lang in langs]
     monkeypatch.setattr(statuses, "_cue_starts", lambda text, lang: None)
-    whole = [statuses.status_cues(t, lang) for t in texts for lang in (None, "ru", "en")]
+    whole = [statuses.status_cues(t, lang) for t in texts for lang in langs]
     assert windowed == whole
     assert sum(map(len, whole)) > 500
+    # the patterns without heads (Russian downgrades, Kyrgyz plans) have strings to look for,
+    # and the texts that hold none of them skip those patterns
+    headless = [c for c in statuses._COMPILED if c.heads is None]
+    assert headless and all(c.needs for c in headless)
+    ru = next(c for c in headless if c.lang == "ru")
+    assert sum(not any(n in t.casefold() for n in ru.needs) for t in texts) > len(texts) / 2
+    assert any(c.status == "downgraded" for cues in whole for c in cues)
+
+
+def test_required_strings_are_in_every_match():
+    assert required(r"\p{L}+мокчу") == {"мокчу"}
+    assert required(r"в\s+Сокращ[её]нном\s+(?:формате|составе)") == {"сокращ"}
+    assert required(r"(?:чогулат|катышат)|кол\s+коюл(?:ат|мак)") == {"чогулат", "катышат", "коюл"}
+    assert required(r"abc?d") is None  # "ab" and "d": too short to be worth looking for
+    assert required(r"(?:xyz|ab)") is None  # one alternative has no string to look for
+    assert required(r"ab{2}cdef|x+yyy") == {"cdef", "yyy"}
 
 
 def test_heads_begin_every_match():
@@ -90,6 +108,26 @@ def test_heads_begin_every_match():
     assert heads(r"(?:от)?кры") == {"откры", "кры"}
     assert heads(r"\p{L}+мокчу") is None and heads(r"в\s+сокращ") is None
     assert heads("Postponed") == {"postpo"}  # case-folded, at most six characters
+
+
+def test_words_left_unstemmed_cannot_meet_a_lexicon_stem(items):
+    """The coder stems a new word only when its first letters begin a stem of the lexicon's
+    keys (or it is a Russian form of a lemma spelt otherwise): every other word of the corpus,
+    the benchmark and the bench texts must stem, in every language, to no key's stem."""
+    coder = lexicon.LexiconCoder()
+    vocabulary = {word for item in items for word in words(item.text)}
+    for lang in ("ru", "ky", "tg", "en"):
+        built = coder._automaton(lang)
+        stems = {s for key in built.automaton.keys() for s in key.split()}  # noqa: SIM118
+        skipped = [w for w in vocabulary if not lexicon._needs_stem(w, lang, built)]
+        assert len(skipped) > len(vocabulary) / 2, lang  # the shortcut does skip most words
+        wrong = [w for w in skipped if stem.__wrapped__(w, lang).replace(" ", "") in stems]
+        assert not wrong, (lang, wrong[:10])
+    # the listed Russian forms are needed: "днями" begins no key's stem, but its lemma (день,
+    # of «День культуры» and the like) is one
+    ru = coder._automaton("ru")
+    assert "дня" not in ru.heads and "днями" in ru.unlike
+    assert lexicon._needs_stem("днями", "ru", ru) and stem("днями", "ru") == "день"
 
 
 def test_numbers_are_their_own_stems():

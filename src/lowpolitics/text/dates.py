@@ -295,8 +295,15 @@ def event_mention(
         report_kind,
     )
 
+    said: dict[tuple[int, int], str | None] = {}  # a span's kind, read once per text
+
+    def kind(start: int, end: int) -> str | None:
+        if (start, end) not in said:
+            said[(start, end)] = report_kind(text, start, end, lang)
+        return said[(start, end)]
+
     def kinds(found: list[DateMention]) -> dict[int, str]:
-        out = {m.start: report_kind(text, m.start, m.end, lang) for m in found}
+        out = {m.start: kind(m.start, m.end) for m in found}
         for m in found:  # an outlet publishes on a day; "reported in 2021" is when people spoke
             if out[m.start] == PUBLISHED and m.date.precision != "day":
                 out[m.start] = SAID

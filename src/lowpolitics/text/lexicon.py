@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, count
-from operator import add
+from itertools import accumulate, compress, count, repeat
+from operator import add, is_
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -173,6 +173,51 @@ def _default_lexicon() -> dict[str, Any]:
 class _Automaton(NamedTuple):
     automaton: Any  # ahocorasick.Automaton, or None when the language has no terms
     size: int
+    # the first letters of every stem the keys hold, and the words whose stem begins otherwise
+    # than they do: a new word outside both cannot meet a key, so it is not stemmed (see
+    # ``_needs_stem``)
+    heads: frozenset[str] = frozenset()
+    unlike: frozenset[str] = frozenset()
+
+
+# How many first letters of a word its stem keeps, in every language, once the word has more
+# than ``_SURE_LENGTH`` letters: the stemmers of ky, tg and en cut endings only (and never below
+# three letters), pymorphy3 guesses an unknown Russian word by its ending; Russian words whose
+# lemma begins otherwise (дни → день, людей → человек) are listed from the dictionary.
+_HEAD = 3
+_SURE_LENGTH = 4
+# Kyrgyz stems lose the voice of their last letter ("жабууну" → "жаб" → "жап"): a head of three
+# letters ending voiceless is also met by its voiced spelling
+_KY_VOICED = {"к": "г", "п": "б"}
+
+
+def _heads(stems: set[str], lang: str) -> frozenset[str]:
+    heads = {s[:_HEAD] for s in stems}
+    if lang == "ky":
+        heads |= {s[:2] + _KY_VOICED[s[2]] for s in stems if len(s) == 3 and s[2] in _KY_VOICED}
+    return frozenset(heads)
+
+
+def _unlike(stems: set[str], lang: str) -> frozenset[str]:
+    """Russian word forms (lower case, ё as е) whose lemma is one of ``stems`` but does not
+    begin with their own first letters, from pymorphy3's dictionary."""
+    if lang != "ru":
+        return frozenset()
+    from lowpolitics.text.stemming import _morph
+
+    morph = _morph()
+    if morph is None:  # the Snowball fallback cuts endings only
+        return frozenset()
+    found = set()
+    for lemma in stems:
+        for parse in morph.parse(lemma):
+            if parse.normal_form.replace("ё", "е") != lemma:
+                continue
+            for form in parse.lexeme:
+                word = form.word.replace("ё", "е")
+                if word[:_HEAD] != lemma[:_HEAD]:
+                    found.add(word)
+    return frozenset(found)
 
 
 # Automata by lexicon fingerprint, then language: coders over the same lexicon (the pipeline
@@ -222,13 +267,15 @@ class LexiconCoder:
                 key = f" {' '.join(stems)} "
                 keys.setdefault(key, {})[(code, term)] = len(stems)
         automaton = None
+        stems = {s for key in keys for s in key.split()}
+        heads, unlike = _heads(stems, lang), _unlike(stems, lang)
         if keys:
             automaton = ahocorasick.Automaton()
             for key, payload in keys.items():
                 # value: (number of tokens, ((code, term), ...)) — one key may serve many codes
                 automaton.add_word(key, (next(iter(payload.values())), tuple(payload)))
             automaton.make_automaton()
-        built = _Automaton(automaton, len(keys))
+        built = _Automaton(automaton, len(keys), heads, unlike)
         self._automata[lang] = built
         return built
 
@@ -242,7 +289,7 @@ class LexiconCoder:
         found = words(text)
         if built.automaton is None or not found:
             return CodingResult(lang=lang)
-        stems = self._stem_words(found, lang)
+        stems = self._stem_words(found, lang, built)
         # The stem string " s0 s1 … sn " and, for each token, where its closing space stands
         # (all computed in C: a per-token Python loop was most of the coder's time).
         haystack = f" {' '.join(stems)} "
@@ -269,26 +316,45 @@ class LexiconCoder:
             scores[item.code] = scores.get(item.code, 0.0) + 1.0
         return CodingResult(lang=lang, evidence=evidence, scores=scores)
 
-    def _stem_words(self, found: list[str], lang: str) -> list[str]:
-        """The stems of ``found`` (spaces taken out, so each stays one token), cached."""
+    def _stem_words(self, found: list[str], lang: str, built: _Automaton) -> list[str]:
+        """The stems of ``found`` (spaces taken out, so each stays one token), cached. A word
+        that cannot stem to any key's stem (``_needs_stem``) keeps its lower-cased self, which
+        meets no key either: stemming new words (pymorphy3 above all) was most of the coder's
+        time on a stream, whose every text brings names and words not seen before."""
         cache = self._stems.setdefault(lang, {})
         stems = list(map(cache.get, found))
         if None in stems:
             if len(cache) > self._stem_cache:
                 cache.clear()
-            for i, (word, known) in enumerate(zip(found, stems, strict=True)):
-                if known is None:
-                    if word.isascii() and word.isdigit():
-                        # a number is its own stem in every language (tests/test_text_fast.py);
-                        # numbers are most of the new words of a stream (each issue, each
-                        # count), so they are neither stemmed nor remembered
-                        stems[i] = word
-                        continue
+            # the places of the new words, found in C: most texts bring one or two (a number,
+            # a name), and a Python loop over every word was the coder's largest cost
+            for i in compress(count(), map(is_, stems, repeat(None))):
+                word = found[i]
+                if word.isascii() and word.isdigit():
+                    # a number is its own stem in every language (tests/test_text_fast.py);
+                    # numbers are most of the new words of a stream (each issue, each
+                    # count), so they are neither stemmed nor remembered
+                    stems[i] = word
+                elif not _needs_stem(word, lang, built):
+                    stems[i] = cache[word] = word.lower()
+                else:
                     # the stemmer itself, not its own cache: this dictionary is the one
                     # cache of the words of texts, so memory has one bound
-                    known = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
-                    stems[i] = known
+                    stems[i] = cache[word] = stem.__wrapped__(word, lang).replace(" ", "")
         return stems
+
+
+def _needs_stem(word: str, lang: str, built: _Automaton) -> bool:
+    """Whether ``word`` may stem to a stem of ``built``'s keys: a word longer than
+    ``_SURE_LENGTH`` letters whose first letters begin no such stem, and which is no Russian
+    form of a lemma spelt otherwise, cannot (``tests/test_text_fast_windows.py`` checks every
+    word of the corpus, the benchmark and bench texts against the stemmer)."""
+    lowered = word.lower()
+    if lang == "ru":
+        lowered = lowered.replace("ё", "е")
+    if len(lowered) <= _SURE_LENGTH or lowered[:_HEAD] in built.heads:
+        return True
+    return lowered in built.unlike
 
 
 def _names(text: str) -> list[tuple[int, int]]:

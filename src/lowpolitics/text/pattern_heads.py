@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from itertools import product
 
-__all__ = ["heads"]
+__all__ = ["heads", "required"]
 
 _LONGEST = 6  # characters of a head kept: enough to be rare, few enough to stay a small set
 _SHORTEST = 2  # a head shorter than this would fire almost everywhere: no gate then
 _MOST = 64  # heads of one pattern beyond which the set is not worth keeping
+_RARE = 3  # a required literal shorter than this is in nearly every text: no gate then
 
 Atom = frozenset[str] | None  # the strings one piece can match, or None: unknown, stop here
 
@@ -161,3 +162,54 @@ def heads(pattern: str) -> frozenset[str] | None:
     if not found or len(found) > _MOST or min(map(len, found)) < _SHORTEST:
         return None
     return frozenset(h.casefold() for h in found)
+
+
+def _longest_run(part: str) -> str | None:
+    """The longest run of plain characters outside groups and classes, neither optional nor
+    repeated, in one alternative: every match of it contains that run."""
+    best, run, i = "", "", 0
+    while i < len(part):
+        ch = part[i]
+        if ch in "([\\ .^$|)":
+            best, run = max(best, run, key=len), ""
+            if ch == "(":
+                i = _closing(part, i)
+            elif ch == "[":
+                i = part.index("]", i + 1) + 1
+            elif ch == "\\":
+                i += 2
+                if part[i - 1 : i] in ("p", "P", "N") and part[i : i + 1] == "{":
+                    i = part.index("}", i) + 1
+            else:
+                i += 1
+            continue
+        if ch in "?*+{":  # the character before is optional or repeated
+            best, run = max(best, run[:-1], key=len), ""
+            i = part.index("}", i) + 1 if ch == "{" else i + 1
+            continue
+        run += ch
+        i += 1
+    best = max(best, run, key=len)
+    return best if len(best) >= _RARE else None
+
+
+def required(pattern: str) -> frozenset[str] | None:
+    """Case-folded strings one of which every match of ``pattern`` (matched with IGNORECASE)
+    contains somewhere: for a pattern without :func:`heads` ("…мокчу", "в сокращённом
+    формате"), a text whose case folding contains none of them cannot match, and is not
+    scanned. ``None`` when some alternative has no such string of three characters or more.
+    Case folding works letter by letter, so a text that matches contains the folded string
+    in its own folding, whatever its length."""
+    found: set[str] = set()
+    for part in _split(pattern):
+        if part.startswith("(?:") and _closing(part, 0) == len(part):
+            inner = required(part[3:-1])  # an alternative that is one group: its own
+            if inner is None:
+                return None
+            found |= inner
+            continue
+        run = _longest_run(part)
+        if run is None:
+            return None
+        found.add(run.casefold())
+    return frozenset(found)

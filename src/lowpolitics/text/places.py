@@ -39,7 +39,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, product
+from itertools import accumulate, compress, count, product, repeat
+from operator import is_
 
 import ahocorasick
 import regex
@@ -254,10 +255,9 @@ def extract_places(
         return []
     keys_of = folded if folded is not None else {}
     keys = list(map(keys_of.get, words))
-    if None in keys:
-        for i, (word, key) in enumerate(zip(words, keys, strict=True)):
-            if key is None:
-                keys[i] = keys_of[word] = fold(word)
+    if None in keys:  # the new words only, their places found in C
+        for i in compress(count(), map(is_, keys, repeat(None))):
+            keys[i] = keys_of[words[i]] = fold(words[i])
     found = _TOKEN.finditer(text)
     # the tokens with a key, as (start, end, key); offsets are taken only for hits
     token_spans: list[tuple[int, int]] | None = None
@@ -292,7 +292,9 @@ def extract_places(
         start, end = span(first_tok)[0], span(last_tok)[1]
         if not gaps_ok or (key in _MONTH_ABBR and _NUMBER_NEXT.match(text, end)):
             continue
-        if fold(text[start:end]) in _NOT_PLACES:
+        # the folded span: fold drops what joins the tokens and works letter by letter, so
+        # it is the tokens' keys run together (no fold of the span at each hit)
+        if folded_text[begin : ends[last_tok]] in _NOT_PLACES:
             continue
         lowercase = text[start].islower()
         for entry in entries:

@@ -29,7 +29,7 @@ import ahocorasick
 import regex
 
 from lowpolitics.text.date_patterns import matches_at
-from lowpolitics.text.pattern_heads import heads
+from lowpolitics.text.pattern_heads import heads, required
 
 __all__ = [
     "NO_STATUS",
@@ -387,6 +387,8 @@ class _Cues(NamedTuple):
     lang: str
     rx: regex.Pattern[str]
     heads: frozenset[str] | None  # what every match begins with (case-folded), or unknown
+    # without heads: strings one of which every match contains (case-folded), or unknown
+    needs: frozenset[str] | None = None
 
 
 def _compile() -> tuple[_Cues, ...]:
@@ -401,7 +403,7 @@ def _compile() -> tuple[_Cues, ...]:
             rx = regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags)
             found = [heads(b) for b in bodies]
             known = None if None in found else frozenset().union(*found)
-            out.append(_Cues(status, lang, rx, known))
+            out.append(_Cues(status, lang, rx, known, None if known else required(body)))
     return tuple(out)
 
 
@@ -423,21 +425,26 @@ def _head_automaton(lang: str | None) -> ahocorasick.Automaton | None:
     return automaton
 
 
-def _cue_starts(text: str, lang: str | None) -> dict[int, list[int]] | None:
-    """Where each cue pattern with known heads can match: pattern index → the places one of
-    its heads begins, ascending. ``None`` when case folding changes the text's length (then
-    places in the folded text are not places in the text, and every pattern scans it all)."""
+def _cue_starts(text: str, lang: str | None) -> dict[int, list[int] | None] | None:
+    """Where each cue pattern can match: pattern index → the places one of its heads begins,
+    ascending, or ``None`` for a pattern without heads that must scan the whole text because
+    the text holds a string it needs (or it needs none known); a pattern left out cannot
+    match. ``None`` when case folding changes the text's length (then places in the folded
+    text are not places in the text, and every pattern scans it all)."""
     folded = text.casefold()
     if len(folded) != len(text):
         return None
-    starts: dict[int, list[int]] = {}
+    at_heads: dict[int, list[int]] = {}
     automaton = _head_automaton(lang)
     if automaton is not None:
         for end, (length, indexes) in automaton.iter(folded):
             for index in indexes:
-                starts.setdefault(index, []).append(end - length + 1)
-    for places in starts.values():
-        places.sort()
+                at_heads.setdefault(index, []).append(end - length + 1)
+    starts: dict[int, list[int] | None] = {i: sorted(p) for i, p in at_heads.items()}
+    for index, cues in enumerate(_COMPILED):
+        known = cues.heads is not None or lang not in (None, cues.lang)
+        if not known and (cues.needs is None or any(need in folded for need in cues.needs)):
+            starts[index] = None
     return starts
 
 
@@ -492,15 +499,17 @@ def status_cues(text: str, lang: str | None = None) -> list[StatusCue]:
     them to one language. Cues that deny a step without naming another are left out."""
     found = []
     # each pattern is tried only where one of its heads stands (the same matches as a scan of
-    # the whole text: every match begins with a head), or over the whole text without heads
+    # the whole text: every match begins with a head), or, without heads, over the whole text
+    # when it holds a string every match contains
     starts = _cue_starts(text, lang)
-    for index, (status, cue_lang, rx, known) in enumerate(_COMPILED):
+    for index, (status, cue_lang, rx, _, _) in enumerate(_COMPILED):
         if lang is not None and cue_lang != lang:
             continue
-        if known is None or starts is None:
+        places = starts.get(index, []) if starts is not None else None
+        if places is None:
             matches = rx.finditer(text, overlapped=False)
         else:
-            matches = matches_at(rx, text, starts.get(index, []))
+            matches = matches_at(rx, text, places)
         for m in matches:
             found.append(StatusCue(status, m.group(), m.start(), m.end(), cue_lang, status))
     found.sort(key=lambda c: (c.start - c.end, c.start))
