@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# what commands unpack into a cache (py3langid's model) goes to a folder of the test runs, not
+# the user's home; one for every worker, written whole or not at all (text/langid_model.py)
+os.environ.setdefault(
+    "LOWPOLITICS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "lowpolitics-test-cache")
+)
 
 from lowpolitics.cli.main import run
 from lowpolitics.framework.codebook import load_codebook

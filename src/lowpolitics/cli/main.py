@@ -7,32 +7,149 @@ import sys
 import typer
 
 from lowpolitics import __version__
-from lowpolitics.cli import (
-    analyse_commands,
-    audit_command,
-    backup_command,
-    brief_command,
-    data_commands,
-    demo,
-    discourse_command,
-    documents_command,
-    explore_commands,
-    iati_command,
-    jobs_command,
-    queries_command,
-    recommend_command,
-    refi_command,
-    reliability_command,
-    resilience_commands,
-    search_command,
-    serve_command,
-    simulate_command,
-    text_commands,
-    users_command,
-)
+from lowpolitics.cli.lazy import LazyCommand, LazyGroup
 from lowpolitics.cli.output import report_error
 from lowpolitics.cli.state import State
 from lowpolitics.framework.errors import LowpoliticsError
+
+_CLI = "lowpolitics.cli."
+
+# Every command: its name, where it is defined, and the help the program's help lists beside it
+# (the first paragraph of the command's own help). Commands first, then groups, as Typer lists them.
+COMMANDS = (
+    LazyCommand(
+        "init",
+        _CLI + "data_commands:init",
+        "Create the database schema (or upgrade it) and load the gazetteer's places.",
+    ),
+    LazyCommand(
+        "example",
+        _CLI + "data_commands:example",
+        "Write the bundled Kyrgyz–Tajik dataset as CSV files: a worked example of the formats.",
+    ),
+    LazyCommand(
+        "stats",
+        _CLI + "explore_commands:stats_command",
+        "Counts by mechanism, status, year and kind; the declared tension periods.",
+    ),
+    LazyCommand(
+        "codebook",
+        _CLI + "explore_commands:codebook_command",
+        "Print the framework: mechanisms, context kinds, statuses, frames, types, severities.",
+    ),
+    LazyCommand(
+        "places",
+        _CLI + "explore_commands:places_command",
+        "Look a place up in the gazetteer by any of its names or spellings.",
+    ),
+    LazyCommand(
+        "simulate",
+        _CLI + "simulate_command:simulate_command",
+        "Write a synthetic registry and context with chosen disruption rates per mechanism.",
+    ),
+    LazyCommand(
+        "recommend",
+        _CLI + "recommend_command:recommend_command",
+        "Recommendations, each with the figures (and intervals) that triggered it.",
+    ),
+    LazyCommand(
+        "brief",
+        _CLI + "brief_command:brief_command",
+        "Write brief.html (self-contained) and brief.pdf: findings, charts, recommendations.",
+    ),
+    LazyCommand(
+        "classify",
+        _CLI + "text_commands:classify_command",
+        "Language, mechanism, frame, status, date and places of each text, with the evidence.",
+    ),
+    LazyCommand(
+        "train",
+        _CLI + "text_commands:train_command",
+        "Train the classifier on labelled texts; print cross-validated macro-F1.",
+    ),
+    LazyCommand(
+        "evaluate",
+        _CLI + "text_commands:evaluate_command",
+        "Accuracy, macro-F1, support and confusion per task by gold language; language, date and\n"
+        "place scores. The classifier identifies each text's language itself.",
+    ),
+    LazyCommand(
+        "reliability",
+        _CLI + "reliability_command:reliability_command",
+        "Percent agreement, Cohen's kappa and Krippendorff's alpha, overall and per code — or,\n"
+        "with --index-check, of a second coder's frames against the coded index.",
+    ),
+    LazyCommand(
+        "query",
+        _CLI + "queries_command:query_command",
+        "Query coded documents; print the rows and optionally export them for R or Excel.",
+    ),
+    LazyCommand(
+        "search",
+        _CLI + "search_command:search_command",
+        "Search the documents' titles and texts; print each match in its context.",
+    ),
+    LazyCommand(
+        "demo",
+        _CLI + "demo:demo",
+        "Build a database from the bundled Kyrgyz–Tajik dataset, print its summary, write the\n"
+        "brief and serve the dashboard (Ctrl+C stops it).",
+    ),
+    LazyCommand(
+        "serve",
+        _CLI + "serve_command:serve_command",
+        "Serve the dashboard, pages and API (create users first: lowpolitics users add).",
+    ),
+    LazyCommand(
+        "backup",
+        _CLI + "backup_command:backup_command",
+        "Write the whole database — records, documents, codings, users, the audit trail — to\n"
+        "one portable archive (zip) that 'restore' reads into SQLite or PostgreSQL.",
+    ),
+    LazyCommand(
+        "restore",
+        _CLI + "backup_command:restore_command",
+        "Restore a backup into an initialised, empty database: checked whole first (manifest,\n"
+        "schema, checksums, values), then written all or nothing with the same ids.",
+    ),
+    LazyCommand(
+        "import",
+        _CLI + "exchange_groups:import_app",
+        "Load a file into the database (validated first; one transaction).",
+    ),
+    LazyCommand(
+        "export",
+        _CLI + "exchange_groups:export_app",
+        "Write the database out in exchange formats.",
+    ),
+    LazyCommand("list", _CLI + "explore_commands:list_app", "List records with filters."),
+    LazyCommand("show", _CLI + "explore_commands:show_app", "Show one record in full."),
+    LazyCommand(
+        "analyse",
+        _CLI + "analyse_group:analyse_app",
+        "Measure what holds when tension rises.",
+    ),
+    LazyCommand(
+        "users",
+        _CLI + "users_command:users_app",
+        "Users of the web app: add, list, change role, tokens.",
+    ),
+    LazyCommand(
+        "jobs",
+        _CLI + "jobs_command:jobs_app",
+        "Background jobs (big uploads, briefs): list, show, run.",
+    ),
+    LazyCommand(
+        "audit", _CLI + "audit_command:audit_app", "The audit trail: verify its hash chain."
+    ),
+)
+
+
+class Commands(LazyGroup):
+    """The program's commands, each imported only when it is run or its help is asked for."""
+
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="lowpolitics",
@@ -41,6 +158,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=Commands,
 )
 
 
@@ -68,43 +186,6 @@ def root(
 ) -> None:
     ctx.obj = State(db=db, codebook_file=codebook)
     ctx.call_on_close(ctx.obj.close)
-
-
-app.command("init")(data_commands.init)
-app.add_typer(data_commands.import_app, name="import")
-app.add_typer(data_commands.export_app, name="export")
-app.command("example")(data_commands.example)
-app.add_typer(explore_commands.list_app, name="list")
-app.add_typer(explore_commands.show_app, name="show")
-app.command("stats")(explore_commands.stats_command)
-app.command("codebook")(explore_commands.codebook_command)
-app.command("places")(explore_commands.places_command)
-# resilience_commands adds resilience, held-broken and restart to the analyse group
-assert resilience_commands.analyse_app is analyse_commands.analyse_app
-analyse_commands.analyse_app.command("discourse")(discourse_command.discourse_command)
-app.add_typer(analyse_commands.analyse_app, name="analyse")
-app.command("simulate")(simulate_command.simulate_command)
-app.command("recommend")(recommend_command.recommend_command)
-app.command("brief")(brief_command.brief_command)
-app.command("classify")(text_commands.classify_command)
-app.command("train")(text_commands.train_command)
-app.command("evaluate")(text_commands.evaluate_command)
-app.command("reliability")(reliability_command.reliability_command)
-app.command("query")(queries_command.query_command)
-app.command("search")(search_command.search_command)
-data_commands.export_app.command("qdpx")(refi_command.export_qdpx_command)
-data_commands.export_app.command("qdc")(refi_command.export_qdc_command)
-data_commands.export_app.command("iati")(iati_command.export_iati_command)
-data_commands.import_app.command("qdpx")(refi_command.import_qdpx_command)
-data_commands.import_app.command("qdc")(refi_command.import_qdc_command)
-data_commands.import_app.command("documents")(documents_command.import_documents_command)
-app.command("demo")(demo.demo)
-app.command("serve")(serve_command.serve_command)
-app.add_typer(users_command.users_app, name="users")
-app.add_typer(jobs_command.jobs_app, name="jobs")
-app.add_typer(audit_command.audit_app, name="audit")
-app.command("backup")(backup_command.backup_command)
-app.command("restore")(backup_command.restore_command)
 
 
 def run(argv: list[str] | None = None) -> int:

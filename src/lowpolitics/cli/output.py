@@ -6,13 +6,15 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from lowpolitics.framework.cells import neutralise_row
 from lowpolitics.framework.errors import InputError, LowpoliticsError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 FORMATS = ("table", "csv", "json")
 
@@ -38,6 +40,8 @@ def print_csv(columns: Iterable[str], rows: Iterable[dict]) -> None:
 
 
 def print_table(title: str | None, columns: list[str], rows: Iterable[Iterable]) -> None:
+    from rich.table import Table  # imported by the commands that print one, not at start-up
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -59,6 +63,8 @@ def report_error(exc: LowpoliticsError) -> None:
 
 def progress_factory(label: str) -> tuple[Progress, Callable[[int], Callable[[], None]]]:
     """A rich progress bar (drawn only on a terminal) and a factory of per-item callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = err()
     progress = Progress(
         TextColumn(label),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # each imported where first used: a command loads only what it touches
+    from sqlalchemy import Engine
 
-from lowpolitics.framework.codebook import Codebook, load_codebook
-from lowpolitics.framework.gazetteer import Gazetteer, load_gazetteer
-from lowpolitics.store.db import make_engine, resolve_url
+    from lowpolitics.framework.codebook import Codebook
+    from lowpolitics.framework.gazetteer import Gazetteer
 
 
 @dataclass
@@ -19,20 +20,28 @@ class State:
 
     @property
     def url(self) -> str:
+        from lowpolitics.store.db import resolve_url
+
         return resolve_url(self.db)
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from lowpolitics.store.db import make_engine
+
             self._engine = make_engine(self.db)
         return self._engine
 
     @property
     def codebook(self) -> Codebook:
+        from lowpolitics.framework.codebook import load_codebook
+
         return load_codebook(self.codebook_file)
 
     @property
     def gazetteer(self) -> Gazetteer:
+        from lowpolitics.framework.gazetteer import load_gazetteer
+
         return load_gazetteer()
 
     def close(self) -> None:

@@ -329,9 +329,19 @@ class Codebook(_Strict):
             return None
 
 
+# libyaml's loader when PyYAML was built with it: the same documents, read about ten times
+# faster (the bundled codebook and lexicon took 0.1 s of every command that codes a text)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load``, with the C loader when there is one."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 def _read_yaml(path: Path | str, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -389,7 +399,7 @@ def bundled_lexicon() -> dict[str, Any]:
         .joinpath("data/lexicon.yaml")
         .read_text(encoding="utf-8")
     )
-    data = yaml.safe_load(text) or {}
+    data = safe_load(text) or {}
     return data.get("lexicon", data)
 
 

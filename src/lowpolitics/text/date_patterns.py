@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
+from lowpolitics.text.lazy_regex import LazyPattern
+
 # "май" takes only its own endings: a free tail would read "майрамы 2022-жылы" (the 2022
 # holiday) as May 2022.
 _MAY = "ма(?:йында|йынын|йынан|йына|йдын|йдан|йга|йда|йы|йи|й|я|е|ю|ем)(?![\\p{L}])"
@@ -84,7 +86,7 @@ NEEDS: dict[str, regex.Pattern[str]] = {
 class _Pattern:
     langs: frozenset[str]
     kind: Kind
-    rx: regex.Pattern[str]
+    rx: LazyPattern  # compiled at its first use: most texts need few of the patterns
     needs: frozenset[str] = frozenset()  # keys of NEEDS
     starts: frozenset[str] = frozenset()  # the kinds of place a match starts at (_STARTS)
 
@@ -175,7 +177,9 @@ def starts_for(kinds: frozenset[str], found: dict[str, list[int]]) -> list[int]:
     return sorted(p for kind in kinds for p in found[kind])
 
 
-def matches_at(rx: regex.Pattern[str], text: str, starts: list[int]) -> Iterator[regex.Match[str]]:
+def matches_at(
+    rx: regex.Pattern[str] | LazyPattern, text: str, starts: list[int]
+) -> Iterator[regex.Match[str]]:
     """What ``rx.finditer(text)`` yields, trying ``rx`` only at ``starts`` (ascending, every
     place a match can start): a match is followed by the next start at or after its end."""
     end = 0
@@ -199,7 +203,7 @@ def _first(body: str) -> tuple[str, frozenset[str]]:
 
 def _p(langs: str, kind: Kind, body: str) -> _Pattern:
     lookahead, starts = _first(body)
-    rx = regex.compile(lookahead + _B + body + _E, _FLAGS)
+    rx = LazyPattern(lookahead + _B + body + _E, _FLAGS)
     return _Pattern(frozenset(langs.split()), kind, rx, _needs(body), starts)
 
 
@@ -356,7 +360,7 @@ def _relative_patterns() -> tuple[_Pattern, ...]:
 REL_PATTERNS = _relative_patterns()
 
 
-def _any_relative(lang: str | None) -> regex.Pattern[str]:
+def _any_relative(lang: str | None) -> LazyPattern:
     """One pattern matching wherever some relative pattern of ``lang`` would (the same bodies
     and boundaries, alternated): a text it finds nothing in skips the ~70 of them."""
     bodies = [
@@ -365,7 +369,7 @@ def _any_relative(lang: str | None) -> regex.Pattern[str]:
         for phrase_lang, phrases in by_lang.items()
         if lang is None or phrase_lang == lang
     ]
-    return regex.compile(_B + "(?:" + "|".join(bodies) + ")" + _E, _FLAGS)
+    return LazyPattern(_B + "(?:" + "|".join(bodies) + ")" + _E, _FLAGS)
 
 
 ANY_RELATIVE = {lang: _any_relative(lang) for lang in (None, "ru", "ky", "tg", "en")}

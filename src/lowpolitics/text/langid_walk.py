@@ -14,6 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from lowpolitics.text.langid_model import load_model_arrays
+
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
@@ -66,6 +70,10 @@ def word_walking_identifier(model_file: str, **kwargs) -> LanguageIdentifier:
                 visited.extend(walked[1])
             return Counter(visited) if visited else None
 
-    identifier = _WordWalking.from_model_file(model_file, **kwargs)
+    # the arrays py3langid's from_model_file would read, unpacked once into the cache
+    ptc, pc, classes, nextmove, row, output = load_model_arrays(model_file)
+    identifier = _WordWalking(
+        np.asarray(ptc), np.asarray(pc), classes, nextmove, output, tk_row=row, **kwargs
+    )
     identifier._walks = {}
     return identifier

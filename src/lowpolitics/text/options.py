@@ -1,17 +1,30 @@
 """Options of the text pipeline in one place: flags set them, environment variables give their
 defaults (``LOWPOLITICS_STATUS_THRESHOLD``, ``LOWPOLITICS_FRAME_THRESHOLD``,
-``LOWPOLITICS_CLASSIFY_BATCH``, ``LOWPOLITICS_EMBED_BATCH``)."""
+``LOWPOLITICS_CLASSIFY_BATCH``, ``LOWPOLITICS_EMBED_BATCH``), and where unpacked models are
+kept (``LOWPOLITICS_CACHE_DIR``)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from lowpolitics.framework.errors import ConfigError
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def cache_dir() -> Path | None:
+    """Where the text pipeline keeps what it can rebuild (the unpacked language model):
+    ``LOWPOLITICS_CACHE_DIR``, else ``$XDG_CACHE_HOME/lowpolitics``, else
+    ``~/.cache/lowpolitics``. ``LOWPOLITICS_CACHE_DIR`` set empty turns the cache off."""
+    chosen = os.environ.get("LOWPOLITICS_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen).expanduser() if chosen.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lowpolitics"
 
 
 @dataclass(frozen=True)

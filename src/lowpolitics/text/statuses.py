@@ -29,6 +29,7 @@ import ahocorasick
 import regex
 
 from lowpolitics.text.date_patterns import matches_at
+from lowpolitics.text.lazy_regex import LazyPattern
 from lowpolitics.text.pattern_heads import heads, required
 
 __all__ = [
@@ -385,7 +386,7 @@ class StatusReading:
 class _Cues(NamedTuple):
     status: str
     lang: str
-    rx: regex.Pattern[str]
+    rx: LazyPattern  # compiled at its first use, where one of its heads stands
     heads: frozenset[str] | None  # what every match begins with (case-folded), or unknown
     # without heads: strings one of which every match contains (case-folded), or unknown
     needs: frozenset[str] | None = None
@@ -400,7 +401,7 @@ def _compile() -> tuple[_Cues, ...]:
                 continue
             bodies = [p.replace(" ", r"\s+") for p in patterns]
             body = "|".join(bodies)
-            rx = regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags)
+            rx = LazyPattern(rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])", flags)
             found = [heads(b) for b in bodies]
             known = None if None in found else frozenset().union(*found)
             out.append(_Cues(status, lang, rx, known, None if known else required(body)))
@@ -448,8 +449,8 @@ def _cue_starts(text: str, lang: str | None) -> dict[int, list[int] | None] | No
     return starts
 
 
-def _contexts(table: dict[str, str]) -> dict[str, regex.Pattern[str]]:
-    return {lang: regex.compile(p, regex.IGNORECASE | regex.VERSION1) for lang, p in table.items()}
+def _contexts(table: dict[str, str]) -> dict[str, LazyPattern]:
+    return {lang: LazyPattern(p, regex.IGNORECASE | regex.VERSION1) for lang, p in table.items()}
 
 
 _COMPILED = _compile()
@@ -470,7 +471,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right.start() + 1 if right else len(text)
 
 
-def _hit(table: dict[str, regex.Pattern[str]], lang: str, window: str) -> bool:
+def _hit(table: dict[str, LazyPattern], lang: str, window: str) -> bool:
     rx = table.get(lang)
     return bool(rx and rx.search(window))
 
