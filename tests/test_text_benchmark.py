@@ -65,10 +65,13 @@ def _scores(texts, fast):
 # docs/text.md); full mechanism 0.65 (tg 0.60) once the corpus gained 42 economic texts
 # between the two countries (fourth edition), the floors for it raised to 0.63 (tg 0.58);
 # 0.658 (tg 0.684) with 123 news-length texts and character n-grams (sixth edition): the
-# Tajik floor raised to 0.66, the overall one kept (0.658 less 0.02 rounds down to 0.63)
+# Tajik floor raised to 0.66, the overall one kept (0.658 less 0.02 rounds down to 0.63);
+# 0.682 (tg 0.697), fast 0.486 / 0.828 once the gold followed the codebook's rule on
+# officials' meetings (seventh edition: 13 institutional texts political, 2 political
+# discursive); floors raised to the score less 0.02, rounded down
 FLOORS = {
-    False: {"mechanism": 0.63, "frame": 0.75, "status": 0.72},
-    True: {"mechanism": 0.44, "frame": 0.79, "status": 0.71},
+    False: {"mechanism": 0.66, "frame": 0.75, "status": 0.72},
+    True: {"mechanism": 0.46, "frame": 0.80, "status": 0.71},
 }
 
 
@@ -85,4 +88,4 @@ def test_scores_on_real_news_do_not_drop(benchmark, fast):
     # dateline-only reports were labelled by the benchmark's own dateline convention
     assert report.dates["all"].precision >= 0.89 and report.dates["all"].recall >= 0.9
     assert report.places["all"].precision >= 0.9 and report.places["all"].recall >= 0.89
-    assert report.macro_f1("mechanism", "tg") >= (0.5 if fast else 0.66)
+    assert report.macro_f1("mechanism", "tg") >= (0.51 if fast else 0.67)
