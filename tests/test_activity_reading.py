@@ -74,3 +74,30 @@ def test_the_api_body_has_the_registry_row_fields(bundled):
             body, row = activity_json(activity), activity_row(activity)
             for name in ("id", "date", "end_date", "title", "initiative", "mechanism"):
                 assert body[name] == (row[name] or None), (activity.key, name)
+
+
+def test_the_relations_in_one_statement_read_as_in_four(bundled):
+    """``_relations`` (one UNION ALL) against ``_relations_apart`` (a statement per
+    relation, as before): the same objects, field by field, types included."""
+    from lowpolitics.store.activity_reading import _BY_IDS, _relations, _relations_apart, _views
+
+    with session_scope(bundled) as session:
+        ids = list(session.scalars(select(Activity.id).order_by(Activity.id)))
+        connection = session.connection()
+        one, four = {}, {}
+        for views, read in ((one, _relations), (four, _relations_apart)):
+            _views(connection.execute(_BY_IDS, {"ids": ids}), views)
+            read(connection, ids, views)
+    assert one == four
+    steps = [step for view in one.values() for step in view.history]
+    assert steps and all(type(step.reported) is bool for step in steps)
+    assert any(step.changed_on is not None for step in steps)
+    assert all(
+        type(a) is type(b)
+        for x, y in zip(steps, (s for v in four.values() for s in v.history), strict=True)
+        for a, b in zip(
+            (x.changed_on, x.recorded_at, x.reported),
+            (y.changed_on, y.recorded_at, y.reported),
+            strict=True,
+        )
+    )

@@ -340,24 +340,3 @@ def test_streamed_rows_are_the_rows_read_whole(tmp_path, encoding):
         assert streamed.header == whole.header
         assert list(streamed.rows) == whole.rows
         assert streamed.notes == whole.notes
-
-
-def test_a_large_import_leaves_planner_statistics_on_postgresql(
-    pg_url, codebook, gazetteer, tmp_path
-):
-    """A table filled by COPY has no statistics until autovacuum comes by; an import of at
-    least ``analyze_rows`` rows refreshes them itself, in its transaction."""
-    engine = make_engine(pg_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        seed_reference(session, gazetteer)
-    path = write_registry(tmp_path / "reg.csv", generated_rows(40))
-    settings = ImportSettings(analyze_rows=30)
-    import_file(engine, "registry", path, codebook, gazetteer, settings=settings)
-    with engine.connect() as conn:
-        tuples = conn.exec_driver_sql(
-            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
-            "('activities', 'activity_actors', 'status_changes')"
-        ).all()
-    engine.dispose()
-    assert len(tuples) == 3 and all(count > 0 for _, count in tuples), tuples

@@ -29,7 +29,6 @@ from lowpolitics.store.bulk_rows import (
     Keys,
     OrmView,
     allocate_ids,
-    analyze,
     chunked,
     day_format,
     insert_rows,
@@ -50,11 +49,8 @@ from lowpolitics.store.models import (
     ActivityActor,
     ActivityMechanism,
     ActivitySource,
-    Actor,
     ContextEvent,
     ContextSource,
-    Initiative,
-    Source,
     StatusChange,
 )
 from lowpolitics.store.rows import activity_row, context_row
@@ -67,11 +63,11 @@ class ImportSettings:
 
     chunk_size: int = 5000
     kept_messages: int = 1000
-    # on PostgreSQL, an import that writes at least this many rows refreshes the planner's
-    # statistics of the tables it wrote (ANALYZE, in the same transaction): a table filled
-    # by COPY has none until autovacuum comes by, and a list page planned without them
-    # can cost many times what it costs with them
-    analyze_rows: int = 10_000
+    # an import that writes at least this many rows refreshes the planner's statistics of
+    # the tables it wrote once it has committed (lowpolitics.store.statistics): a table
+    # filled by COPY has none until autovacuum comes by, and a list page planned without
+    # them, or read without a visibility map, can cost many times what it costs with them
+    analyze_rows: int = 1000
 
 
 def _forget(session: Session) -> None:
@@ -117,8 +113,6 @@ def bulk_load_activities(
         if progress is not None:
             for _ in chunk:
                 progress()
-    if result.added + result.updated >= settings.analyze_rows:
-        analyze(session, _ACTIVITY_TABLES)
     return result
 
 
@@ -139,16 +133,6 @@ def _update_activity(
     _audit(session, origin, "update", "activity", record.key, before, activity_row(activity))
 
 
-_ACTIVITY_TABLES = (
-    Activity,
-    ActivityMechanism,
-    ActivityActor,
-    ActivitySource,
-    StatusChange,
-    Source,
-    Actor,
-    Initiative,
-)
 _ACTIVITY_COLUMNS = (
     "id",
     "key",
@@ -323,8 +307,6 @@ def bulk_load_context(
         if progress is not None:
             for _ in chunk:
                 progress()
-    if result.added + result.updated >= settings.analyze_rows:
-        analyze(session, (ContextEvent, ContextSource, Source))
     return result
 
 

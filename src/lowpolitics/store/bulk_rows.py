@@ -88,16 +88,6 @@ def insert_tuples(
             write(row)
 
 
-def analyze(session: Session, models: Sequence) -> None:
-    """Refresh PostgreSQL's planner statistics of ``models``' tables, inside the import's
-    transaction (rows it inserted are sampled as live; the statistics commit with them)."""
-    conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        return
-    names = ", ".join(f'"{model.__table__.name}"' for model in models)
-    conn.exec_driver_sql(f"ANALYZE {names}")
-
-
 def _iso(day):
     return day.isoformat() if day is not None else None
 

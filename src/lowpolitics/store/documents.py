@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from lowpolitics.framework.errors import InputError, LowpoliticsError
 from lowpolitics.ingest.documents import (
@@ -28,9 +29,11 @@ from lowpolitics.ingest.documents import (
     read_metadata_csv,
 )
 from lowpolitics.ingest.tables import declared_encoding
+from lowpolitics.store.bulk import ImportSettings
 from lowpolitics.store.corpus import DocumentMeta, add_document, clean_text, text_hash
 from lowpolitics.store.db import session_scope
-from lowpolitics.store.models import Document
+from lowpolitics.store.models import Document, Segment
+from lowpolitics.store.statistics import refresh_after_import
 from lowpolitics.text.langid import identify
 
 LANGID_CHARS = 20_000  # enough letters for a verdict; the rules only count shares
@@ -67,6 +70,7 @@ class DocumentImportReport:
     duplicates: list[DuplicateDocument] = field(default_factory=list)
     failed: list[FailedDocument] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rows_written: int = 0  # documents, readings and segments stored
 
     @property
     def ok(self) -> bool:
@@ -167,7 +171,7 @@ def _store_one(
     try:
         with session_scope(engine) as session:
             stored, created = add_document(session, document.text, meta, who=who)
-            entry = (stored.id, stored.key, stored.title, stored.language)
+            entry = (stored.id, stored.key, stored.title, stored.language, _rows(session, stored))
     except IntegrityError:
         # Another import stored the same text between our check and our insert.
         with session_scope(engine) as session:
@@ -177,13 +181,20 @@ def _store_one(
             ).first()
             if stored is None:
                 raise
-            entry, created = (stored.id, stored.key, stored.title, stored.language), False
+            entry, created = (stored.id, stored.key, stored.title, stored.language, 0), False
     if created:
+        report.rows_written += entry[4]
         report.imported.append(
             ImportedDocument(path, entry[0], entry[1], entry[2], entry[3], source)
         )
     else:
         report.duplicates.append(DuplicateDocument(path, entry[0], entry[1]))
+
+
+def _rows(session: Session, document: Document) -> int:
+    """The rows a new document was stored in: itself, its reading and its segments."""
+    count = select(func.count()).select_from(Segment).where(Segment.document_id == document.id)
+    return 2 + session.scalar(count)
 
 
 def import_documents(
@@ -193,19 +204,26 @@ def import_documents(
     who: str = "cli",
     progress: Callable[[int], Callable[[], None] | None] | None = None,
     text_encoding: str | None = None,
+    settings: ImportSettings | None = None,
 ) -> DocumentImportReport:
     """Read and store every file; failures are reported and the batch goes on.
 
     A bad metadata CSV raises :class:`InputError` before anything is stored, with every bad
     cell. ``progress(total)`` may return a callback called once per file. ``text_encoding``
     reads the text files (not the metadata CSV) in that encoding instead of detecting it: the
-    web upload's choice, whose metadata CSV the app writes itself in UTF-8.
+    web upload's choice, whose metadata CSV the app writes itself in UTF-8. A batch that
+    stored ``settings.analyze_rows`` rows or more (segments included) refreshes the planner's
+    statistics of the corpus tables at the end (:mod:`lowpolitics.store.statistics`).
     """
+    settings = settings or ImportSettings()
     metadata = read_metadata_csv(meta_csv) if meta_csv is not None else {}
     if text_encoding:
         with declared_encoding(text_encoding):
-            return _import_files(engine, paths, metadata, meta_csv, who, progress)
-    return _import_files(engine, paths, metadata, meta_csv, who, progress)
+            report = _import_files(engine, paths, metadata, meta_csv, who, progress)
+    else:
+        report = _import_files(engine, paths, metadata, meta_csv, who, progress)
+    refresh_after_import(engine, "documents", report.rows_written, settings.analyze_rows)
+    return report
 
 
 def _import_files(

@@ -35,6 +35,7 @@ from lowpolitics.store.bulk_rows import chunked
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.loader import LoadResult
 from lowpolitics.store.models import AuditEntry
+from lowpolitics.store.statistics import refresh_after_import
 
 
 @dataclass
@@ -68,6 +69,12 @@ def import_entry(
             "format": fmt,
         },
     )
+
+
+def written(result: LoadResult) -> int:
+    """How many records an import wrote (added or changed): what decides whether the
+    planner's statistics are refreshed after it."""
+    return result.added + result.updated
 
 
 def open_stream(
@@ -153,6 +160,7 @@ def import_streamed(
             session.add(import_entry(origin, kind, path, result, stream.rejected, 0, "own"))
     finally:
         rejects_file = stream.close()
+    refresh_after_import(engine, kind, written(result), settings.analyze_rows)
     return ImportOutcome(
         kind, path, result, stream.warning_list(), stream.rejected, stream.skipped, rejects_file
     )
@@ -321,6 +329,7 @@ def import_spooled(
         finally:
             stream.close()
             spool.unlink(missing_ok=True)
+    refresh_after_import(engine, kind, written(result), settings.analyze_rows)
     return ImportOutcome(
         kind, path, result, stream.warning_list(), stream.rejected, stream.skipped, rejects_file
     )

@@ -28,8 +28,9 @@ from lowpolitics.store.bulk import ImportSettings, bulk_load_context
 from lowpolitics.store.db import require_schema, session_scope
 from lowpolitics.store.discourse_loader import load_coded_texts, load_outlets
 from lowpolitics.store.frameworks import load_frameworks
-from lowpolitics.store.import_stream import ImportOutcome, import_entry, import_streamed
+from lowpolitics.store.import_stream import ImportOutcome, import_entry, import_streamed, written
 from lowpolitics.store.loader import load_actors
+from lowpolitics.store.statistics import refresh_after_import
 
 KINDS = ("registry", "context", "actors", "frameworks", "outlets", "coded-texts")
 CONTEXT_FORMATS = ("own", "acled", "ucdp", "gdelt")
@@ -158,6 +159,8 @@ def import_file(
         session.add(
             import_entry(origin, kind, path, result, len(parsed.rejected), parsed.merged, fmt)
         )
+    if kind == "context":  # a feed's events, written in bulk as the own layout's are
+        refresh_after_import(engine, kind, written(result), settings.analyze_rows)
     return ImportOutcome(
         kind,
         path,
