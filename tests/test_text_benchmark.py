@@ -68,7 +68,10 @@ def _scores(texts, fast):
 # Tajik floor raised to 0.66, the overall one kept (0.658 less 0.02 rounds down to 0.63);
 # 0.682 (tg 0.697), fast 0.486 / 0.828 once the gold followed the codebook's rule on
 # officials' meetings (seventh edition: 13 institutional texts political, 2 political
-# discursive); floors raised to the score less 0.02, rounded down
+# discursive); floors raised to the score less 0.02, rounded down; 0.689 (tg 0.678), fast
+# 0.466 (tg 0.496) once the security and discursive texts were audited by the codebook's rule
+# on statements (eighth edition: 5 security texts discursive, 3 political) — the fast Tajik
+# floor follows the audited gold down to 0.47 (the lexicon did not change; the gold did)
 FLOORS = {
     False: {"mechanism": 0.66, "frame": 0.75, "status": 0.72},
     True: {"mechanism": 0.46, "frame": 0.80, "status": 0.71},
@@ -88,4 +91,4 @@ def test_scores_on_real_news_do_not_drop(benchmark, fast):
     # dateline-only reports were labelled by the benchmark's own dateline convention
     assert report.dates["all"].precision >= 0.89 and report.dates["all"].recall >= 0.9
     assert report.places["all"].precision >= 0.9 and report.places["all"].recall >= 0.89
-    assert report.macro_f1("mechanism", "tg") >= (0.51 if fast else 0.67)
+    assert report.macro_f1("mechanism", "tg") >= (0.47 if fast else 0.67)
