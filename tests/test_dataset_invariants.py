@@ -105,8 +105,8 @@ def test_declared_periods_follow_the_stated_rule(context, codebook):
 
 def test_the_record_keeps_its_floors(registry, context):
     """The issue asks for 350 cooperative activities and 10 postponed or cancelled rows (both
-    reached) and 60 activities in declared periods (not reached; dataset README). These
-    floors keep what it has, so the record can only grow."""
+    reached) and 60 activities in declared periods (reached with round 16A's Belgrade row;
+    dataset README). These floors keep what it has, so the record can only grow."""
     coop = [r for r in registry if r.record_kind == "activity"]
     events = [
         EventView(r.key, r.date, r.kind, end_date=r.end_date, period_set=r.period_set)
@@ -116,8 +116,8 @@ def test_the_record_keeps_its_floors(registry, context):
     # over the days the sources leave open: the printed date narrowed by not_before/not_after
     inside = [r for r in coop if activity_exposure(r, periods) == IN]
     broken = [r for r in coop if r.status in {"postponed", "cancelled"}]
-    assert len(coop) >= 426
-    assert len(inside) >= 59
+    assert len(coop) >= 427
+    assert len(inside) >= 60
     assert len(broken) >= 10
 
 
