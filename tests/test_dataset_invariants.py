@@ -17,7 +17,7 @@ from lowpolitics.ingest.context import parse_context
 from lowpolitics.ingest.registry import parse_registry
 
 # ids that were dropped after an audit: never reused (see the dataset README)
-DROPPED = {"kgtj-a-0031", "kgtj-a-0328", "kgtj-a-0781"}
+DROPPED = {"kgtj-a-0031", "kgtj-a-0328", "kgtj-a-0781", "kgtj-a-0796"}
 # the 2019 period ends when the delegation talks concluded: the one stated exception to the rule
 PERIOD_RULE_EXCEPTIONS = {"kgtj-c-0017"}
 TODAY = date(2026, 12, 5)
@@ -104,9 +104,10 @@ def test_declared_periods_follow_the_stated_rule(context, codebook):
 
 
 def test_the_record_keeps_its_floors(registry, context):
-    """The issue asks for 350 cooperative activities, 10 postponed or cancelled rows and 60
-    activities in declared periods (all three reached; dataset README). These floors keep
-    what it has, so the record can only grow."""
+    """The issue asks for 350 cooperative activities and 10 postponed or cancelled rows (both
+    reached) and 60 activities in declared periods (not reached: 50 since round 16 ended the
+    2021 period on 16 May, as the period rule requires; dataset README). These floors keep what
+    it has, so the record can only grow while the periods stay as they are."""
     coop = [r for r in registry if r.record_kind == "activity"]
     events = [
         EventView(r.key, r.date, r.kind, end_date=r.end_date, period_set=r.period_set)
@@ -116,8 +117,8 @@ def test_the_record_keeps_its_floors(registry, context):
     # over the days the sources leave open: the printed date narrowed by not_before/not_after
     inside = [r for r in coop if activity_exposure(r, periods) == IN]
     broken = [r for r in coop if r.status in {"postponed", "cancelled"}]
-    assert len(coop) >= 427
-    assert len(inside) >= 60
+    assert len(coop) >= 428
+    assert len(inside) >= 50
     assert len(broken) >= 10
 
 
