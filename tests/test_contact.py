@@ -173,11 +173,12 @@ def test_every_bundled_cooperative_row_says_how_the_sides_met(codebook, gazettee
     assert all(r.contact in codebook.contact_codes for r in coop)
     assert not [r.key for r in parsed.records if r.record_kind != "activity" and r.contact]
     # the figures the coding log prints, with round 13's eighteen rows (sixteen co-presence,
-    # two joint), round 14's thirteen (co-presence) round 16B's one (bilateral) and round 16C's one (co-presence)
+    # two joint), round 14's thirteen (co-presence) round 16B's one (bilateral), round 16C's one
+    # (co-presence) and round 17C's one (joint)
     assert Counter(r.contact for r in coop) == {
         "bilateral": 168,
         "co_presence": 161,
-        "multilateral_joint": 81,
+        "multilateral_joint": 82,
         "one_sided": 18,
     }
     # the "regional" and "shared participation" rows the README used to send readers to
