@@ -17,7 +17,7 @@ from lowpolitics.ingest.context import parse_context
 from lowpolitics.ingest.registry import parse_registry
 
 # ids that were dropped after an audit: never reused (see the dataset README)
-DROPPED = {"kgtj-a-0031", "kgtj-a-0328", "kgtj-a-0781", "kgtj-a-0796"}
+DROPPED = {"kgtj-a-0031", "kgtj-a-0328", "kgtj-a-0781", "kgtj-a-0796", "kgtj-a-0841"}
 TODAY = date(2026, 12, 5)
 
 
