@@ -268,11 +268,12 @@ def test_honest_resilience_on_bundled_data(cli, demo_db):
         for kind in ("held", "disrupted", "unknown", "coarsely_dated")
         for a in m[kind]
     }
-    # the Asian sambo championship is dated to June 2021, and the period ends on 15 June
-    assert named["kgtj-a-0491"] == "coarsely_dated"
-    assert "kgtj-a-0087" not in named  # the memorandum's visit (28-29 June 2021) is after it
-    assert named["kgtj-a-0264"] == "held"  # an AFC Cup match in Bishkek weeks after the clash
-    assert named["kgtj-a-0088"] == "unknown"
+    # the period ends on 16 May 2021, the day before the regional heads met (kgtj-c-0078)
+    assert p2021["end"] == "2021-05-16"
+    assert named["kgtj-a-0381"] == "held"  # the diasporas' joint appeal of 30 April
+    assert named["kgtj-a-0701"] == "coarsely_dated"  # a 2021 tournament with no month
+    assert "kgtj-a-0491" not in named  # the Asian sambo final, June 2021: after the period
+    assert "kgtj-a-0264" not in named  # an AFC Cup match in Bishkek on 20 May: after it
     assert "kgtj-a-0084" in [s["id"] for s in p2021["statements"]]
     assert any(p["start"] == "2022-09-14" for p in held["periods"])
     restart = json.loads(cli("--db", demo_db, "analyse", "restart", "--format", "json").out)
