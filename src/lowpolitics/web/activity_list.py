@@ -247,31 +247,38 @@ def find_page_sql(
         query = keyed.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)
         rows = list(session.execute(query))
     else:
-        rows = _after(session, keyed, columns, start, descending, per_page + 1)
+        # a plain leading column no filter fixes: one row value; else two scans (``_after``)
+        split = key in ("region", "participants") or {"mechanism": mechanism, "status": status}.get(
+            key
+        )
+        rows = _after(session, keyed, columns, start, descending, per_page + 1, split=bool(split))
     more = len(rows) > per_page
     rows = rows[:per_page]
     following = encode_cursor(sort, tuple(rows[-1])[1:]) if more else None
     return Found([r[0] for r in rows], total, following)
 
 
-def _after(session: Session, keyed, columns, values: tuple, descending: bool, limit: int) -> list:
+def _after(
+    session: Session, keyed, columns, values: tuple, descending: bool, limit: int, *, split: bool
+) -> list:
     """The first ``limit`` rows strictly after ``values`` in the order of ``columns``.
 
-    Written as two range scans rather than one row-value comparison, which SQLite's planner
-    cannot start from within an expression index nor combine with a filter on the leading
-    column: first the rows that share the first column's value and follow on the others
-    (ordered by the others alone, so the index gives the order), then, if the page is not
-    full, the rows past that value."""
-    first, rest = columns[0], columns[1:]
+    One row-value comparison, ``(c1, c2, c3) > (v1, v2, v3)``, where the index can start
+    from it. Else (``split``) two range scans: SQLite's planner can start neither within an
+    expression index (region, participants) nor from a row value whose first column a filter
+    already fixes (it sorts instead). First the rows that share the first column's value and
+    follow on the others (ordered by the others alone, so the index gives the order), then,
+    if the page is not full, the rows past that value."""
     step = (lambda c, v: c < v) if descending else (lambda c, v: c > v)
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    rows: list = []
-    if rest:
-        tail = (
-            step(tuple_(*rest), tuple_(*values[1:])) if len(rest) > 1 else step(rest[0], values[1])
-        )
-        same = keyed.where(first == values[0], tail).order_by(*map(direction, rest))
-        rows = list(session.execute(same.limit(limit)))
+    if not split or len(columns) == 1:
+        where = step(tuple_(*columns), tuple_(*values)) if len(columns) > 1 else None
+        single = keyed.where(where if where is not None else step(columns[0], values[0]))
+        return list(session.execute(single.order_by(*map(direction, columns)).limit(limit)))
+    first, rest = columns[0], columns[1:]
+    tail = step(tuple_(*rest), tuple_(*values[1:])) if len(rest) > 1 else step(rest[0], values[1])
+    same = keyed.where(first == values[0], tail).order_by(*map(direction, rest))
+    rows = list(session.execute(same.limit(limit)))
     if len(rows) < limit:
         past = keyed.where(step(first, values[0])).order_by(*map(direction, columns))
         rows += session.execute(past.limit(limit - len(rows)))
