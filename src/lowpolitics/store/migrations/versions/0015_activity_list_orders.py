@@ -10,6 +10,10 @@ sort but date (0012) and id (the key's unique index) gets one: its column, then 
 id, as the list orders them. Region and participants sort rows without a value as '' and -1,
 so those two are expression indexes over the same coalesce the query writes. The mechanism
 and status indexes lead with the column and replace the single-column ones.
+
+SQLite cannot reflect expression indexes, so autogenerate skips comparing those two there
+(with a warning), and a later migration that rebuilds ``activities`` in batch mode on SQLite
+would lose them: it must create them again.
 """
 
 import sqlalchemy as sa
