@@ -23,7 +23,10 @@ Endpoints, each at every rate, in turn (so that they see the same machine load):
 - ``GET /healthz`` — the app's floor (no auth, no database): the baseline;
 - ``GET /api/v1/me`` — bearer token checked (one indexed query), nothing else;
 - ``GET /api/v1/activities/{id}`` — a random activity;
-- ``GET /api/v1/activities?page=K`` — a random page of 50 (date order).
+- ``GET /api/v1/activities?page=K`` — a random page of 50 (date order);
+- ``GET /api/v1/activities?after=C`` — with ``--list-mode cursor`` or ``both``: the page after
+  a random cursor (the ``next`` of a random page, collected before the runs), i.e. a random
+  page found by keyset instead of ``OFFSET``.
 
 Every request counts in the percentiles, errors included (non-2xx, timeouts, refused
 connections) at the time they took to fail; errors are also counted apart. Before each run
@@ -35,7 +38,7 @@ cores.
     python bench/api_open_loop.py [N ...] [--backend sqlite|postgresql|both]
                                   [--rates 50,100,200] [--seconds 12] [--workers 2]
                                   [--arrivals poisson|uniform] [--timeout 10]
-                                  [--client raw|httpx]
+                                  [--client raw|httpx] [--list-mode page|cursor|both]
 """
 
 from __future__ import annotations
@@ -60,8 +63,22 @@ TARGET_MS = 50.0
 TARGET_RATE = 200.0
 PER_PAGE = 50
 BASELINE = "GET /healthz"
-ACTIVITY_ENDPOINTS = ("GET /api/v1/activities/{id}", "GET /api/v1/activities?page=K")
-ENDPOINTS = (BASELINE, "GET /api/v1/me", *ACTIVITY_ENDPOINTS)
+CURSOR_ENDPOINT = "GET /api/v1/activities?after=C"
+ACTIVITY_ENDPOINTS = (
+    "GET /api/v1/activities/{id}",
+    "GET /api/v1/activities?page=K",
+    CURSOR_ENDPOINT,
+)
+ENDPOINTS = (BASELINE, "GET /api/v1/me", *ACTIVITY_ENDPOINTS[:2])
+CURSORS = 200  # cursors collected for the keyset endpoint
+
+
+def endpoints(list_mode: str) -> tuple[str, ...]:
+    """The endpoints offered: the list by page number, by cursor, or both."""
+    if list_mode == "page":
+        return ENDPOINTS
+    by_cursor = (*ENDPOINTS[:3], CURSOR_ENDPOINT)
+    return by_cursor if list_mode == "cursor" else (*ENDPOINTS, CURSOR_ENDPOINT)
 
 
 # ---------------------------------------------------------------- pure arithmetic (tested)
@@ -293,14 +310,30 @@ async def open_loop(
     return run
 
 
-def path_maker(endpoint: str, n: int):
+def path_maker(endpoint: str, n: int, cursors: list[str] | None = None):
     pages = max(1, math.ceil(n / PER_PAGE))
     return {
         BASELINE: lambda rng: "/healthz",
         "GET /api/v1/me": lambda rng: "/api/v1/me",
         ACTIVITY_ENDPOINTS[0]: lambda rng: f"/api/v1/activities/bench-{rng.randrange(n)}",
         ACTIVITY_ENDPOINTS[1]: lambda rng: f"/api/v1/activities?page={rng.randint(1, pages)}",
+        CURSOR_ENDPOINT: lambda rng: f"/api/v1/activities?after={rng.choice(cursors or [''])}",
     }[endpoint]
+
+
+def collect_cursors(base_url: str, token: str, n: int, count: int = CURSORS) -> list[str]:
+    """The ``next`` of ``count`` random pages (by number, before the clock runs)."""
+    import httpx
+
+    rng = random.Random(2)
+    pages = max(2, math.ceil(n / PER_PAGE))
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        found = [
+            client.get(f"/api/v1/activities?page={rng.randint(1, pages - 1)}").json()["next"]
+            for _ in range(count)
+        ]
+    return [c for c in found if c]
 
 
 def saturated(run: Run, share: float = 0.05) -> bool:
@@ -334,7 +367,14 @@ async def settle(base_url: str, idle_ms: float, limit: float) -> float:
     return math.inf
 
 
-async def warm_up(base_url: str, token: str, n: int, sequential: int = 20) -> dict[str, float]:
+async def warm_up(
+    base_url: str,
+    token: str,
+    n: int,
+    sequential: int = 20,
+    offered: tuple[str, ...] = ENDPOINTS,
+    cursors: list[str] | None = None,
+) -> dict[str, float]:
     """A few requests to every endpoint over several connections, so that both workers have
     loaded their modules and opened their database connections before the clock runs; then
     ``sequential`` requests one at a time: the median is the service time without queueing
@@ -346,8 +386,8 @@ async def warm_up(base_url: str, token: str, n: int, sequential: int = 20) -> di
     async with httpx.AsyncClient(
         base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=60
     ) as client:
-        for endpoint in ENDPOINTS:
-            make = path_maker(endpoint, n)
+        for endpoint in offered:
+            make = path_maker(endpoint, n, cursors)
             failed = []
             for _ in range(5):
                 responses = await asyncio.gather(*(client.get(make(rng)) for _ in range(8)))
@@ -497,14 +537,16 @@ def measure(args, backend: str, n: int, folder: Path, registry: Path) -> list[Ru
         start = time.perf_counter()
         server.wait_ready()
         print(f"  server up ({args.workers} workers) in {time.perf_counter() - start:.1f} s")
-        idle = asyncio.run(warm_up(server.base_url, token, n))
+        offered = endpoints(args.list_mode)
+        cursors = collect_cursors(server.base_url, token, n) if CURSOR_ENDPOINT in offered else []
+        idle = asyncio.run(warm_up(server.base_url, token, n, offered=offered, cursors=cursors))
         for endpoint, median in idle.items():
             print(f"  {endpoint:32s} one at a time: median {median:6.1f} ms")
         runs = []
         rng = random.Random(args.seed)
         given_up: dict[str, float] = {}
         for rate in args.rates:
-            for endpoint in ENDPOINTS:
+            for endpoint in offered:
                 if endpoint in given_up:
                     print(
                         f"  {endpoint:32s} {rate:5.0f}/s  not offered: saturated at "
@@ -521,7 +563,7 @@ def measure(args, backend: str, n: int, folder: Path, registry: Path) -> list[Ru
                         endpoint,
                         rate,
                         args.seconds,
-                        path_maker(endpoint, n),
+                        path_maker(endpoint, n, cursors),
                         arrivals=args.arrivals,
                         timeout=args.timeout,
                         rng=rng,
@@ -618,6 +660,12 @@ def main() -> None:
         choices=("raw", "httpx"),
         default="raw",
         help="the generator's HTTP client: raw asyncio streams (light) or httpx",
+    )
+    parser.add_argument(
+        "--list-mode",
+        choices=("page", "cursor", "both"),
+        default="page",
+        help="the list by page number (?page=K), by cursor (?after=C: keyset), or both",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

@@ -19,7 +19,7 @@ from lowpolitics.store.models import Activity, ApiToken
 from lowpolitics.web.activity_views import ActivityOut, activity_json
 from lowpolitics.web.api.activities import SPEC
 from lowpolitics.web.json_bodies import json_response
-from lowpolitics.web.paging import Page, PageOut, page_out
+from lowpolitics.web.paging import KeysetPageOut, Page, PageOut, page_out
 
 
 @pytest.fixture
@@ -45,6 +45,10 @@ def test_every_bundled_activity_writes_the_bytes_of_its_model(bundled):
         assert json_response(body).body == _model_bytes(ActivityOut, body), body["id"]
     page = page_out(Page(bodies[:50], len(bodies), 1, 50), bodies[:50])
     assert json_response(page).body == _model_bytes(PageOut[ActivityOut], page)
+    for number, following in ((1, "WzEsImRhdGUiXQ"), (0, None)):  # by number, by cursor
+        chunk = Page(bodies[:50], len(bodies), number, 50, following)
+        page = page_out(chunk, bodies[:50], keyset=True)
+        assert json_response(page).body == _model_bytes(KeysetPageOut[ActivityOut], page)
     # what the comparison must have exercised: text outside ASCII, nulls, nested lists
     texts = [b[name] or "" for b in bodies for name in ("title", "place", "notes", "title_ru")]
     assert any(not text.isascii() for text in texts)
@@ -62,8 +66,14 @@ def test_the_api_sends_an_activity_and_a_page_as_the_model_would(bundled, web):
     assert one.headers["x-content-type-options"] == "nosniff"
     listed = client.get("/api/v1/activities?page=2&per_page=20", headers=web.bearer("viewer"))
     assert listed.status_code == 200
-    assert listed.content == _model_bytes(PageOut[ActivityOut], listed.json())
+    assert listed.content == _model_bytes(KeysetPageOut[ActivityOut], listed.json())
     assert len(listed.json()["items"]) == 20
+    following = client.get(
+        f"/api/v1/activities?per_page=20&after={listed.json()['next']}",
+        headers=web.bearer("viewer"),
+    )
+    assert following.content == _model_bytes(KeysetPageOut[ActivityOut], following.json())
+    assert following.json()["page"] is None and len(following.json()["items"]) == 20
 
 
 def test_a_token_is_noted_when_used_and_refused_once_its_user_is_inactive(web):

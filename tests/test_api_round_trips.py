@@ -64,6 +64,16 @@ def test_a_list_page_costs_five_statements(api, page):
     assert len(seen["begins"]) == TRANSACTIONS
 
 
+def test_a_page_after_a_cursor_costs_what_a_numbered_page_costs(api):
+    """In the default order the page after a cursor is one row-value range scan."""
+    web, client, headers = api
+    following = client.get("/api/v1/activities?page=1", headers=headers).json()["next"]
+    with counting(web.engine) as seen:
+        response = client.get(f"/api/v1/activities?after={following}", headers=headers)
+    assert response.status_code == 200 and len(response.json()["items"]) == 50
+    assert len(seen["statements"]) == LIST_PAGE, seen["statements"]
+
+
 def test_one_activity_costs_three_statements(api):
     web, client, headers = api
     items = client.get("/api/v1/activities?page=1", headers=headers).json()

@@ -20,6 +20,10 @@ from lowpolitics.store.models import Activity, Actor, Base, Place, Region
 from lowpolitics.store.schema_filter import include_object
 
 
+# SQLite cannot reflect the activities list's two expression indexes (migration 0015): they
+# are compared on PostgreSQL, and said to be skipped here
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_models(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include_object})

@@ -16,8 +16,9 @@ MAX_PER_PAGE = 500
 class Page(Generic[T]):
     items: list[T]
     total: int
-    number: int
+    number: int  # 0: found after a cursor, its number unknown
     per_page: int
+    next: str | None = None  # the cursor of the page after it, where the list offers one
 
     @property
     def pages(self) -> int:
@@ -43,5 +44,26 @@ class PageOut(BaseModel, Generic[T]):
     per_page: int
 
 
-def page_out(page: Page, items: list) -> dict:
-    return {"items": items, "total": page.total, "page": page.number, "per_page": page.per_page}
+class KeysetPageOut(BaseModel, Generic[T]):
+    """A page of a list that also pages by cursor: ``next`` is the cursor of the following
+    page (null on the last), to pass back as ``after``; a page found by cursor has no
+    ``page`` number (null)."""
+
+    items: list[T]
+    total: int
+    page: int | None
+    per_page: int
+    next: str | None
+
+
+def page_out(page: Page, items: list, *, keyset: bool = False) -> dict:
+    """The API's body of a page (``PageOut``; with ``keyset``, ``KeysetPageOut``)."""
+    body = {
+        "items": items,
+        "total": page.total,
+        "page": page.number or None,
+        "per_page": page.per_page,
+    }
+    if keyset:
+        body["next"] = page.next
+    return body

@@ -70,7 +70,9 @@ class ResourceSpec:
       in its order, as JSON values of its types, so GET of a record or a page is written
       straight to JSON without validating each row against the model again (the
       validation cost as much as the reading: issue 17, API latency); a test must compare
-      the bytes with the model's for the entity.
+      the bytes with the model's for the entity;
+    - ``keyset``: the list also pages by cursor — ``find`` takes ``after`` (a cursor, or
+      None) and its :class:`Page` carries ``next``; the list answers ``KeysetPageOut``.
     """
 
     name: str  # the address: /api/v1/{name}
@@ -103,6 +105,7 @@ class ResourceSpec:
     patch_cleared: Callable[[dict[str, Any], frozenset[str]], dict[str, Any]] | None = None
     docs: dict[str, str] = field(default_factory=dict)
     json_rows: bool = False
+    keyset: bool = False
 
     @property
     def prefix(self) -> str:

@@ -1,7 +1,8 @@
 """/api/v1/activities — the registry over HTTP, in the registry's own fields.
 
 Declarations only: the routes are the generic ones of ``web.api.resource_router``. The list
-finds its page itself (``find``: the filters and order shared with the activity pages), a
+finds its page itself (``find``: the filters and order shared with the activity pages; by
+number or after a cursor, ``keyset``), a
 write answers with the activity and the warnings about it (``envelope``), and a patch that
 clears a field a PUT keeps when absent clears it (``patch_cleared``). Reads go through
 ``store.activity_reading`` (Core rows into plain objects, not ORM objects: the list's cost)."""
@@ -35,7 +36,15 @@ from lowpolitics.web.resources import Filter, ResourceSpec
 ActivityPatch = patch_model(ActivityIn)
 
 
-def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int, per_page: int):
+def _find(
+    ctx: WebContext,
+    session: Session,
+    values: dict,
+    sort: str,
+    page: int,
+    per_page: int,
+    after: str | None = None,
+):
     values = contact_filter(values, ctx.codebook.contact_codes)
 
     def total_of(filters: dict) -> int:
@@ -43,7 +52,14 @@ def _find(ctx: WebContext, session: Session, values: dict, sort: str, page: int,
         return cached_total(ctx, session, key, lambda: activity_count(session, **filters))
 
     return activity_page(
-        session, page, per_page, **values, sort=sort, load=read_activities, total_of=total_of
+        session,
+        page,
+        per_page,
+        **values,
+        sort=sort,
+        load=read_activities,
+        total_of=total_of,
+        after=after,
     )
 
 
@@ -115,6 +131,7 @@ SPEC = ResourceSpec(
     envelope="activity",
     schema_saved=SavedActivity,
     patch_cleared=_cleared,
+    keyset=True,  # ?after=<next>: a deep page as cheap as the first (web.activity_list)
     json_rows=True,  # activity_json: ActivityOut's fields in its order (test_api_json_bodies)
     docs={
         "get": "One activity; its version is also the ``ETag`` (send it back as ``If-Match``).",
