@@ -58,8 +58,8 @@ for _code, _letters in _CLASSES.items():
 _MARKER_CODES = "".join(_CLASSES)
 _HARD_SIGN_SHARE = 0.005
 # Russian spelling never writes жы or шы, nor ээ or ыы (loanwords and names aside); Kyrgyz
-# writes them all the time (жыл "year", -шы, кечээ, its long vowels): the corpus has nine
-# Kyrgyz openings of 300 characters without ң ө ү, all with one of these.
+# writes them all the time (жыл "year", -шы, кечээ, its long vowels): the corpus has eight
+# Kyrgyz openings of 300 characters without ң ө ү, seven with жы or шы, one with ээ.
 # (each looked for with ``in``: one case-blind regular expression over the text cost more
 # than the rest of the letters' verdict)
 _NOT_RUSSIAN = ("жы", "шы", "ээ", "ыы", "уу", "жана")
