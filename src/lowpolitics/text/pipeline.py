@@ -21,6 +21,7 @@ from lowpolitics.framework.dates import first_day
 from lowpolitics.framework.gazetteer import load_gazetteer
 from lowpolitics.text.embeddings import embed
 from lowpolitics.text.langid import identify_lang
+from lowpolitics.text.langid_letters import identify_lang_fast
 from lowpolitics.text.lexicon import NEUTRAL, NO_MECHANISM, LexiconCoder
 from lowpolitics.text.model import Model
 from lowpolitics.text.options import TextOptions
@@ -129,9 +130,13 @@ class Classifier:
         from lowpolitics.text.places import extract_places
         from lowpolitics.text.statuses import NO_STATUS, read_status
 
-        # the opening of a long text tells its language; --fast reads a shorter one
-        prefix = self.options.fast_langid_prefix if self.fast else self.options.langid_prefix
-        langs = [item.lang or identify_lang(item.text[:prefix]) for item in items]
+        # the opening of a long text tells its language; --fast reads a shorter one, and lets
+        # its letters decide where they can (text/langid_letters.py)
+        if self.fast:
+            prefix, identifier = self.options.fast_langid_prefix, identify_lang_fast
+        else:
+            prefix, identifier = self.options.langid_prefix, identify_lang
+        langs = [item.lang or identifier(item.text[:prefix]) for item in items]
         if len(self._folded) > self.options.word_cache:
             self._folded.clear()
         codings = [self.coder.code(i.text, lang) for i, lang in zip(items, langs, strict=True)]
