@@ -152,7 +152,7 @@ def import_streamed(
     tick = progress(stream.size) if progress else None
     origin = f"{who}:{path.name}"
     try:
-        with collector_paused(), session_scope(engine, write=True) as session:
+        with collector_paused(0), session_scope(engine, write=True) as session:
             result = load(
                 session,
                 stream.records,
@@ -292,7 +292,7 @@ def import_spooled(
     require_schema(engine)
     settings = settings or ImportSettings()
     rejects = path.with_name(path.name + ".rejects.csv") if skip_invalid else None
-    with collector_paused(), declared_encoding(encoding):  # see import_streamed
+    with collector_paused(0), declared_encoding(encoding):  # see import_streamed
         stream, load = open_stream(
             kind,
             path,
