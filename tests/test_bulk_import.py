@@ -217,6 +217,28 @@ def test_generated_file_imports_as_the_orm_path_did(engine, codebook, gazetteer,
     assert created == 0  # one entry per import; row-level entries only for updates
 
 
+def test_the_cycle_collector_is_paused_while_a_file_is_imported(
+    engine, codebook, gazetteer, tmp_path, monkeypatch
+):
+    """Rows are read, checked and written with the collector off; it is on again after."""
+    import gc
+
+    from lowpolitics.store import import_stream
+
+    seen = []
+    real = import_stream.bulk_load_activities
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(import_stream, "bulk_load_activities", spy)
+    assert gc.isenabled()
+    path = write_registry(tmp_path / "reg.csv", generated_rows(50))
+    outcome = import_file(engine, "registry", path, codebook, gazetteer)
+    assert seen == [False] and gc.isenabled() and outcome.result.added == 50
+
+
 @pytest.mark.parametrize("chunk_size", [1, 7, 1000])
 def test_chunk_size_does_not_change_what_is_written(
     engine, codebook, gazetteer, tmp_path, chunk_size

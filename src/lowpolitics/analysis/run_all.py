@@ -7,11 +7,8 @@ quoted from one can be traced back to its rows.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from lowpolitics import __version__
@@ -32,6 +29,7 @@ from lowpolitics.analysis.survival import survival
 from lowpolitics.analysis.timeline import timeline
 from lowpolitics.analysis.units import counting_base, unit_ids, with_contacts
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.collector import collector_paused
 from lowpolitics.framework.notes import structured
 
 
@@ -172,24 +170,3 @@ def analyse_database(
             dataset, codebook, options, inputs, horizon_days, discourse_units=units
         )
     return document, dataset
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the store is read and analysed, back on after.
-
-    Reading builds hundreds of thousands of small records that live for the whole run, and
-    every full collection walks all of them again without freeing any (they hold no cycles):
-    at 100,000 activities this cost about a third of ``analyse all``'s CPU time. Reference
-    counting still frees everything else as it goes; the cyclic garbage the run leaves (graph
-    views, data frames) is collected in one full pass at the end, inside the run, so that
-    neither the memory nor the time of it is handed to whatever runs next. A collector that
-    was already off stays off, and collects nothing here."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect()

@@ -23,6 +23,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import operator
 import re
 
 from lowpolitics.framework.codebook import Codebook
@@ -32,8 +33,10 @@ from lowpolitics.ingest.checks import _IDENTIFIER, RowChecker
 SLOW = object()  # the row needs the full check (it is bad, warns, or is a rare case)
 _BAD = object()  # a cached cell that fails its check
 _CACHE_MAX = 50_000
-# content_hash's json.dumps, its encoder made once
-_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+# content_hash's json.dumps, its encoder made once; the content is built afresh for each
+# row from plain values, so it cannot hold a cycle and the encoder need not track every
+# list and dict it enters to find one (the text is the same either way)
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, check_circular=False)
 # an address that urlparse certainly reads as http(s) with a host; anything else is asked
 _PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9._~-]+(?::[0-9]*)?(?:[/?#][!-~]*)?")
 _TITLES = (("title_ru", "ru"), ("title_ky", "ky"), ("title_tg", "tg"))
@@ -68,6 +71,7 @@ class FastRegistryCheck:
 
         self.file = file
         self.columns = REGISTRY_COLUMNS  # the contract's columns, as the full check reads them
+        self._getter = operator.itemgetter(*REGISTRY_COLUMNS)
         self.record_class = ActivityRecord
         self.fields = tuple(f.name for f in dataclasses.fields(ActivityRecord))
         self.codebook = codebook
@@ -152,11 +156,19 @@ class FastRegistryCheck:
         self._places[key] = answer
         return answer
 
+    def _stripped(self, cells: dict) -> dict:
+        """Every contract column's cell, trimmed ("" when absent), as the full check reads
+        it. A row that names every column with text cells (a CSV row of the contract) is
+        read in three C-level passes; any other goes cell by cell."""
+        try:
+            return dict(zip(self.columns, map(str.strip, self._getter(cells)), strict=True))
+        except (KeyError, TypeError):  # a column the file lacks, or a cell that is not text
+            get = cells.get
+            return {column: (get(column) or "").strip() for column in self.columns}
+
     def record(self, line: int, cells: dict, seen_keys: dict[str, int]):  # noqa: C901, PLR0911, PLR0912, PLR0915
-        get = cells.get
         value = self._value
-        stripped = {column: (get(column) or "").strip() for column in self.columns}
-        raw = stripped.__getitem__
+        raw = self._stripped(cells).__getitem__
 
         text = raw("date")
         if not text or (date := value("date", text)) is _BAD:

@@ -33,6 +33,7 @@ from lowpolitics.store.bulk_rows import (
     day_format,
     insert_rows,
     insert_tuples,
+    stored_values,
 )
 from lowpolitics.store.loader import (
     ACTIVITY_LOADS,
@@ -70,6 +71,28 @@ class ImportSettings:
     analyze_rows: int = 1000
 
 
+def _empty(session: Session, model) -> bool:
+    """Whether ``model``'s table holds no row as the import begins. Then no record of the
+    file can be stored already: the import holds the write lock, and the file's keys are
+    unique (a repeated id is refused, a repeated row dropped, by the check), so the rows its
+    own earlier chunks wrote cannot come back either."""
+    query = f'SELECT 1 FROM "{model.__tablename__}" LIMIT 1'
+    return session.connection().exec_driver_sql(query).first() is None
+
+
+def _known(session: Session, model, chunk: list, loads, empty: bool) -> tuple[dict[str, str], dict]:
+    """As :func:`lowpolitics.store.loader._stored` (the stored hashes among the chunk's
+    keys, and the changed rows loaded for their update), with the hashes read as plain SQL,
+    and not at all into a table that was empty when the import began."""
+    if empty:
+        return {}, {}
+    keys = [r.key for r in chunk]
+    hashes = dict(stored_values(session, model.__tablename__, "key", "content_hash", keys))
+    if all(hashes.get(r.key, r.content_hash) == r.content_hash for r in chunk):
+        return hashes, {}
+    return _stored(session, model, chunk, loads)
+
+
 def _forget(session: Session) -> None:
     """Write the chunk and drop its objects. Twice: the audit chain's head learns the id of
     the chunk's last entry after the first flush and is written by the second."""
@@ -93,12 +116,13 @@ def bulk_load_activities(
     bad cell is reported, but nothing more is written."""
     result = LoadResult()
     keys = Keys(session)
+    empty = _empty(session, Activity)
     for chunk in chunked(records, settings.chunk_size):
         result.keys.extend(r.key for r in chunk)
         if not writing():
             continue
         keys.prepare(chunk)
-        hashes, existing = _stored(session, Activity, chunk, ACTIVITY_LOADS)
+        hashes, existing = _known(session, Activity, chunk, ACTIVITY_LOADS, empty)
         fresh = [r for r in chunk if r.key not in hashes]
         changed = [r for r in chunk if r.key in existing]
         result.added += len(fresh)
@@ -276,12 +300,13 @@ def bulk_load_context(
     """Context events as :func:`bulk_load_activities` writes activities."""
     result = LoadResult()
     keys = Keys(session)
+    empty = _empty(session, ContextEvent)
     for chunk in chunked(records, settings.chunk_size):
         result.keys.extend(r.key for r in chunk)
         if not writing():
             continue
         keys.prepare(chunk)
-        hashes, existing = _stored(session, ContextEvent, chunk, CONTEXT_LOADS)
+        hashes, existing = _known(session, ContextEvent, chunk, CONTEXT_LOADS, empty)
         fresh = [r for r in chunk if r.key not in hashes]
         changed = [r for r in chunk if r.key in existing]
         result.added += len(fresh)

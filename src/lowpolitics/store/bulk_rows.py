@@ -119,9 +119,22 @@ def _sqlite_params(table: Table, rows: Sequence[dict]) -> list[tuple]:
     return params
 
 
-def _in_chunks(session: Session, query, column, values: list) -> Iterator:
-    for start in range(0, len(values), IN_LIST):
-        yield from session.execute(query.where(column.in_(values[start : start + IN_LIST])))
+def stored_values(
+    session: Session, table: str, column: str, value: str, keys: Sequence[str]
+) -> Iterator[tuple]:
+    """``(key, value)`` of the rows of ``table`` whose ``column`` is among ``keys``, as plain
+    SQL on the driver, ``IN_LIST`` keys a query: a chunk of 5,000 rows asks this ten times
+    per table, and building and compiling each ``select(...).in_(...)`` cost more than the
+    query."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    for start in range(0, len(keys), IN_LIST):
+        part = tuple(keys[start : start + IN_LIST])
+        yield from conn.exec_driver_sql(
+            f'SELECT "{column}", "{value}" FROM "{table}" WHERE "{column}" IN '
+            f"({', '.join([mark] * len(part))})",
+            part,
+        )
 
 
 class Keys:
@@ -175,14 +188,11 @@ class Keys:
         self._sources(list(dict.fromkeys(url for r in records for url in r.source_urls)))
 
     def _sources(self, urls: list[str]) -> None:
-        query = select(Source.id, Source.url)
-        self.sources = {url: id_ for id_, url in _in_chunks(self.session, query, Source.url, urls)}
+        self.sources = dict(stored_values(self.session, "sources", "url", "id", urls))
         missing = [url for url in urls if url not in self.sources]
         ids = allocate_ids(self.session, Source.__table__, len(missing))
-        insert_rows(
-            self.session,
-            Source.__table__,
-            [{"id": id_, "url": url} for id_, url in zip(ids, missing, strict=True)],
+        insert_tuples(
+            self.session, Source.__table__, ("id", "url"), list(zip(ids, missing, strict=True))
         )
         self.sources.update(zip(missing, ids, strict=True))
 

@@ -8,6 +8,11 @@ twice; a refused file is the rare case, so it pays the (bounded) cost of a rollb
 With ``skip_invalid`` the good rows are written and the bad ones go to ``FILE.rejects.csv``
 as they are found.
 
+The cycle collector is paused while a file is read, checked and written
+(:func:`lowpolitics.framework.collector.collector_paused`): the records hold no cycles, and
+its passes over the import's many small objects freed nothing (about 8 % of a 10,000-row
+import's CPU time).
+
 A background job (the web import of a big file) uses :func:`import_spooled` instead: the
 same checks and the same one transaction, but the rows are read and checked before the
 transaction begins, so the database's write lock is held only while the rows are written.
@@ -24,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from lowpolitics.framework.codebook import Codebook
+from lowpolitics.framework.collector import collector_paused
 from lowpolitics.framework.errors import InputError
 from lowpolitics.framework.gazetteer import Gazetteer
 from lowpolitics.ingest.context import stream_context
@@ -146,7 +152,7 @@ def import_streamed(
     tick = progress(stream.size) if progress else None
     origin = f"{who}:{path.name}"
     try:
-        with session_scope(engine, write=True) as session:
+        with collector_paused(0), session_scope(engine, write=True) as session:
             result = load(
                 session,
                 stream.records,
@@ -286,7 +292,7 @@ def import_spooled(
     require_schema(engine)
     settings = settings or ImportSettings()
     rejects = path.with_name(path.name + ".rejects.csv") if skip_invalid else None
-    with declared_encoding(encoding):  # the user's word over detection, when given
+    with collector_paused(0), declared_encoding(encoding):  # see import_streamed
         stream, load = open_stream(
             kind,
             path,
