@@ -101,7 +101,7 @@ def test_declared_periods_follow_the_stated_rule(context, codebook):
 
 def test_the_record_keeps_its_floors(registry, context):
     """The issue asks for 350 cooperative activities and 10 postponed or cancelled rows (both
-    reached) and 60 activities in declared periods (not reached: 50 since rounds 16 and 17 ended the
+    reached) and 60 activities in declared periods (not reached: 51 since rounds 16 and 17 ended the
     2021 period on 16 May and the 2019 one on 17 September, as the period rule requires;
     dataset README). These floors keep what
     it has, so the record can only grow while the periods stay as they are."""
@@ -114,8 +114,8 @@ def test_the_record_keeps_its_floors(registry, context):
     # over the days the sources leave open: the printed date narrowed by not_before/not_after
     inside = [r for r in coop if activity_exposure(r, periods) == IN]
     broken = [r for r in coop if r.status in {"postponed", "cancelled"}]
-    assert len(coop) >= 429
-    assert len(inside) >= 50
+    assert len(coop) >= 430
+    assert len(inside) >= 51
     assert len(broken) >= 10
 
 
